@@ -1,0 +1,54 @@
+"""The ``tradekg`` command: a click group whose subcommands are imported only when run.
+
+Each subcommand lives in its own module under :mod:`loader.commands`; listing them here
+with their one-line help keeps ``tradekg --help`` and start-up free of rdflib, pyshacl and
+SPARQL machinery (GUIDE §8: no eager imports that make a CLI slow to start).
+"""
+
+from __future__ import annotations
+
+import importlib
+
+import click
+
+#: name → (module under loader.commands, one-line help shown by ``tradekg --help``)
+COMMANDS: dict[str, tuple[str, str]] = {
+    "build": ("build", "Build the graph from ontology, reference data and notes into dist/."),
+    "validate": ("validate", "Validate notes against the SHACL shapes; report by file and line."),
+    "query": ("query", "Run a saved or ad-hoc SPARQL query, locally or on an endpoint."),
+    "load": ("load", "Load the built graph into a triplestore and verify every graph's count."),
+    "serve": ("serve", "Serve the built graph from a local Oxigraph server."),
+    "check": ("check", "Quality-control the ontology, notes, shapes and queries."),
+    "docs": ("docs", "Generate HTML documentation and diagrams into dist/docs/."),
+    "fmt": ("fmt", "Rewrite ontology/ and shapes/ canonically (--check: fail on drift)."),
+    "diff": ("diff", "Report terms and triples added, removed and changed between two versions."),
+}
+
+
+class LazyGroup(click.Group):
+    """A group that imports a subcommand's module only when that subcommand is invoked."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        entry = COMMANDS.get(cmd_name)
+        if entry is None:
+            return None
+        module = importlib.import_module(f"loader.commands.{entry[0]}")
+        command: click.Command = module.command
+        return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [(name, COMMANDS[name][1]) for name in self.list_commands(ctx)]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="tradekg")
+def main() -> None:
+    """tradekg: a knowledge graph of trade agreements, measures and commitments.
+
+    Exit codes: 0 success, 1 the data has violations or a check failed, 2 usage or input error.
+    """

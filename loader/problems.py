@@ -1,0 +1,112 @@
+"""Problems in the user's input, reported all at once and pointing at file and line.
+
+Every stage collects :class:`Problem` records instead of raising on the first one; a
+stage that found any raises :class:`InputError` carrying all of them, and the CLI prints
+them and exits 2 (input error) or 1 (validation violations) without writing anything.
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+
+class Severity(enum.StrEnum):
+    """How bad a problem is; only ``ERROR`` (and ``WARNING`` under ``--strict``) fails a run."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong with the input, said in the note author's words.
+
+    ``code`` is a stable id (e.g. ``unknown-property``) that tests and documentation key on;
+    ``hint`` says how to fix it.
+    """
+
+    code: str
+    message: str
+    file: str | None = None
+    line: int | None = None
+    column: int | None = None
+    hint: str | None = None
+    severity: Severity = Severity.ERROR
+    statement: str | None = None
+    value: str | None = None
+
+    def where(self) -> str:
+        """``path:line:column`` as far as it is known."""
+        parts = [self.file or "<input>"]
+        if self.line is not None:
+            parts.append(str(self.line))
+            if self.column is not None:
+                parts.append(str(self.column))
+        return ":".join(parts)
+
+    def format(self) -> str:
+        """One human-readable block: where, what, and how to fix it."""
+        text = f"{self.where()}: {self.severity.value}: {self.message} [{self.code}]"
+        if self.hint:
+            text += f"\n    hint: {self.hint}"
+        return text
+
+    def to_json(self) -> dict[str, object]:
+        data = asdict(self)
+        data["severity"] = self.severity.value
+        return {k: v for k, v in data.items() if v is not None}
+
+
+@dataclass
+class ProblemCollector:
+    """Accumulates problems from one stage so that all of them are reported together."""
+
+    problems: list[Problem] = field(default_factory=list)
+
+    def add(self, problem: Problem) -> None:
+        self.problems.append(problem)
+
+    def extend(self, problems: Iterable[Problem]) -> None:
+        self.problems.extend(problems)
+
+    @property
+    def has_errors(self) -> bool:
+        return any(p.severity is Severity.ERROR for p in self.problems)
+
+    def raise_if_errors(self) -> None:
+        """Raise :class:`InputError` with every problem collected so far if any is an error."""
+        if self.has_errors:
+            raise InputError(self.problems)
+
+
+class InputError(Exception):
+    """The input (notes, ontology, reference data, parameters) cannot be used as it is.
+
+    Carries every problem found, sorted by file and line.
+    """
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        self.problems = sorted(
+            problems, key=lambda p: (p.file or "", p.line or 0, p.column or 0, p.code)
+        )
+        count = len(self.problems)
+        super().__init__(f"{count} problem{'s' if count != 1 else ''} in the input")
+
+    def report(self) -> str:
+        return "\n".join(p.format() for p in self.problems)
+
+    def to_json(self) -> str:
+        return json.dumps([p.to_json() for p in self.problems], indent=2, ensure_ascii=False)
+
+
+def relative(path: Path, root: Path) -> str:
+    """A path as the user should see it: relative to the project when it is inside it."""
+    try:
+        return str(path.resolve().relative_to(root.resolve()))
+    except ValueError:
+        return str(path)
