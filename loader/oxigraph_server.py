@@ -1,0 +1,132 @@
+"""Start and stop a real Oxigraph server (PyPI ``oxigraph``) on 127.0.0.1.
+
+Used by ``tradekg serve``, by the benchmark and by the tests' fixture, so that all of
+them run the same, real triplestore. The server has no authentication: it is only ever
+bound to the loopback address.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+
+class OxigraphUnavailable(RuntimeError):
+    """The ``oxigraph`` command is not installed or the server did not come up."""
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def oxigraph_command() -> str:
+    """The path of the ``oxigraph`` server binary; raises :class:`OxigraphUnavailable`."""
+    found = shutil.which("oxigraph")
+    if found is None:
+        raise OxigraphUnavailable(
+            "the 'oxigraph' command is not on PATH; install it with 'pip install oxigraph'"
+        )
+    return found
+
+
+@dataclass
+class OxigraphServer:
+    """A running server: its base URL and process. Stop it with :meth:`stop`."""
+
+    process: subprocess.Popen[bytes]
+    port: int
+    location: Path | None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def query_endpoint(self) -> str:
+        return self.url + "/query"
+
+    @property
+    def update_endpoint(self) -> str:
+        return self.url + "/update"
+
+    @property
+    def store_endpoint(self) -> str:
+        return self.url + "/store"
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """SIGTERM (a background server ignores SIGINT), then SIGKILL if it does not exit."""
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=timeout)
+
+    def kill(self) -> None:
+        """Kill the server abruptly (for fault tests): no chance to flush or answer."""
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(timeout=10)
+
+
+def start_server(
+    *,
+    location: Path | None = None,
+    port: int | None = None,
+    union_default_graph: bool = True,
+    startup_timeout: float = 15.0,
+    quiet: bool = True,
+) -> OxigraphServer:
+    """Start ``oxigraph serve`` on 127.0.0.1 and wait until it answers.
+
+    ``location`` None means an in-memory store. The default graph is the union of the named
+    graphs by default, which is what the saved queries assume.
+
+    Raises:
+        OxigraphUnavailable: the binary is missing or the server did not answer in time.
+    """
+    port = port or free_port()
+    args = [oxigraph_command(), "serve", "--bind", f"127.0.0.1:{port}"]
+    if location is not None:
+        location.mkdir(parents=True, exist_ok=True)
+        args += ["--location", str(location)]
+    if union_default_graph:
+        args.append("--union-default-graph")
+    output = subprocess.DEVNULL if quiet else None
+    process = subprocess.Popen(args, stdout=output, stderr=output)
+    server = OxigraphServer(process=process, port=port, location=location)
+    deadline = time.monotonic() + startup_timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise OxigraphUnavailable(f"oxigraph exited with code {process.returncode} at start")
+        try:
+            with urllib.request.urlopen(server.url + "/", timeout=1) as response:
+                if response.status == 200:
+                    return server
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            time.sleep(0.05)
+    server.stop()
+    raise OxigraphUnavailable(f"oxigraph did not answer on {server.url} in {startup_timeout} s")
+
+
+@contextlib.contextmanager
+def running_server(**kwargs: object) -> Iterator[OxigraphServer]:
+    """``with running_server() as server:`` — always stopped, even when the body fails."""
+    server = start_server(**kwargs)  # type: ignore[arg-type]
+    try:
+        yield server
+    finally:
+        server.stop()
