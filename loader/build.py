@@ -1,0 +1,220 @@
+"""The whole pipeline: ontology + reference data + notes → checked dataset → ``dist/``.
+
+:func:`assemble` reads and maps everything in memory and raises :class:`InputError` with
+every problem of every file; :func:`build` then validates and writes ``dist/``. Nothing is
+written when there is a problem.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+
+from loader import __version__
+from loader.export import GraphPart, GraphRecord, write_dist
+from loader.mapping import Entity, MappedNote, Registry, map_note, register_ids
+from loader.namespaces import ONTOLOGY_GRAPH, QUERIES_GRAPH, RDF, TKG, reference_graph
+from loader.notes import Note, read_notes
+from loader.problems import InputError, Problem, Severity
+from loader.project import Project
+from loader.reference import ReferenceData, load_reference
+from loader.vocabulary import Vocabulary, load_vocabulary
+
+#: Summary counts: label → class IRI (instances of subclasses count too).
+COUNTED_CLASSES: dict[str, str] = {
+    "countries": TKG + "Country",
+    "sovereign states": TKG + "SovereignState",
+    "HS codes": TKG + "HSCode",
+    "source documents": TKG + "SourceDocument",
+    "agreements": TKG + "Agreement",
+    "lifecycle steps": TKG + "LifecycleStep",
+    "commitments": TKG + "Commitment",
+    "trade measures": TKG + "TradeMeasure",
+    "tariff measures": TKG + "TariffMeasure",
+    "statistics": TKG + "Statistic",
+    "events": TKG + "Event",
+    "people": TKG + "Person",
+}
+
+
+@dataclass
+class Assembled:
+    """The dataset in memory, with what is needed to point problems back at notes."""
+
+    project: Project
+    vocabulary: Vocabulary
+    reference: ReferenceData
+    notes: list[Note]
+    registry: Registry
+    mapped: list[MappedNote]
+    parts: list[GraphPart]
+    warnings: list[Problem] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+
+    def counts(self) -> dict[str, int]:
+        """Instances per counted class, following rdfs:subClassOf."""
+        type_iri = RDF + "type"
+        per_class: Counter[str] = Counter()
+        seen: set[tuple[str, str]] = set()
+        for part in self.parts:
+            if part.kind == "ontology":
+                continue
+            for triple in part.triples:
+                if triple.predicate.value != type_iri:
+                    continue
+                key = (triple.subject.value, triple.object.value)
+                if key not in seen:
+                    seen.add(key)
+                    per_class[triple.object.value] += 1
+        counts: dict[str, int] = {}
+        for label, cls in COUNTED_CLASSES.items():
+            counts[label] = sum(
+                n for c, n in per_class.items() if self.vocabulary.is_subclass(c, cls)
+            )
+        return counts
+
+
+@dataclass
+class BuildResult:
+    assembled: Assembled
+    records: list[GraphRecord]
+    counts: dict[str, int]
+    timings: dict[str, float]
+
+
+def _timed(timings: dict[str, float], name: str) -> Callable[[], None]:
+    start = time.perf_counter()
+
+    def stop() -> None:
+        timings[name] = timings.get(name, 0.0) + time.perf_counter() - start
+
+    return stop
+
+
+def reference_entities(reference: ReferenceData) -> dict[str, Entity]:
+    return {
+        key: Entity(entity.iri.value, tuple(c.value for c in entity.classes))
+        for key, entity in reference.ids.items()
+    }
+
+
+def assemble(project: Project, *, extra_parts: Iterable[GraphPart] = ()) -> Assembled:
+    """Read, check and map everything; raise :class:`InputError` listing all problems.
+
+    Raises:
+        InputError: the ontology, the reference data or any note has a problem.
+    """
+    timings: dict[str, float] = {}
+    stop = _timed(timings, "read ontology")
+    vocabulary = load_vocabulary(project.ontology_files(), root=project.root)
+    stop()
+    stop = _timed(timings, "read reference")
+    reference = load_reference(project.reference_dir)
+    stop()
+
+    stop = _timed(timings, "read notes")
+    notes, problems = read_notes(
+        project.note_files(), notes_dir=project.notes_dir, root=project.root
+    )
+    stop()
+    stop = _timed(timings, "map notes")
+    registry, id_problems = register_ids(notes, vocabulary, reference_entities(reference))
+    problems.extend(id_problems)
+    mapped: list[MappedNote] = []
+    for note in notes:
+        result, note_problems = map_note(note, vocabulary, registry)
+        problems.extend(note_problems)
+        mapped.append(result)
+    stop()
+    errors = [p for p in problems if p.severity is Severity.ERROR]
+    if errors:
+        raise InputError(problems)
+
+    parts = [
+        GraphPart(
+            ONTOLOGY_GRAPH.value,
+            "ontology",
+            ",".join(project.rel(p) for p in project.ontology_files()),
+            vocabulary.triples,
+        )
+    ]
+    for name, triples in sorted(reference.graphs.items()):
+        parts.append(
+            GraphPart(reference_graph(name).value, "reference", f"data/reference/{name}", triples)
+        )
+    for result in mapped:
+        parts.append(GraphPart(result.graph.value, "note", result.note.file, result.triples))
+    parts.extend(extra_parts)
+    return Assembled(
+        project=project,
+        vocabulary=vocabulary,
+        reference=reference,
+        notes=notes,
+        registry=registry,
+        mapped=mapped,
+        parts=parts,
+        warnings=[p for p in problems if p.severity is not Severity.ERROR],
+        timings=timings,
+    )
+
+
+def query_catalogue_part(project: Project) -> list[GraphPart]:
+    """The saved-query catalogue as a graph, when the project has saved queries."""
+    if not project.query_files():
+        return []
+    from loader.query_catalogue import catalogue_triples
+
+    return [GraphPart(QUERIES_GRAPH.value, "queries", "queries/", catalogue_triples(project))]
+
+
+def build(project: Project) -> BuildResult:
+    """Assemble, validate and write ``dist/``.
+
+    Raises:
+        InputError: the input has problems (nothing is written).
+        ValidationFailed: the data violates the shapes (nothing is written).
+    """
+    assembled = assemble(project, extra_parts=query_catalogue_part(project))
+    timings = assembled.timings
+    stop = _timed(timings, "validate")
+    validate_assembled(assembled)
+    stop()
+    counts = assembled.counts()
+    stop = _timed(timings, "export and index")
+    records = write_dist(assembled.parts, project.dist_dir, version=__version__, counts=counts)
+    stop()
+    return BuildResult(assembled, records, counts, timings)
+
+
+class ValidationFailed(Exception):
+    """The data violates the SHACL shapes; carries the report's problems."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__(f"{len(problems)} violation(s) of the shapes")
+
+
+def validate_assembled(assembled: Assembled) -> None:
+    """Run the shapes over the assembled dataset; raise :class:`ValidationFailed` on violations."""
+    if not assembled.project.shape_files():
+        return
+    from loader.validation import validate
+
+    report = validate(assembled)
+    if not report.conforms:
+        raise ValidationFailed(report.problems)
+
+
+def store_quads(parts: Iterable[GraphPart]) -> ox.Store:
+    """An in-memory store with every part in its named graph (for validation and tests)."""
+    store = ox.Store()
+    store.bulk_extend(
+        ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(part.iri))
+        for part in parts
+        for t in part.triples
+    )
+    return store
