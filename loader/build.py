@@ -8,7 +8,6 @@ written when there is a problem.
 from __future__ import annotations
 
 import time
-from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -56,25 +55,22 @@ class Assembled:
     timings: dict[str, float] = field(default_factory=dict)
 
     def counts(self) -> dict[str, int]:
-        """Instances per counted class, following rdfs:subClassOf."""
+        """Distinct instances per counted class, following rdfs:subClassOf."""
         type_iri = RDF + "type"
-        per_class: Counter[str] = Counter()
-        seen: set[tuple[str, str]] = set()
+        members: dict[str, set[str]] = {}
         for part in self.parts:
             if part.kind == "ontology":
                 continue
             for triple in part.triples:
-                if triple.predicate.value != type_iri:
-                    continue
-                key = (triple.subject.value, triple.object.value)
-                if key not in seen:
-                    seen.add(key)
-                    per_class[triple.object.value] += 1
+                if triple.predicate.value == type_iri:
+                    members.setdefault(triple.object.value, set()).add(triple.subject.value)
         counts: dict[str, int] = {}
         for label, cls in COUNTED_CLASSES.items():
-            counts[label] = sum(
-                n for c, n in per_class.items() if self.vocabulary.is_subclass(c, cls)
-            )
+            found: set[str] = set()
+            for member_class, subjects in members.items():
+                if self.vocabulary.is_subclass(member_class, cls):
+                    found |= subjects
+            counts[label] = len(found)
         return counts
 
 

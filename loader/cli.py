@@ -52,3 +52,7 @@ def main() -> None:
 
     Exit codes: 0 success, 1 the data has violations or a check failed, 2 usage or input error.
     """
+
+
+if __name__ == "__main__":
+    main()

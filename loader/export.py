@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from loader.namespaces import PREFIXES
+from loader.namespaces import SERIALIZATION_PREFIXES
 
 NQUADS = "tradekg.nq"
 TRIG = "tradekg.trig"
@@ -99,9 +99,16 @@ def _write_all(
             )
 
     quads = list(ox.parse(path=str(nquads_path), format=ox.RdfFormat.N_QUADS))
-    ox.serialize(quads, str(folder / TRIG), format=ox.RdfFormat.TRIG, prefixes=PREFIXES)
+    ox.serialize(
+        quads, str(folder / TRIG), format=ox.RdfFormat.TRIG, prefixes=SERIALIZATION_PREFIXES
+    )
     union_triples = ox.parse(b"\n".join(sorted(union)), format=ox.RdfFormat.N_TRIPLES)
-    ox.serialize(union_triples, str(folder / TURTLE), format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+    ox.serialize(
+        union_triples,
+        str(folder / TURTLE),
+        format=ox.RdfFormat.TURTLE,
+        prefixes=SERIALIZATION_PREFIXES,
+    )
 
     store = ox.Store(str(folder / STORE))
     store.bulk_load(path=str(nquads_path), format=ox.RdfFormat.N_QUADS)

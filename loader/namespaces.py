@@ -48,6 +48,12 @@ PREFIXES: Final[dict[str, str]] = {
     "vann": VANN,
 }
 
+#: Prefixes written into Turtle/TriG files: vocabularies only. Thing and graph IRIs stay
+#: whole, because their local parts contain '/' which Turtle would have to escape.
+SERIALIZATION_PREFIXES: Final[dict[str, str]] = {
+    k: v for k, v in PREFIXES.items() if k not in ("id", "graph")
+}
+
 RDF_TYPE: Final = NamedNode(RDF + "type")
 RDFS_LABEL: Final = NamedNode(RDFS + "label")
 

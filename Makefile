@@ -1,0 +1,35 @@
+# The two commands of the README:
+#   make demo  — set up, build the graph from the notes (validated), answer a saved query
+#   make test  — set up, then lint, type-check, format-check and run the whole test suite
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+
+.PHONY: demo test setup lint bench clean
+
+$(BIN)/tradekg: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(BIN)/tradekg
+
+setup: $(BIN)/tradekg
+
+demo: setup
+	$(BIN)/tradekg build
+	$(BIN)/tradekg query us-tariffs-at-or-above --param min_rate=19
+
+lint: setup
+	$(BIN)/ruff check loader tests bench
+	$(BIN)/ruff format --check loader tests bench
+	$(BIN)/mypy
+
+test: lint
+	$(BIN)/tradekg fmt --check
+	$(BIN)/pytest
+
+bench: setup
+	$(BIN)/python -m bench.run
+
+clean:
+	rm -rf dist .tradekg-cache

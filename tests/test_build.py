@@ -1,0 +1,269 @@
+"""`tradekg build`: the real pipeline on the real notes, and on broken copies of them."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+import rdflib
+from click.testing import CliRunner
+
+from loader.cli import main
+from loader.namespaces import NOTE_GRAPH_PREFIX
+
+PROJECT_PARTS = ("ontology", "data", "shapes", "queries")
+
+
+def copy_project(src: Path, dst: Path) -> Path:
+    """A throw-away copy of the project (without dist/) that a test may break."""
+    for part in PROJECT_PARTS:
+        if (src / part).exists():
+            shutil.copytree(src / part, dst / part)
+    return dst
+
+
+@pytest.fixture(scope="module")
+def built(repo_root: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    project = copy_project(repo_root, tmp_path_factory.mktemp("built"))
+    result = CliRunner().invoke(main, ["build", "--project", str(project)])
+    assert result.exit_code == 0, result.output
+    return project
+
+
+def tree_digest(folder: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def write_note(project: Path, name: str, body: str) -> Path:
+    path = project / "data" / "notes" / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(body, encoding="utf-8")
+    return path
+
+
+GOOD_SOURCE = textwrap.dedent(
+    """\
+    source:
+      title: "A test article"
+      publisher: test-publisher-{n}
+      issued: 2025-10-27
+    statements:
+      - a: Organization
+        id: test-publisher-{n}
+        label: Test Publisher
+        evidence: "Test Publisher"
+    """
+)
+
+
+def test_summary_lists_every_graph_and_the_counts(built: Path, repo_root: Path) -> None:
+    result = CliRunner().invoke(main, ["build", "--project", str(built)])
+    assert result.exit_code == 0, result.output
+    notes = sorted((repo_root / "data" / "notes").rglob("*.yaml"))
+    assert len(notes) >= 4
+    for note in notes:
+        key = note.relative_to(repo_root / "data" / "notes").with_suffix("").as_posix()
+        assert NOTE_GRAPH_PREFIX + key in result.output
+    for label in ("sovereign states", "agreements", "commitments", "tariff measures"):
+        assert label in result.output
+
+
+def test_nquads_and_trig_parse_identically_in_two_parsers(built: Path) -> None:
+    dist = built / "dist"
+    ox_quads = list(ox.parse(path=str(dist / "tradekg.nq"), format=ox.RdfFormat.N_QUADS))
+    ox_trig = list(ox.parse(path=str(dist / "tradekg.trig"), format=ox.RdfFormat.TRIG))
+    rdflib_nq = rdflib.Dataset()
+    rdflib_nq.parse(dist / "tradekg.nq", format="nquads")
+    rdflib_trig = rdflib.Dataset()
+    rdflib_trig.parse(dist / "tradekg.trig", format="trig")
+    assert len(ox_quads) == len(ox_trig) == len(rdflib_nq) == len(rdflib_trig)
+    note_graphs = {q.graph_name.value for q in ox_quads} - {""}
+    note_graphs = {g for g in note_graphs if g.startswith(NOTE_GRAPH_PREFIX)}
+    note_files = list((built / "data" / "notes").rglob("*.yaml"))
+    assert len(note_graphs) == len(note_files)
+    rdflib_graphs = {str(c.identifier) for c in rdflib_trig.graphs()}
+    assert note_graphs <= rdflib_graphs
+
+
+def test_turtle_holds_the_union_of_all_graphs(built: Path) -> None:
+    dist = built / "dist"
+    triples = {q.triple for q in ox.parse(path=str(dist / "tradekg.nq"))}
+    turtle = set(ox.parse(path=str(dist / "tradekg.ttl")))
+    assert turtle == triples
+
+
+def test_build_is_byte_identical_across_processes(built: Path) -> None:
+    before = {k: v for k, v in tree_digest(built / "dist").items() if not k.startswith("store")}
+    result = subprocess.run(
+        [sys.executable, "-m", "loader.cli", "build", "--project", str(built)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    after = {k: v for k, v in tree_digest(built / "dist").items() if not k.startswith("store")}
+    assert before == after
+
+
+def test_embedded_store_holds_the_same_quads(built: Path) -> None:
+    store = ox.Store.read_only(str(built / "dist" / "store"))
+    quads = set(ox.parse(path=str(built / "dist" / "tradekg.nq")))
+    assert len(store) == len(quads)
+
+
+BAD_NOTES = {
+    "unknown property": (
+        """\
+          - a: TariffMeasure
+            id: bad-measure
+            imposedBy: USA
+            appliesTo: VNM
+            rate: 20
+            imposedOn: VNM
+            evidence: "a quote"
+        """,
+        ["unknown-property", "'imposedOn' is not a property", "did you mean"],
+        6,
+    ),
+    "unknown id": (
+        """\
+          - a: TariffMeasure
+            id: bad-measure
+            imposedBy: USA
+            appliesTo: VNMX
+            rate: 20
+            evidence: "a quote"
+        """,
+        ["unknown-id", "'VNMX' is not a known id"],
+        4,
+    ),
+    "wrong datatype": (
+        """\
+          - a: TariffMeasure
+            id: bad-measure
+            imposedBy: USA
+            appliesTo: VNM
+            rate: nineteen
+            evidence: "a quote"
+        """,
+        ["wrong-datatype", "'nineteen' is not a number"],
+        5,
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_NOTES))
+def test_bad_note_fails_with_file_and_line_and_leaves_dist_untouched(
+    built: Path, tmp_path: Path, case: str
+) -> None:
+    project = copy_project(built, tmp_path / "p")
+    shutil.copytree(built / "dist", project / "dist")
+    before = tree_digest(project / "dist")
+    statements, expected, line_in_statements = BAD_NOTES[case]
+    body = GOOD_SOURCE.format(n=1) + textwrap.indent(textwrap.dedent(statements), "  ")
+    write_note(project, "zz/bad.yaml", body)
+    result = CliRunner().invoke(main, ["build", "--project", str(project)])
+    assert result.exit_code == 2, result.output
+    header_lines = GOOD_SOURCE.count("\n")
+    assert f"data/notes/zz/bad.yaml:{header_lines + line_in_statements}" in result.output
+    for text in expected:
+        assert text in result.output
+    assert tree_digest(project / "dist") == before
+
+
+def test_id_defined_twice_across_notes(built: Path, tmp_path: Path) -> None:
+    project = copy_project(built, tmp_path / "p")
+    twice = '  - a: Person\n    id: same-person\n    label: A\n    evidence: "A"\n'
+    write_note(project, "zz/one.yaml", GOOD_SOURCE.format(n=1) + twice)
+    write_note(project, "zz/two.yaml", GOOD_SOURCE.format(n=2) + twice)
+    result = CliRunner().invoke(main, ["build", "--project", str(project)])
+    assert result.exit_code == 2, result.output
+    assert "duplicate-id" in result.output
+    assert "data/notes/zz/two.yaml:11" in result.output
+    assert "already defined in data/notes/zz/one.yaml:" in result.output
+    assert not (project / "dist").exists()
+
+
+def test_malformed_yaml_and_other_problems_are_reported_together(
+    built: Path, tmp_path: Path
+) -> None:
+    project = copy_project(built, tmp_path / "p")
+    write_note(project, "zz/broken.yaml", "source:\n  title: [unclosed\nstatements: []\n")
+    bad = '  - a: TarifMeasure\n    evidence: "q"\n'
+    write_note(project, "zz/typo.yaml", GOOD_SOURCE.format(n=3) + bad)
+    result = CliRunner().invoke(main, ["build", "--project", str(project)])
+    assert result.exit_code == 2, result.output
+    assert "data/notes/zz/broken.yaml:3" in result.output
+    assert "yaml-syntax" in result.output
+    assert "data/notes/zz/typo.yaml:10" in result.output
+    assert "did you mean 'TariffMeasure'?" in result.output
+    assert not (project / "dist").exists()
+
+
+def test_duplicate_key_is_an_error(built: Path, tmp_path: Path) -> None:
+    project = copy_project(built, tmp_path / "p")
+    twice = '  - a: Person\n    label: A\n    label: B\n    evidence: "A"\n'
+    write_note(project, "zz/dup.yaml", GOOD_SOURCE.format(n=4) + twice)
+    result = CliRunner().invoke(main, ["build", "--project", str(project)])
+    assert result.exit_code == 2
+    assert "data/notes/zz/dup.yaml:12" in result.output
+    assert "'label' is given twice" in result.output
+
+
+def test_new_property_in_ontology_is_usable_without_python_change(
+    built: Path, tmp_path: Path
+) -> None:
+    project = copy_project(built, tmp_path / "p")
+    extension = textwrap.dedent(
+        """\
+        @prefix tkg: <https://w3id.org/tradekg/ontology#> .
+        @prefix owl: <http://www.w3.org/2002/07/owl#> .
+        @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+        @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+        @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+
+        tkg:tariffLineCount a owl:DatatypeProperty ;
+            rdfs:label "tariff line count"@en ;
+            skos:definition "How many tariff lines a measure covers."@en ;
+            rdfs:domain tkg:TariffMeasure ;
+            rdfs:range xsd:integer .
+        """
+    )
+    (project / "ontology" / "extension.ttl").write_text(extension, encoding="utf-8")
+    statement = textwrap.indent(
+        textwrap.dedent(
+            """\
+          - a: TariffMeasure
+            id: ext-measure
+            imposedBy: USA
+            appliesTo: VNM
+            rate: 20
+            measureStatus: in-effect
+            tariffLineCount: 120
+            claimStatus: reported
+            evidence: "a quote"
+        """
+        ),
+        "  ",
+    )
+    write_note(project, "zz/ext.yaml", GOOD_SOURCE.format(n=5) + statement)
+    result = CliRunner().invoke(main, ["build", "--project", str(project)])
+    assert result.exit_code == 0, result.output
+    store = ox.Store.read_only(str(project / "dist" / "store"))
+    rows = list(
+        store.query(
+            "SELECT ?n WHERE { ?m <https://w3id.org/tradekg/ontology#tariffLineCount> ?n }",
+            use_default_graph_as_union=True,
+        )
+    )
+    assert [row["n"].value for row in rows] == ["120"]
