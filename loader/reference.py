@@ -404,14 +404,14 @@ class _Builder:
             numeric = self._three_digits(row, _C_NUMERIC, file)
             m49 = self._three_digits(row, _C_M49, file)
             independent = self._required(row, _C_INDEPENDENT, file)
-            label = row[_C_CLDR] or _unterm(row[_C_UNTERM_SHORT]) or row[_C_OFFICIAL]
+            label = row[_C_OFFICIAL] or _unterm(row[_C_UNTERM_SHORT]) or row[_C_CLDR]
             if not label:
                 self._problem(
                     "missing-value",
                     "the country has no English name",
                     file,
                     row.line,
-                    hint=f"fill in '{_C_CLDR}'",
+                    hint=f"fill in '{_C_OFFICIAL}'",
                 )
             currencies = _split(row[_C_CURRENCY].replace(",", " "))
             for code in currencies:
@@ -429,13 +429,11 @@ class _Builder:
                 continue
 
             subject = thing("state", alpha3)
-            kind = SOVEREIGN_STATE if independent == "Yes" else DEPENDENT_TERRITORY
-            if not self._define(
-                alpha3, ReferenceEntity(subject, (COUNTRY, kind), label), file, row.line
-            ):
+            classes = (COUNTRY, *_status_classes(independent))
+            if not self._define(alpha3, ReferenceEntity(subject, classes, label), file, row.line):
                 continue
-            add(Triple(subject, RDF_TYPE, COUNTRY))
-            add(Triple(subject, RDF_TYPE, kind))
+            for cls in classes:
+                add(Triple(subject, RDF_TYPE, cls))
             add(Triple(subject, RDFS_LABEL, _en(label)))
             for alt in _alt_labels(label, row):
                 add(Triple(subject, _SKOS_ALT_LABEL, _en(alt)))
@@ -860,13 +858,34 @@ def _unterm(name: str) -> str:
     return _UNTERM_STAR.sub("", _UNTERM_THE.sub("", name)).strip()
 
 
+#: ``is_independent`` values that make an ISO entry a dependent territory; "In contention"
+#: (Palestine, Western Sahara) and "International" (Antarctica) are neither kind.
+_DEPENDENCY_PREFIXES = (
+    "Territory of",
+    "Territories of",
+    "Part of",
+    "Crown dependency of",
+    "Associated with",
+    "Commonwealth of",
+)
+
+
+def _status_classes(independent: str) -> tuple[NamedNode, ...]:
+    """The classes the ISO independence status implies besides ``tkg:Country``."""
+    if independent == "Yes":
+        return (SOVEREIGN_STATE,)
+    if independent.startswith(_DEPENDENCY_PREFIXES):
+        return (DEPENDENT_TERRITORY,)
+    return ()
+
+
 def _alt_labels(label: str, row: _Row) -> list[str]:
     """Other English names a source may use: the official name and UNTERM's names.
 
     UNTERM's formal names start with a lower-case "the" for use in running text; the
     article is dropped so the label reads as a name ("Socialist Republic of Viet Nam").
     """
-    candidates = [row[_C_OFFICIAL], _unterm(row[_C_UNTERM_SHORT])]
+    candidates = [row[_C_CLDR], _unterm(row[_C_UNTERM_SHORT])]
     formal = _unterm(row[_C_UNTERM_FORMAL])
     candidates.append(formal[4:] if formal.startswith("the ") else formal)
     result: list[str] = []
