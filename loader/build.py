@@ -13,8 +13,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from loader import __version__
-from loader.export import GraphPart, GraphRecord, write_dist
+from loader.export import GraphChunks, GraphPart
 from loader.mapping import Entity, MappedNote, Registry, map_note, register_ids
 from loader.namespaces import ONTOLOGY_GRAPH, QUERIES_GRAPH, RDF, TKG, reference_graph
 from loader.notes import Note, read_notes
@@ -54,32 +53,43 @@ class Assembled:
     warnings: list[Problem] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
 
-    def counts(self) -> dict[str, int]:
-        """Distinct instances per counted class, following rdfs:subClassOf."""
-        type_iri = RDF + "type"
-        members: dict[str, set[str]] = {}
-        for part in self.parts:
-            if part.kind == "ontology":
-                continue
-            for triple in part.triples:
-                if triple.predicate.value == type_iri:
-                    members.setdefault(triple.object.value, set()).add(triple.subject.value)
-        counts: dict[str, int] = {}
-        for label, cls in COUNTED_CLASSES.items():
-            found: set[str] = set()
-            for member_class, subjects in members.items():
-                if self.vocabulary.is_subclass(member_class, cls):
-                    found |= subjects
-            counts[label] = len(found)
-        return counts
+
+def count_instances(triples: Iterable[ox.Triple], vocabulary: Vocabulary) -> dict[str, int]:
+    """Distinct instances per summary class, following rdfs:subClassOf.
+
+    Counts of different graphs add up, because a thing is typed only in the graph that
+    defines it (ids are global).
+    """
+    type_iri = RDF + "type"
+    members: dict[str, set[str]] = {}
+    for triple in triples:
+        subject, obj = triple.subject, triple.object
+        if (
+            triple.predicate.value == type_iri
+            and isinstance(obj, ox.NamedNode)
+            and isinstance(subject, ox.NamedNode)
+        ):
+            members.setdefault(obj.value, set()).add(subject.value)
+    counts: dict[str, int] = {}
+    for label, cls in COUNTED_CLASSES.items():
+        found: set[str] = set()
+        for member_class, subjects in members.items():
+            if vocabulary.is_subclass(member_class, cls):
+                found |= subjects
+        counts[label] = len(found)
+    return counts
 
 
 @dataclass
 class BuildResult:
-    assembled: Assembled
-    records: list[GraphRecord]
+    """What ``tradekg build`` made: the graphs in file order, summary counts and timings."""
+
+    graphs: list[GraphChunks]
     counts: dict[str, int]
     timings: dict[str, float]
+    warnings: list[Problem]
+    #: note files read, mapped and validated again in this build (all of them when full)
+    redone: list[str]
 
 
 def _timed(timings: dict[str, float], name: str) -> Callable[[], None]:
@@ -130,18 +140,7 @@ def assemble(project: Project, *, extra_parts: Iterable[GraphPart] = ()) -> Asse
     if errors:
         raise InputError(problems)
 
-    parts = [
-        GraphPart(
-            ONTOLOGY_GRAPH.value,
-            "ontology",
-            ",".join(project.rel(p) for p in project.ontology_files()),
-            vocabulary.triples,
-        )
-    ]
-    for name, triples in sorted(reference.graphs.items()):
-        parts.append(
-            GraphPart(reference_graph(name).value, "reference", f"data/reference/{name}", triples)
-        )
+    parts = fixed_parts(project, vocabulary, reference, with_queries=False)
     for result in mapped:
         parts.append(GraphPart(result.graph.value, "note", result.note.file, result.triples))
     parts.extend(extra_parts)
@@ -158,6 +157,21 @@ def assemble(project: Project, *, extra_parts: Iterable[GraphPart] = ()) -> Asse
     )
 
 
+def fixed_parts(
+    project: Project, vocabulary: Vocabulary, reference: ReferenceData, *, with_queries: bool
+) -> list[GraphPart]:
+    """The graphs that do not come from notes: ontology, reference data, query catalogue."""
+    sources = ",".join(project.rel(p) for p in project.ontology_files())
+    parts = [GraphPart(ONTOLOGY_GRAPH.value, "ontology", sources, vocabulary.triples)]
+    for name, triples in sorted(reference.graphs.items()):
+        parts.append(
+            GraphPart(reference_graph(name).value, "reference", f"data/reference/{name}", triples)
+        )
+    if with_queries:
+        parts.extend(query_catalogue_part(project))
+    return parts
+
+
 def query_catalogue_part(project: Project) -> list[GraphPart]:
     """The saved-query catalogue as a graph, when the project has saved queries."""
     if not project.query_files():
@@ -167,23 +181,16 @@ def query_catalogue_part(project: Project) -> list[GraphPart]:
     return [GraphPart(QUERIES_GRAPH.value, "queries", "queries/", catalogue_triples(project))]
 
 
-def build(project: Project) -> BuildResult:
-    """Assemble, validate and write ``dist/``.
+def build(project: Project, *, use_cache: bool = True) -> BuildResult:
+    """Assemble, validate and write ``dist/``, redoing only what changed (see incremental).
 
     Raises:
         InputError: the input has problems (nothing is written).
         ValidationFailed: the data violates the shapes (nothing is written).
     """
-    assembled = assemble(project, extra_parts=query_catalogue_part(project))
-    timings = assembled.timings
-    stop = _timed(timings, "validate")
-    validate_assembled(assembled)
-    stop()
-    counts = assembled.counts()
-    stop = _timed(timings, "export and index")
-    records = write_dist(assembled.parts, project.dist_dir, version=__version__, counts=counts)
-    stop()
-    return BuildResult(assembled, records, counts, timings)
+    from loader.incremental import build as incremental_build
+
+    return incremental_build(project, use_cache=use_cache)
 
 
 class ValidationFailed(Exception):

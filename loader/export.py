@@ -1,10 +1,12 @@
 """Write the dataset to ``dist/``: canonical files, a manifest and the embedded store.
 
-The canonical form is the N-Quads file: graphs in IRI order, each graph's lines sorted and
-deduplicated, so identical input gives byte-identical output and a diff of two builds shows
-only real changes. TriG, Turtle and the store are derived from it. Everything is written
-into a temporary folder that replaces ``dist/`` only when complete: a failed build never
-leaves half-written output.
+Each graph is serialised on its own into *chunks* (sorted N-Quads lines, a TriG block, a
+Turtle block); the files are the chunks concatenated in graph-IRI order. Identical input
+thus gives byte-identical files, a diff of two builds shows only real changes, and an
+incremental build re-serialises only the graphs that changed. Files are written into a
+staging folder and moved into ``dist/`` only when all are complete; the embedded store is
+either rebuilt in the staging folder or, when only some graphs changed, updated in place
+under a ``store.dirty`` marker that makes the next build rebuild it if this one dies.
 """
 
 from __future__ import annotations
@@ -14,8 +16,9 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -27,7 +30,8 @@ TRIG = "tradekg.trig"
 TURTLE = "tradekg.ttl"
 MANIFEST = "manifest.json"
 STORE = "store"
-#: What a build writes; anything else found in dist/ (docs/, …) is carried over untouched.
+DIRTY_MARKER = "store.dirty"
+#: What a build writes; anything else found in dist/ (docs/, …) is left untouched.
 BUILD_OUTPUTS = (NQUADS, TRIG, TURTLE, MANIFEST, STORE)
 
 
@@ -42,106 +46,173 @@ class GraphPart:
 
 
 @dataclass(frozen=True, slots=True)
-class GraphRecord:
-    """What the manifest says of one graph after canonicalisation."""
+class GraphChunks:
+    """One graph serialised, ready to be concatenated into the dist files."""
 
     iri: str
     kind: str
     source: str | None
     triples: int
     sha256: str
+    nquads: bytes
+    trig: bytes
+    turtle: bytes
+
+    def record(self) -> dict[str, object]:
+        """The graph's entry in ``manifest.json``."""
+        entry: dict[str, object] = {"iri": self.iri, "kind": self.kind}
+        if self.source is not None:
+            entry["source"] = self.source
+        entry["triples"] = self.triples
+        entry["sha256"] = self.sha256
+        return entry
 
 
-def canonical_lines(part: GraphPart) -> list[bytes]:
-    """The graph's N-Quads lines, sorted and without duplicates."""
+@cache
+def _prefix_header() -> bytes:
+    """The ``@prefix`` block pyoxigraph writes for our prefixes (written once per file)."""
+    probe = ox.Triple(ox.NamedNode("urn:x:s"), ox.NamedNode("urn:x:p"), ox.NamedNode("urn:x:o"))
+    text = ox.serialize([probe], format=ox.RdfFormat.TURTLE, prefixes=SERIALIZATION_PREFIXES)
+    assert text is not None
+    return b"".join(line for line in text.splitlines(keepends=True) if line.startswith(b"@prefix"))
+
+
+def _without_header(text: bytes | None) -> bytes:
+    header = _prefix_header()
+    assert text is not None
+    return text[len(header) :] if text.startswith(header) else text
+
+
+def graph_chunks(part: GraphPart) -> GraphChunks:
+    """Serialise one graph canonically: sorted, deduplicated N-Quads lines, TriG and Turtle."""
     ntriples = ox.serialize(part.triples, format=ox.RdfFormat.N_TRIPLES)
     assert ntriples is not None  # serialize() returns bytes when no output is given
     suffix = f" <{part.iri}> .".encode()
-    lines = {line[:-2] + suffix for line in ntriples.splitlines() if line}
-    return sorted(lines)
+    lines = sorted({line[:-2] + suffix for line in ntriples.splitlines() if line})
+    nquads = b"".join(line + b"\n" for line in lines)
+    quads = list(ox.parse(nquads, format=ox.RdfFormat.N_QUADS))
+    trig = ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=SERIALIZATION_PREFIXES)
+    turtle = ox.serialize(
+        [q.triple for q in quads], format=ox.RdfFormat.TURTLE, prefixes=SERIALIZATION_PREFIXES
+    )
+    return GraphChunks(
+        iri=part.iri,
+        kind=part.kind,
+        source=part.source,
+        triples=len(lines),
+        sha256=hashlib.sha256(nquads).hexdigest(),
+        nquads=nquads,
+        trig=_without_header(trig),
+        turtle=_without_header(turtle),
+    )
+
+
+def read_manifest(dist_dir: Path) -> dict[str, str] | None:
+    """Graph IRI → sha256 of the build in ``dist_dir``, or None when there is none."""
+    try:
+        data = json.loads((dist_dir / MANIFEST).read_text(encoding="utf-8"))
+        return {g["iri"]: g["sha256"] for g in data["graphs"]}
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
 
 
 def write_dist(
-    parts: Iterable[GraphPart], dist_dir: Path, *, version: str, counts: dict[str, int]
-) -> list[GraphRecord]:
-    """Write every output of a build into ``dist_dir``, replacing the previous build whole.
+    chunks: Iterable[GraphChunks],
+    dist_dir: Path,
+    *,
+    version: str,
+    counts: Mapping[str, int],
+    store_has: Mapping[str, str] | None = None,
+) -> list[GraphChunks]:
+    """Write every output of a build into ``dist_dir``.
+
+    ``store_has`` (graph IRI → sha256) says what the existing store holds; when given, and
+    the store is intact, only changed graphs are replaced in it. Otherwise a new store is
+    built. Returns the graphs in file order.
 
     Raises:
-        OSError: the folder cannot be written (nothing is replaced then).
+        OSError: the folder cannot be written (the previous files then stay as they were).
     """
-    dist_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".dist-", dir=dist_dir.parent))
+    ordered = sorted(chunks, key=lambda c: c.iri)
+    dist_dir.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=dist_dir))
     try:
-        records = _write_all(sorted(parts, key=lambda p: p.iri), staging, version, counts)
-        _swap_in(staging, dist_dir)
-    except BaseException:
+        _write_files(ordered, staging, version, counts)
+        store = dist_dir / STORE
+        if store_has is not None and store.is_dir() and not (dist_dir / DIRTY_MARKER).exists():
+            _update_store(store, ordered, store_has, dist_dir / DIRTY_MARKER)
+        else:
+            _new_store(staging / STORE, staging / NQUADS)
+            _replace_dir(staging / STORE, store)
+            (dist_dir / DIRTY_MARKER).unlink(missing_ok=True)
+        for name in (NQUADS, TRIG, TURTLE, MANIFEST):
+            os.replace(staging / name, dist_dir / name)
+    finally:
         shutil.rmtree(staging, ignore_errors=True)
-        raise
-    return records
+    return ordered
 
 
-def _write_all(
-    parts: list[GraphPart], folder: Path, version: str, counts: dict[str, int]
-) -> list[GraphRecord]:
-    records: list[GraphRecord] = []
-    nquads_path = folder / NQUADS
-    union: set[bytes] = set()
-    with nquads_path.open("wb") as out:
-        for part in parts:
-            lines = canonical_lines(part)
-            digest = hashlib.sha256()
-            for line in lines:
-                out.write(line + b"\n")
-                digest.update(line + b"\n")
-                union.add(_triple_of(line, part.iri))
-            records.append(
-                GraphRecord(part.iri, part.kind, part.source, len(lines), digest.hexdigest())
-            )
-
-    quads = list(ox.parse(path=str(nquads_path), format=ox.RdfFormat.N_QUADS))
-    ox.serialize(
-        quads, str(folder / TRIG), format=ox.RdfFormat.TRIG, prefixes=SERIALIZATION_PREFIXES
-    )
-    union_triples = ox.parse(b"\n".join(sorted(union)), format=ox.RdfFormat.N_TRIPLES)
-    ox.serialize(
-        union_triples,
-        str(folder / TURTLE),
-        format=ox.RdfFormat.TURTLE,
-        prefixes=SERIALIZATION_PREFIXES,
-    )
-
-    store = ox.Store(str(folder / STORE))
-    store.bulk_load(path=str(nquads_path), format=ox.RdfFormat.N_QUADS)
-    store.flush()
-    del store
-
+def _write_files(
+    ordered: list[GraphChunks], folder: Path, version: str, counts: Mapping[str, int]
+) -> None:
+    header = _prefix_header()
+    with (folder / NQUADS).open("wb") as out:
+        for chunk in ordered:
+            out.write(chunk.nquads)
+    with (folder / TRIG).open("wb") as out:
+        out.write(header)
+        for chunk in ordered:
+            out.write(chunk.trig)
+    with (folder / TURTLE).open("wb") as out:
+        out.write(header)
+        for chunk in ordered:
+            out.write(chunk.turtle)
     manifest = {
         "version": version,
-        "graphs": [{k: v for k, v in asdict(r).items() if v is not None} for r in records],
-        "quads": sum(r.triples for r in records),
-        "counts": counts,
+        "graphs": [chunk.record() for chunk in ordered],
+        "quads": sum(chunk.triples for chunk in ordered),
+        "counts": dict(counts),
     }
     (folder / MANIFEST).write_text(
-        json.dumps(manifest, indent=2, ensure_ascii=False, sort_keys=False) + "\n",
-        encoding="utf-8",
+        json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
     )
-    return records
 
 
-def _triple_of(line: bytes, graph_iri: str) -> bytes:
-    suffix = f" <{graph_iri}> .".encode()
-    return line[: -len(suffix)] + b" ."
+def _new_store(path: Path, nquads: Path) -> None:
+    store = ox.Store(str(path))
+    store.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
+    store.flush()
+    del store  # closes RocksDB before the folder is moved
 
 
-def _swap_in(staging: Path, dist_dir: Path) -> None:
-    """Replace ``dist_dir`` by ``staging``, keeping what earlier non-build commands wrote."""
-    if dist_dir.exists():
-        retired = Path(tempfile.mkdtemp(prefix=".dist-old-", dir=dist_dir.parent))
-        os.replace(dist_dir, retired / "dist")
-        os.replace(staging, dist_dir)
-        for entry in (retired / "dist").iterdir():
-            if entry.name not in BUILD_OUTPUTS and not (dist_dir / entry.name).exists():
-                os.replace(entry, dist_dir / entry.name)
+def _update_store(
+    path: Path, ordered: list[GraphChunks], store_has: Mapping[str, str], dirty: Path
+) -> None:
+    """Replace only the graphs whose content changed; the marker guards against a crash."""
+    wanted = {c.iri: c for c in ordered}
+    stale = [iri for iri in store_has if iri not in wanted]
+    changed = [c for c in ordered if store_has.get(c.iri) != c.sha256]
+    if not stale and not changed:
+        return
+    dirty.touch()
+    store = ox.Store(str(path))
+    for iri in stale:
+        store.remove_graph(ox.NamedNode(iri))
+    for chunk in changed:
+        graph = ox.NamedNode(chunk.iri)
+        if chunk.iri in store_has:
+            store.remove_graph(graph)
+        store.extend(ox.parse(chunk.nquads, format=ox.RdfFormat.N_QUADS))
+    store.flush()
+    del store
+    dirty.unlink()
+
+
+def _replace_dir(new: Path, target: Path) -> None:
+    if target.exists():
+        retired = target.with_name(f".retired-{os.getpid()}-{target.name}")
+        os.replace(target, retired)
+        os.replace(new, target)
         shutil.rmtree(retired, ignore_errors=True)
     else:
-        os.replace(staging, dist_dir)
+        os.replace(new, target)

@@ -58,6 +58,8 @@ class MappedNote:
     subjects: dict[str, tuple[int, str]] = field(default_factory=dict)
     #: (subject IRI, predicate IRI) → line of the key
     field_lines: dict[tuple[str, str], int] = field(default_factory=dict)
+    #: ids this note refers to and what they resolved to (what an incremental build re-checks)
+    references: dict[str, Entity] = field(default_factory=dict)
 
 
 def source_iri(note: Note) -> str:
@@ -336,6 +338,7 @@ class _NoteMapper:
                 f"refer to a {self.vocab.local_name_of(prop.range)} here",
             )
             return None
+        self.result.references[text] = entity
         return ox.NamedNode(entity.iri)
 
     def _id_hint(self, text: str) -> str:

@@ -267,3 +267,34 @@ def test_new_property_in_ontology_is_usable_without_python_change(
         )
     )
     assert [row["n"].value for row in rows] == ["120"]
+
+
+def test_incremental_build_equals_full_build(built: Path, tmp_path: Path) -> None:
+    """Editing, adding and deleting notes then building incrementally gives the full output."""
+    project = copy_project(built, tmp_path / "p")
+    runner = CliRunner()
+    assert runner.invoke(main, ["build", "--project", str(project)]).exit_code == 0
+    statement = '  - a: Person\n    id: incremental-person\n    label: P\n    evidence: "P"\n'
+    write_note(project, "zz/new.yaml", GOOD_SOURCE.format(n=6) + statement)
+    first = runner.invoke(main, ["build", "--project", str(project)])
+    assert first.exit_code == 0, first.output
+    assert "(1 note(s) read and checked)" in first.output
+    (project / "data" / "notes" / "zz" / "new.yaml").write_text(
+        GOOD_SOURCE.format(n=6) + statement.replace("label: P", "label: Q"), encoding="utf-8"
+    )
+    second = runner.invoke(main, ["build", "--project", str(project)])
+    assert second.exit_code == 0, second.output
+    incremental = tree_digest(project / "dist")
+    store = ox.Store.read_only(str(project / "dist" / "store"))
+    incremental_quads = set(store)
+    del store
+    full = runner.invoke(main, ["build", "--full", "--project", str(project)])
+    assert full.exit_code == 0, full.output
+    assert {k: v for k, v in tree_digest(project / "dist").items() if "store" not in k} == {
+        k: v for k, v in incremental.items() if "store" not in k
+    }
+    assert set(ox.Store.read_only(str(project / "dist" / "store"))) == incremental_quads
+    (project / "data" / "notes" / "zz" / "new.yaml").unlink()
+    third = runner.invoke(main, ["build", "--project", str(project)])
+    assert third.exit_code == 0, third.output
+    assert "incremental-person" not in (project / "dist" / "tradekg.nq").read_text()
