@@ -1,0 +1,203 @@
+"""``tradekg query``: list the saved queries, or run one (or a .rq file) locally or remotely.
+
+Thin glue: reading queries is :mod:`loader.saved_queries`, binding parameters
+:mod:`loader.query_params`, running :mod:`loader.sparql_local` / :mod:`loader.sparql_remote`,
+writing :mod:`loader.result_format`. The remote path's SPARQLWrapper is imported only when
+``--endpoint`` is given, so a local query starts in a fraction of a second.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from loader.commands.common import open_project, project_option, reports_input_errors
+from loader.problems import InputError, Problem
+
+if TYPE_CHECKING:
+    from loader.saved_queries import SavedQuery
+
+FORMAT_CHOICES = ("table", "csv", "tsv", "json", "turtle", "ntriples")
+#: Cells are cut to this width only when the table goes to a terminal.
+TERMINAL_CELL_WIDTH = 60
+
+
+def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
+    given: dict[str, str] = {}
+    problems: list[Problem] = []
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        name = name.strip()
+        if not sep or not name:
+            problems.append(
+                Problem(
+                    "bad-parameter-syntax",
+                    f"--param expects NAME=VALUE, got {pair[:40]!r}",
+                    hint="for example --param rate=19 --param state=id:state/USA",
+                )
+            )
+        elif name in given:
+            problems.append(Problem("bad-parameter-syntax", f"--param {name} is given twice"))
+        else:
+            given[name] = value
+    if problems:
+        raise InputError(problems)
+    return given
+
+
+@click.command(
+    name="query",
+    epilog=(
+        "Parameters are checked against their declared type and bound as RDF terms "
+        "(never pasted into the query text). IRIs may be written as prefixed names "
+        "(id:state/VNM, tkg:TariffMeasure). Without --endpoint the query runs on the "
+        "embedded store dist/store (run `tradekg build` first), with the default graph as "
+        "the union of all graphs. Credentials for --endpoint come from TRADEKG_USER and "
+        "TRADEKG_PASSWORD or ~/.netrc and are never printed."
+    ),
+)
+@click.argument("name", required=False)
+@click.option("--list", "list_queries", is_flag=True, help="List the saved queries and exit.")
+@click.option(
+    "--param",
+    "-p",
+    "params",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="A parameter value (repeatable); defaults come from the query's #+ header.",
+)
+@click.option(
+    "--file",
+    "query_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Run this .rq file instead of a saved query.",
+)
+@click.option("--endpoint", metavar="URL", help="Run on this SPARQL endpoint instead.")
+@click.option(
+    "--auth",
+    type=click.Choice(["basic", "digest"]),
+    default="basic",
+    show_default=True,
+    help="HTTP authentication for --endpoint when credentials are set.",
+)
+@click.option(
+    "--timeout",
+    type=float,
+    default=120.0,
+    show_default=True,
+    help="Seconds to wait for --endpoint to connect.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMAT_CHOICES),
+    default="table",
+    show_default=True,
+    help=(
+        "table (IRIs shortened, cells cut to fit when on a terminal), csv/tsv/json (SPARQL 1.1 "
+        "results formats), turtle/ntriples (CONSTRUCT and DESCRIBE)."
+    ),
+)
+@click.option(
+    "--show-query",
+    is_flag=True,
+    help="Print the query with its parameters bound instead of running it.",
+)
+@project_option
+@reports_input_errors
+def command(
+    *,
+    name: str | None,
+    list_queries: bool,
+    params: tuple[str, ...],
+    query_file: Path | None,
+    endpoint: str | None,
+    auth: str,
+    timeout: float,
+    fmt: str,
+    show_query: bool,
+    project_root: Path,
+) -> None:
+    """Run a saved or ad-hoc SPARQL query, locally or on an endpoint.
+
+    NAME is a saved query (queries/NAME.rq); see them with --list.
+    """
+    project = open_project(project_root)
+    if list_queries:
+        if name or query_file:
+            raise click.UsageError("--list takes no NAME or --file")
+        from loader.saved_queries import load_saved_queries
+
+        click.echo(_listing(load_saved_queries(project)), nl=False)
+        return
+    if bool(name) == bool(query_file):
+        raise click.UsageError("give a saved query NAME or --file FILE (see --list)")
+
+    from loader.query_params import bind, resolve
+    from loader.saved_queries import find_saved_query, read_query
+
+    if query_file is not None:
+        query = read_query(query_file, file=str(query_file))
+    else:
+        assert name is not None
+        query = find_saved_query(project, name)
+    terms = resolve(query.params, _parse_params(params))
+    text = bind(query.text, terms)
+    if show_query:
+        click.echo(text, nl=not text.endswith("\n"))
+        return
+
+    if endpoint is not None:
+        from loader.sparql_remote import check_endpoint, credentials_for, run_remote
+
+        check_endpoint(endpoint)
+        result = run_remote(
+            endpoint,
+            text,
+            form=query.form,
+            credentials=credentials_for(endpoint),
+            auth=auth,
+            timeout=timeout,
+        )
+    else:
+        from loader.sparql_local import open_store, run_local
+
+        result = run_local(open_store(project.store_dir), text, file=query.file)
+
+    from loader.result_format import FormatError, render
+
+    width = TERMINAL_CELL_WIDTH if fmt == "table" and sys.stdout.isatty() else None
+    try:
+        output = render(result, fmt=fmt, max_width=width)
+    except FormatError as error:
+        raise InputError([Problem("bad-format", str(error))]) from None
+    click.echo(output, nl=False)
+
+
+def _listing(queries: Sequence[SavedQuery]) -> str:
+    """Name, summary and parameters (type, default, allowed values) of each saved query."""
+    if not queries:
+        return "No saved queries (add .rq files to queries/).\n"
+    lines: list[str] = []
+    for query in queries:
+        lines.append(f"{query.name}  [{query.form}]")
+        if query.summary:
+            lines.append(f"    {query.summary}")
+        for spec in sorted(query.params.values(), key=lambda s: s.name):
+            detail = spec.describe_type()
+            if spec.default is not None:
+                detail += f", default {spec.default}"
+            elif spec.optional:
+                detail += ", optional"
+            else:
+                detail += ", required"
+            if spec.enumeration:
+                detail += f", one of {', '.join(spec.enumeration)}"
+            lines.append(f"    --param {spec.name}=…  ({detail})")
+        if query.tags:
+            lines.append(f"    tags: {', '.join(query.tags)}")
+    return "\n".join(lines) + "\n"
