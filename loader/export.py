@@ -83,9 +83,25 @@ def _without_header(text: bytes | None) -> bytes:
     return text[len(header) :] if text.startswith(header) else text
 
 
+def canonical_blank_nodes(triples: list[ox.Triple]) -> list[ox.Triple]:
+    """Relabel blank nodes (the ontology's class expressions) with RDFC-1.0.
+
+    A parser gives blank nodes new random labels on every run; without this, two builds of
+    the same ontology would differ.
+    """
+    if not any(
+        isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode) for t in triples
+    ):
+        return triples
+    dataset = ox.Dataset(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
+    dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+    return [quad.triple for quad in dataset]
+
+
 def graph_chunks(part: GraphPart) -> GraphChunks:
     """Serialise one graph canonically: sorted, deduplicated N-Quads lines, TriG and Turtle."""
-    ntriples = ox.serialize(part.triples, format=ox.RdfFormat.N_TRIPLES)
+    triples = canonical_blank_nodes(part.triples)
+    ntriples = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
     assert ntriples is not None  # serialize() returns bytes when no output is given
     suffix = f" <{part.iri}> .".encode()
     lines = sorted({line[:-2] + suffix for line in ntriples.splitlines() if line})
