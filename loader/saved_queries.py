@@ -118,7 +118,8 @@ def parse_query(
     summary = _text_value(meta, "summary", key_line, problem)
     description = _text_value(meta, "description", key_line, problem)
     tags = _tags(meta.get("tags"), key_line.get("tags"), problem)
-    if require_summary and not summary:
+    header_broken = any(p.code == "bad-query-header" for p in problems)
+    if require_summary and not summary and not header_broken:
         problem(
             "missing-summary",
             "a saved query needs a summary",
