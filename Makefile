@@ -17,7 +17,7 @@ setup: $(BIN)/tradekg
 
 demo: setup
 	$(BIN)/tradekg build
-	$(BIN)/tradekg query us-tariffs-at-or-above --param min_rate=19
+	$(BIN)/tradekg query tariffs-at-or-above-rate --param imposer=USA --param rate=19
 
 lint: setup
 	$(BIN)/ruff check loader tests bench

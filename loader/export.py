@@ -29,10 +29,11 @@ NQUADS = "tradekg.nq"
 TRIG = "tradekg.trig"
 TURTLE = "tradekg.ttl"
 MANIFEST = "manifest.json"
+IDS = "ids.json"
 STORE = "store"
 DIRTY_MARKER = "store.dirty"
 #: What a build writes; anything else found in dist/ (docs/, …) is left untouched.
-BUILD_OUTPUTS = (NQUADS, TRIG, TURTLE, MANIFEST, STORE)
+BUILD_OUTPUTS = (NQUADS, TRIG, TURTLE, IDS, MANIFEST, STORE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,11 +139,14 @@ def write_dist(
     *,
     version: str,
     counts: Mapping[str, int],
+    ids: Mapping[str, str],
     store_has: Mapping[str, str] | None = None,
 ) -> list[GraphChunks]:
     """Write every output of a build into ``dist_dir``.
 
-    ``store_has`` (graph IRI → sha256) says what the existing store holds; when given, and
+    ``ids`` (note id → IRI) is written to ``ids.json`` so that commands can accept the ids
+    notes use (``VNM``, ``hs:2805``) where an IRI is expected. ``store_has`` (graph IRI →
+    sha256) says what the existing store holds; when given, and
     the store is intact, only changed graphs are replaced in it. Otherwise a new store is
     built. Returns the graphs in file order.
 
@@ -154,6 +158,10 @@ def write_dist(
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=dist_dir))
     try:
         _write_files(ordered, staging, version, counts)
+        (staging / IDS).write_text(
+            json.dumps(dict(sorted(ids.items())), indent=0, ensure_ascii=False) + "\n",
+            encoding="utf-8",
+        )
         store = dist_dir / STORE
         if store_has is not None and store.is_dir() and not (dist_dir / DIRTY_MARKER).exists():
             _update_store(store, ordered, store_has, dist_dir / DIRTY_MARKER)
@@ -161,7 +169,7 @@ def write_dist(
             _new_store(staging / STORE, staging / NQUADS)
             _replace_dir(staging / STORE, store)
             (dist_dir / DIRTY_MARKER).unlink(missing_ok=True)
-        for name in (NQUADS, TRIG, TURTLE, MANIFEST):
+        for name in (NQUADS, TRIG, TURTLE, IDS, MANIFEST):
             os.replace(staging / name, dist_dir / name)
     finally:
         shutil.rmtree(staging, ignore_errors=True)

@@ -220,6 +220,7 @@ def build(project: Project, *, use_cache: bool = True) -> BuildResult:
         project.dist_dir,
         version=__version__,
         counts=counts,
+        ids={key: entity.iri for key, entity in registry.by_id.items()},
         store_has=read_manifest(project.dist_dir),
     )
     save_cache(project, BuildCache(print_, fixed, fixed_counts, records))

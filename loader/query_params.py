@@ -66,7 +66,10 @@ _GYEARMONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])" + _TZ + "$")
 KINDS: dict[str, str] = {
     "string": "a text",
     "literal": "a text",
-    "iri": "an absolute IRI or a prefixed name such as id:state/VNM",
+    "iri": (
+        "an id as notes write it (VNM, hs:2805, rare-earths), a prefixed name such as "
+        "id:state/VNM, or an absolute IRI"
+    ),
     "number": "a number such as 19 or 19.5",
     "integer": "a whole number such as 19",
     "nonNegativeInteger": "a whole number, 0 or more",
@@ -175,8 +178,13 @@ class ParamValueError(ValueError):
     """A value does not fit its parameter's type; the message says what a right value is."""
 
 
-def to_term(spec: ParamSpec, value: str) -> ox.NamedNode | ox.Literal:
+def to_term(
+    spec: ParamSpec, value: str, *, ids: Mapping[str, str] | None = None
+) -> ox.NamedNode | ox.Literal:
     """Check ``value`` against ``spec`` and return the RDF term it denotes.
+
+    For an IRI parameter, ``ids`` (from ``dist/ids.json``) lets users write the ids notes
+    use — ``VNM``, ``hs:2805``, ``rare-earths`` — instead of whole IRIs.
 
     Raises:
         ParamValueError: the value is not of the declared type, or is not in the
@@ -186,6 +194,8 @@ def to_term(spec: ParamSpec, value: str) -> ox.NamedNode | ox.Literal:
         raise ParamValueError(f"must be one of: {', '.join(spec.enumeration)}")
     _check_text(value)
     if spec.kind == "iri":
+        if ids is not None and value.strip() in ids:
+            return ox.NamedNode(ids[value.strip()])
         return ox.NamedNode(expand_iri(value))
     if spec.kind in ("string", "literal"):
         return ox.Literal(value)
@@ -385,7 +395,10 @@ def bind(text: str, bindings: Mapping[str, ox.NamedNode | ox.Literal]) -> str:
 
 
 def resolve(
-    specs: Mapping[str, ParamSpec], given: Mapping[str, str]
+    specs: Mapping[str, ParamSpec],
+    given: Mapping[str, str],
+    *,
+    ids: Mapping[str, str] | None = None,
 ) -> dict[str, ox.NamedNode | ox.Literal]:
     """Check the user's values (and fill in defaults): parameter variable → term.
 
@@ -420,7 +433,7 @@ def resolve(
                 )
             continue
         try:
-            terms[spec.variable] = to_term(spec, value)
+            terms[spec.variable] = to_term(spec, value, ids=ids)
         except ParamValueError as error:
             problems.append(
                 Problem(

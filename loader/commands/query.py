@@ -145,7 +145,7 @@ def command(
     else:
         assert name is not None
         query = find_saved_query(project, name)
-    terms = resolve(query.params, _parse_params(params))
+    terms = resolve(query.params, _parse_params(params), ids=_note_ids(project.dist_dir))
     text = bind(query.text, terms)
     if show_query:
         click.echo(text, nl=not text.endswith("\n"))
@@ -176,6 +176,17 @@ def command(
     except FormatError as error:
         raise InputError([Problem("bad-format", str(error))]) from None
     click.echo(output, nl=False)
+
+
+def _note_ids(dist_dir: Path) -> dict[str, str] | None:
+    """The ids of the last build (``VNM`` → its IRI), so parameters may be given as ids."""
+    import json
+
+    try:
+        ids: dict[str, str] = json.loads((dist_dir / "ids.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return ids
 
 
 def _listing(queries: Sequence[SavedQuery]) -> str:
