@@ -1,0 +1,111 @@
+"""Test helpers for ``tradekg load``: small datasets in the dist/ layout, and SPARQL counts.
+
+The datasets are written the way ``tradekg build`` writes them (a manifest and sorted
+N-Quads), so the loader is tested on its real input format without depending on the
+build (which has its own tests).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+import requests
+
+GRAPH = "https://w3id.org/tradekg/graph/"
+ID = "https://w3id.org/tradekg/id/"
+TKG = "https://w3id.org/tradekg/ontology#"
+
+
+def write_dist(
+    root: Path, graphs: Mapping[str, Iterable[str]], *, kinds: Mapping[str, str] | None = None
+) -> Path:
+    """A project at ``root`` whose dist/ holds ``graphs`` (IRI → N-Triples lines)."""
+    (root / "ontology").mkdir(parents=True, exist_ok=True)
+    dist = root / "dist"
+    dist.mkdir(parents=True, exist_ok=True)
+    quads: list[str] = []
+    entries = []
+    for iri, lines in graphs.items():
+        triples = sorted(set(lines))
+        quads += [f"{line.rstrip().removesuffix('.').rstrip()} <{iri}> .\n" for line in triples]
+        kind = (kinds or {}).get(iri) or iri.removeprefix(GRAPH).split("/")[0]
+        entries.append({"iri": iri, "kind": kind, "source": "test", "triples": len(triples)})
+    (dist / "tradekg.nq").write_text("".join(sorted(quads)), encoding="utf-8")
+    manifest = {"version": "test", "graphs": entries, "counts": {}}
+    (dist / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+    return dist
+
+
+def reference_graph(size: int) -> list[str]:
+    """``size`` triples about HS-like codes: IRIs and literals only."""
+    lines = []
+    for i in range(size // 2):
+        code = f"<{ID}hs2022/{i:06d}>"
+        lines.append(f'{code} <http://www.w3.org/2004/02/skos/core#notation> "{i:06d}" .')
+        lines.append(f'{code} <http://www.w3.org/2000/01/rdf-schema#label> "Code {i} \\"x\\""@en .')
+    return lines
+
+
+def blank_node_graph(pairs: int) -> list[str]:
+    """``2 * pairs`` triples in which each IRI points at its own blank node."""
+    lines = []
+    for i in range(pairs):
+        lines.append(f"<{ID}measure/m{i}> <{TKG}hasRate> _:rate{i} .")
+        lines.append(f'_:rate{i} <{TKG}value> "{i}"^^<http://www.w3.org/2001/XMLSchema#integer> .')
+    return lines
+
+
+def note_graph(key: str, size: int) -> list[str]:
+    return [
+        f'<{ID}tariff-measure/{key}-{i}> <{TKG}note> "note {key}, statement {i} — é" .'
+        for i in range(size)
+    ]
+
+
+def sample_dataset(*, big: int = 2_400) -> dict[str, list[str]]:
+    """An ontology with blank nodes, one big reference graph, and three notes."""
+    ontology = [
+        f"<{TKG}Measure> <http://www.w3.org/2000/01/rdf-schema#subClassOf> _:r .",
+        f"_:r <http://www.w3.org/2002/07/owl#onProperty> <{TKG}hasRate> .",
+        f'<{TKG}Measure> <http://www.w3.org/2000/01/rdf-schema#label> "Measure"@en .',
+    ]
+    return {
+        GRAPH + "ontology": ontology,
+        GRAPH + "reference/hs2022": reference_graph(big),
+        GRAPH + "reference/rates": blank_node_graph(big // 4),
+        GRAPH + "note/2025/us-vnm": note_graph("us-vnm", 7),
+        GRAPH + "note/2025/eu-asean": note_graph("eu-asean", 5),
+        GRAPH + "note/2024/old-note": note_graph("old", 3),
+    }
+
+
+def select(query_url: str, sparql: str, *, auth: object = None) -> list[dict[str, str]]:
+    response = requests.post(
+        query_url,
+        data={"query": sparql},
+        headers={"Accept": "application/sparql-results+json"},
+        auth=auth,  # type: ignore[arg-type]
+        timeout=30,
+    )
+    response.raise_for_status()
+    return [
+        {name: term["value"] for name, term in row.items()}
+        for row in response.json()["results"]["bindings"]
+    ]
+
+
+def graph_counts(query_url: str, *, auth: object = None, prefix: str = "") -> dict[str, int]:
+    """Every named graph's triple count (optionally only graphs under ``prefix``)."""
+    rows = select(
+        query_url,
+        "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } "
+        f'FILTER(STRSTARTS(STR(?g), "{prefix}")) }} GROUP BY ?g',
+        auth=auth,
+    )
+    return {row["g"]: int(row["n"]) for row in rows}
+
+
+def expected_counts(graphs: Mapping[str, Iterable[str]]) -> dict[str, int]:
+    return {iri: len(set(lines)) for iri, lines in graphs.items()}
