@@ -1,0 +1,970 @@
+"""Time every stage of the tradekg pipeline against a naive rdflib/pyshacl baseline.
+
+``python -m bench.run [--sizes 100,1000,10000] [--json out.json] [--skip-baseline-above N]``
+
+For each size it generates a corpus (:mod:`bench.generate`) and measures, in one run:
+
+* **ours** — ``tradekg build --full --timings`` as a child process (its own stage timings,
+  wall time and peak memory), a rebuild after editing one note (incremental when the build
+  has a cache), ``tradekg validate`` when the command exists, indexing the N-Quads into a
+  fresh embedded store, every saved query on the built store (median of ``--runs`` runs
+  after one warm-up), and ``tradekg load`` into a real Oxigraph server (plus one raw bulk
+  ``POST`` of the N-Quads, the server's own ceiling);
+* **baseline** — what a naive pipeline does with the same data: rdflib parses
+  ``dist/tradekg.nq`` into a ``Dataset``, rdflib's SPARQL engine answers the same saved
+  queries, and pyshacl validates the union graph against ``shapes/``. Each stage has a time
+  limit (``--baseline-limit``) and is reported as "not run: > N s limit" when it hits it.
+
+Why child processes: each pipeline runs in its own process so that its peak memory (the
+``ru_maxrss`` the kernel reports for exactly that child, via ``os.wait4``) is its own and
+imports or caches of one pipeline cannot speed up or slow down the other. Why ratios: this
+machine's speed drifts by up to 3.7× in an afternoon, so only numbers measured side by side
+in the same run are compared.
+
+Run on demand only, never inside the test suite.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime as dt
+import importlib.util
+import json
+import os
+import platform
+import re
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+from bench.generate import DEFAULT_SEED, REPO_ROOT, generate
+
+#: Seconds; a baseline stage that takes longer is stopped and reported as not run.
+DEFAULT_BASELINE_LIMIT = 300.0
+DEFAULT_RUNS = 5
+#: Used only when the project has no saved queries yet, so that queries are still compared.
+FALLBACK_QUERIES: dict[str, str] = {
+    "bench-tariffs-at-or-above-25": """
+PREFIX tkg: <https://w3id.org/tradekg/ontology#>
+SELECT ?measure ?by ?to ?rate WHERE {
+  ?measure a tkg:TariffMeasure ; tkg:imposedBy ?by ; tkg:appliesTo ?to ; tkg:rate ?rate .
+  FILTER(?rate >= 25)
+} ORDER BY DESC(?rate) ?measure
+""",
+    "bench-commitments-by-obligor": """
+PREFIX tkg: <https://w3id.org/tradekg/ontology#>
+SELECT ?obligor (COUNT(?c) AS ?n) WHERE {
+  ?c a tkg:Commitment ; tkg:obligor ?obligor ; tkg:underAgreement ?a .
+  ?a tkg:party ?obligor .
+} GROUP BY ?obligor ORDER BY DESC(?n)
+""",
+    "bench-measures-by-hs-chapter": """
+PREFIX tkg: <https://w3id.org/tradekg/ontology#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT ?chapter (COUNT(DISTINCT ?m) AS ?n) WHERE {
+  ?m a tkg:TariffMeasure ; tkg:concernsProduct ?code .
+  ?code skos:broader+ ?chapter . ?chapter a tkg:HSChapter .
+} GROUP BY ?chapter ORDER BY DESC(?n) LIMIT 20
+""",
+}
+
+
+# ---------------------------------------------------------------------------------------------
+# Child processes: run, time, and read their peak memory
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class ProcResult:
+    """One finished (or killed) child process."""
+
+    args: list[str]
+    returncode: int
+    wall_s: float
+    maxrss_mb: float
+    stdout: str
+    stderr: str
+    timed_out: bool = False
+
+
+def run_child(args: Sequence[str], *, timeout: float | None = None) -> ProcResult:
+    """Run ``args``; its wall time and peak RSS come from ``os.wait4`` on exactly this pid.
+
+    ``RUSAGE_CHILDREN`` would give the maximum over every child ever waited for, so the
+    second pipeline would inherit the first one's peak; ``wait4`` does not.
+    """
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        process = subprocess.Popen(list(args), stdout=out, stderr=err)
+        timed_out = False
+        while True:
+            pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+            if pid == process.pid:
+                break
+            if timeout is not None and time.perf_counter() - start > timeout:
+                process.kill()
+                timed_out = True
+                pid, status, usage = os.wait4(process.pid, 0)
+                break
+            time.sleep(0.02)
+        wall = time.perf_counter() - start
+        process.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        return ProcResult(
+            list(args),
+            process.returncode,
+            wall,
+            usage.ru_maxrss / 1024,
+            out.read().decode("utf-8", "replace"),
+            err.read().decode("utf-8", "replace"),
+            timed_out,
+        )
+
+
+def tradekg(*args: str) -> list[str]:
+    """The ``tradekg`` CLI in this interpreter (the same venv as the benchmark)."""
+    return [sys.executable, "-m", "loader.cli", *args]
+
+
+def cli_supports(command: str, option: str | None = None) -> bool:
+    """Whether ``tradekg COMMAND [OPTION]`` exists in the code being measured."""
+    result = run_child(tradekg(command, "--help"), timeout=60)
+    if result.returncode != 0:
+        return False
+    return option is None or option in result.stdout
+
+
+_TIMING_LINE = re.compile(r"^(\S.*?)\s+(\d+(?:\.\d+)?) s$")
+
+
+def parse_timings(stderr: str) -> dict[str, float]:
+    """The ``stage   1.234 s`` lines ``tradekg build --timings`` prints."""
+    timings: dict[str, float] = {}
+    for line in stderr.splitlines():
+        match = _TIMING_LINE.match(line.strip())
+        if match:
+            timings[match.group(1).strip()] = float(match.group(2))
+    return timings
+
+
+def vm_hwm_mb(pid: int) -> float | None:
+    """Peak resident memory of a running process (the Oxigraph server), from /proc."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        return None
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
+# Saved queries, bound with their defaults
+# ---------------------------------------------------------------------------------------------
+
+
+def saved_queries(project_dir: Path) -> tuple[dict[str, str], dict[str, str]]:
+    """Name → bound query text for every saved query, and name → why one was skipped.
+
+    Queries are bound with their header defaults exactly as ``tradekg query NAME`` does; a
+    query with a required parameter and no default cannot run unattended and is skipped.
+    """
+    queries: dict[str, str] = {}
+    skipped: dict[str, str] = {}
+    if not any((project_dir / "queries").glob("*.rq")):
+        return dict(FALLBACK_QUERIES), {"(all)": "no saved queries: bench fallback queries used"}
+    from loader.problems import InputError
+    from loader.project import Project
+    from loader.query_params import bind, resolve
+    from loader.saved_queries import load_saved_queries
+
+    for query in load_saved_queries(Project.at(project_dir)):
+        try:
+            queries[query.name] = bind(query.text, resolve(query.params, {}))
+        except InputError as error:
+            skipped[query.name] = "; ".join(p.message for p in error.problems)
+    return queries, skipped
+
+
+# ---------------------------------------------------------------------------------------------
+# Child: our query engine (embedded pyoxigraph store)
+# ---------------------------------------------------------------------------------------------
+
+
+def child_ours(project_dir: Path, runs: int) -> dict[str, Any]:
+    """Index the N-Quads into a fresh store, then time each saved query on ``dist/store``."""
+    import pyoxigraph as ox
+
+    result: dict[str, Any] = {}
+    nquads = project_dir / "dist" / "tradekg.nq"
+    with tempfile.TemporaryDirectory(prefix="bench-index-") as tmp:
+        start = time.perf_counter()
+        store = ox.Store(tmp)
+        store.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
+        store.flush()
+        result["index_s"] = time.perf_counter() - start
+        del store
+
+    store = ox.Store.read_only(str(project_dir / "dist" / "store"))
+    queries, skipped = saved_queries(project_dir)
+    result["skipped_queries"] = skipped
+    timings: dict[str, Any] = {}
+    for name, text in queries.items():
+
+        def run(text: str = text) -> int:
+            answer = store.query(text, use_default_graph_as_union=True)
+            if isinstance(answer, ox.QueryBoolean):
+                return int(bool(answer))
+            return sum(1 for _ in answer)
+
+        timings[name] = repeat(run, runs, limit=None)
+    result["queries"] = timings
+    return result
+
+
+def repeat(run: Callable[[], int], runs: int, *, limit: float | None) -> dict[str, Any]:
+    """One warm-up (reported as ``first_s``), then ``runs`` timed runs; their median.
+
+    With a ``limit``, runs stop once the time spent exceeds it (at least one run is kept),
+    so a slow engine is still measured without taking hours.
+    """
+    start = time.perf_counter()
+    rows = run()
+    first = time.perf_counter() - start
+    times: list[float] = []
+    spent = first
+    for _ in range(runs):
+        if limit is not None and spent > limit:
+            break
+        start = time.perf_counter()
+        rows = run()
+        elapsed = time.perf_counter() - start
+        times.append(elapsed)
+        spent += elapsed
+    if not times:
+        times = [first]
+    return {
+        "first_s": first,
+        "median_s": statistics.median(times),
+        "runs": len(times),
+        "rows": rows,
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# Child: the naive baseline (rdflib + rdflib SPARQL + pyshacl)
+# ---------------------------------------------------------------------------------------------
+
+
+class StageTimeout(Exception):
+    """A baseline stage ran past its limit."""
+
+
+@dataclass
+class Limit:
+    """A per-stage time limit, enforced with SIGALRM (rdflib and pyshacl are pure Python,
+    so the signal interrupts them between bytecodes)."""
+
+    seconds: float
+
+    def __enter__(self) -> Limit:
+        def fire(signum: int, frame: FrameType | None) -> None:
+            raise StageTimeout
+
+        signal.signal(signal.SIGALRM, fire)
+        signal.setitimer(signal.ITIMER_REAL, self.seconds)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+
+
+def child_baseline(project_dir: Path, runs: int, limit: float) -> dict[str, Any]:
+    """Parse the dist N-Quads with rdflib, query with rdflib, validate with pyshacl."""
+    import rdflib
+
+    result: dict[str, Any] = {"limit_s": limit}
+    nquads = project_dir / "dist" / "tradekg.nq"
+    dataset = rdflib.Dataset(default_union=True)
+    try:
+        with Limit(limit):
+            start = time.perf_counter()
+            dataset.parse(str(nquads), format="nquads")
+            result["parse_s"] = time.perf_counter() - start
+    except StageTimeout:
+        result["parse_s"] = None
+        result["parse_note"] = f"not run: > {limit:.0f} s limit"
+        return result
+
+    queries, skipped = saved_queries(project_dir)
+    result["skipped_queries"] = skipped
+    timings: dict[str, Any] = {}
+    for name, text in queries.items():
+
+        def run(text: str = text) -> int:
+            answer = dataset.query(text)
+            if answer.type == "ASK":
+                return int(bool(answer.askAnswer))
+            return sum(1 for _ in answer)
+
+        try:
+            with Limit(limit):
+                timings[name] = repeat(run, runs, limit=limit / 2)
+        except StageTimeout:
+            timings[name] = {"median_s": None, "note": f"not run: > {limit:.0f} s limit"}
+    result["queries"] = timings
+
+    shape_files = sorted((project_dir / "shapes").glob("*.ttl"))
+    if not shape_files:
+        result["validate_note"] = "no shapes in shapes/"
+        return result
+    import pyshacl
+
+    try:
+        with Limit(limit):
+            start = time.perf_counter()
+            union = rdflib.Graph()
+            for triple in dataset.triples((None, None, None)):
+                union.add(triple)
+            shapes = rdflib.Graph()
+            for path in shape_files:
+                shapes.parse(str(path), format="turtle")
+            conforms, _graph, _text = pyshacl.validate(
+                union, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True
+            )
+            result["validate_s"] = time.perf_counter() - start
+            result["validate_conforms"] = bool(conforms)
+    except StageTimeout:
+        result["validate_s"] = None
+        result["validate_note"] = f"not run: > {limit:.0f} s limit"
+    return result
+
+
+# ---------------------------------------------------------------------------------------------
+# One size, end to end
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class SizeResult:
+    notes: int
+    quads: int = 0
+    generate_s: float = 0.0
+    ours: dict[str, Any] = field(default_factory=dict)
+    baseline: dict[str, Any] = field(default_factory=dict)
+    ratios: dict[str, float | None] = field(default_factory=dict)
+
+
+def log(message: str) -> None:
+    stamp = dt.datetime.now().strftime("%H:%M:%S")
+    print(f"[{stamp}] {message}", file=sys.stderr, flush=True)
+
+
+def edit_one_note(project_dir: Path) -> Path:
+    """Change one rate in the middle note, as an author fixing a number would."""
+    notes = sorted((project_dir / "data" / "notes").rglob("*.yaml"))
+    path = notes[len(notes) // 2]
+    text = path.read_text(encoding="utf-8")
+    match = re.search(r"^(\s+rate: )(\S+)$", text, flags=re.MULTILINE)
+    if match:
+        new = f"{match.group(1)}{float(match.group(2)) + 0.5:g}"
+        text = text[: match.start()] + new + text[match.end() :]
+    else:
+        text = text.replace('title: "', 'title: "Edited: ', 1)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def measure_load(project_dir: Path, quads: int, work: Path) -> dict[str, Any]:
+    """``tradekg load`` into a fresh on-disk Oxigraph server; and one raw bulk POST."""
+    from loader.oxigraph_server import start_server
+
+    out: dict[str, Any] = {}
+    if cli_supports("load"):
+        server = start_server(location=work / "oxigraph-load")
+        try:
+            result = run_child(
+                tradekg("load", "--endpoint", server.url, "--project", str(project_dir))
+            )
+            out["tradekg_load"] = {
+                "wall_s": result.wall_s,
+                "triples_per_s": quads / result.wall_s if result.returncode == 0 else None,
+                "returncode": result.returncode,
+                "maxrss_mb": result.maxrss_mb,
+                "error": result.stderr[-2000:] if result.returncode else None,
+            }
+            out["server_vmhwm_mb"] = vm_hwm_mb(server.process.pid)
+        finally:
+            server.stop()
+    else:
+        out["tradekg_load"] = {"note": "not available: no `tradekg load` command"}
+
+    server = start_server(location=work / "oxigraph-raw")
+    try:
+        nquads = project_dir / "dist" / "tradekg.nq"
+        with nquads.open("rb") as body:
+            request = urllib.request.Request(
+                server.store_endpoint,
+                data=body,
+                method="POST",
+                headers={
+                    "Content-Type": "application/n-quads",
+                    "Content-Length": str(nquads.stat().st_size),
+                },
+            )
+            start = time.perf_counter()
+            with urllib.request.urlopen(request, timeout=3600) as response:
+                response.read()
+            wall = time.perf_counter() - start
+        out["raw_post"] = {"wall_s": wall, "triples_per_s": quads / wall}
+    finally:
+        server.stop()
+    return out
+
+
+def measure_size(
+    notes: int,
+    work: Path,
+    *,
+    runs: int,
+    limit: float,
+    run_baseline: bool,
+    seed: int,
+    source: Path = REPO_ROOT,
+) -> SizeResult:
+    result = SizeResult(notes=notes)
+    project = work / f"corpus-{notes}"
+    log(f"{notes} notes: generating into {project}")
+    start = time.perf_counter()
+    generate(notes, project, seed=seed, source=source)
+    result.generate_s = time.perf_counter() - start
+
+    # -- ours: full build ---------------------------------------------------------------------
+    shutil.rmtree(project / ".tradekg-cache", ignore_errors=True)
+    shutil.rmtree(project / "dist", ignore_errors=True)
+    full_flag = ["--full"] if cli_supports("build", "--full") else []
+    timing_flag = ["--timings"] if cli_supports("build", "--timings") else []
+    log(f"{notes} notes: tradekg build {' '.join(full_flag + timing_flag)}")
+    build = run_child(
+        tradekg("build", "--project", str(project), "--quiet", *full_flag, *timing_flag)
+    )
+    if build.returncode != 0:
+        raise SystemExit(f"tradekg build failed on the corpus:\n{build.stderr[-4000:]}")
+    manifest = json.loads((project / "dist" / "manifest.json").read_text(encoding="utf-8"))
+    result.quads = int(
+        manifest.get("quads") or sum(int(g["triples"]) for g in manifest.get("graphs", []))
+    )
+    result.ours["build"] = {
+        "wall_s": build.wall_s,
+        "maxrss_mb": build.maxrss_mb,
+        "stages": parse_timings(build.stderr),
+    }
+
+    # -- ours: rebuild after editing one note -------------------------------------------------
+    incremental = bool(full_flag) or importlib.util.find_spec("loader.incremental") is not None
+    edited = edit_one_note(project)
+    log(f"{notes} notes: rebuild after editing {edited.name}")
+    rebuild = run_child(tradekg("build", "--project", str(project), "--quiet", *timing_flag))
+    result.ours["rebuild"] = {
+        "incremental": incremental,
+        "wall_s": rebuild.wall_s if rebuild.returncode == 0 else None,
+        "maxrss_mb": rebuild.maxrss_mb,
+        "stages": parse_timings(rebuild.stderr),
+        "note": None if incremental else "not available: no incremental build (a full build)",
+        "error": rebuild.stderr[-2000:] if rebuild.returncode else None,
+    }
+
+    # -- ours: validate command ---------------------------------------------------------------
+    if cli_supports("validate"):
+        log(f"{notes} notes: tradekg validate")
+        validate = run_child(tradekg("validate", "--project", str(project)))
+        result.ours["validate_cli"] = {
+            "wall_s": validate.wall_s,
+            "returncode": validate.returncode,
+            "maxrss_mb": validate.maxrss_mb,
+        }
+    else:
+        result.ours["validate_cli"] = {"note": "not available: no `tradekg validate` command"}
+
+    # -- ours: index + queries (child) --------------------------------------------------------
+    log(f"{notes} notes: index and saved queries on the embedded store")
+    result.ours.update(child_json("ours", project, runs=runs, limit=limit))
+
+    # -- ours: load into a real Oxigraph server -----------------------------------------------
+    log(f"{notes} notes: load into Oxigraph")
+    result.ours["load"] = measure_load(project, result.quads, work / f"oxigraph-{notes}")
+
+    # -- baseline -----------------------------------------------------------------------------
+    if run_baseline:
+        log(f"{notes} notes: baseline (rdflib + pyshacl), {limit:.0f} s limit per stage")
+        result.baseline = child_json("baseline", project, runs=runs, limit=limit)
+    else:
+        result.baseline = {"note": "not run: size above --skip-baseline-above"}
+    result.ratios = ratios(result)
+    return result
+
+
+def child_json(kind: str, project: Path, *, runs: int, limit: float) -> dict[str, Any]:
+    """Run one pipeline in its own process; its JSON answer plus its peak memory."""
+    with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as handle:
+        answer = Path(handle.name)
+    try:
+        args = [
+            sys.executable, "-m", "bench.run", "--child", kind, "--project", str(project),
+            "--answer", str(answer), "--runs", str(runs), "--baseline-limit", str(limit),
+        ]  # fmt: skip
+        # The child's own limits stop each stage; this only guards against a hang.
+        proc = run_child(args, timeout=limit * 6 + 600)
+        data: dict[str, Any] = {}
+        if answer.stat().st_size:
+            data = json.loads(answer.read_text(encoding="utf-8"))
+        if proc.returncode != 0:
+            data["error"] = proc.stderr[-3000:] or f"exit code {proc.returncode}"
+        data["process_wall_s"] = proc.wall_s
+        data["maxrss_mb"] = proc.maxrss_mb
+        return data
+    finally:
+        answer.unlink(missing_ok=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# Ratios and reports
+# ---------------------------------------------------------------------------------------------
+
+
+def _stage(stages: dict[str, float], *needles: str) -> float | None:
+    """The sum of the build's stage timings whose name contains any of ``needles``."""
+    found = [v for k, v in stages.items() if any(n in k.lower() for n in needles)]
+    return sum(found) if found else None
+
+
+def _div(a: float | None, b: float | None) -> float | None:
+    return a / b if a is not None and b else None
+
+
+def ratios(result: SizeResult) -> dict[str, float | None]:
+    """Baseline time / our time for each comparable stage (above 1: we are faster)."""
+    ours, base = result.ours, result.baseline
+    stages: dict[str, float] = ours.get("build", {}).get("stages", {})
+    out: dict[str, float | None] = {}
+    out["load data (rdflib parse / oxigraph index)"] = _div(
+        base.get("parse_s"), ours.get("index_s")
+    )
+    out["validate (pyshacl / ours)"] = _div(base.get("validate_s"), _stage(stages, "validat"))
+    for name, timing in ours.get("queries", {}).items():
+        base_q = base.get("queries", {}).get(name, {})
+        out[f"query {name}"] = _div(base_q.get("median_s"), timing.get("median_s"))
+    out["total"] = _div(baseline_total(result), ours_total(result))
+    return out
+
+
+def ours_total(result: SizeResult) -> float | None:
+    """Full build (incl. validation, export, index) + one run of every saved query."""
+    build = result.ours.get("build", {}).get("wall_s")
+    queries = [q.get("median_s") for q in result.ours.get("queries", {}).values()]
+    if build is None or any(q is None for q in queries):
+        return None
+    return float(build) + sum(float(q) for q in queries)
+
+
+def baseline_total(result: SizeResult) -> float | None:
+    """Parse + validation + one run of every saved query; None when a stage did not finish."""
+    base = result.baseline
+    if "parse_s" not in base:
+        return None
+    parts: list[Any] = [base.get("parse_s"), base.get("validate_s", 0.0)]
+    parts += [q.get("median_s") for q in base.get("queries", {}).values()]
+    if any(p is None for p in parts):
+        return None
+    return sum(float(p) for p in parts)
+
+
+def _fmt(value: float | None, unit: str = "s") -> str:
+    if value is None:
+        return "–"
+    if unit == "s":
+        if value < 1:
+            return f"{value * 1000:.1f} ms"
+        return f"{value:.2f} s" if value < 10 else f"{value:.1f} s"
+    if unit == "x":
+        return f"{value:.1f}×"
+    if unit == "MB":
+        return f"{value:,.0f} MB"
+    return f"{value:,.0f} {unit}"
+
+
+def _why(section: dict[str, Any], key: str) -> str:
+    note = section.get(key.replace("_s", "_note"))
+    return str(note) if note else "–"
+
+
+def stage_rows(result: SizeResult) -> list[tuple[str, str, str, str]]:
+    """(stage, ours, baseline, baseline/ours) rows of one size's table."""
+    ours, base = result.ours, result.baseline
+    stages: dict[str, float] = ours.get("build", {}).get("stages", {})
+    rows: list[tuple[str, str, str, str]] = []
+    for name, seconds in stages.items():
+        rows.append((f"build: {name}", _fmt(seconds), "", ""))
+    rows.append(
+        ("build: total (CLI, cold, incl. validation)", _fmt(ours["build"]["wall_s"]), "", "")
+    )
+    rebuild = ours.get("rebuild", {})
+    label = "rebuild after editing one note" + ("" if rebuild.get("incremental") else " (full)")
+    rows.append((label, _fmt(rebuild.get("wall_s")), "", ""))
+    vcli = ours.get("validate_cli", {})
+    rows.append(
+        (
+            "tradekg validate (CLI)",
+            _fmt(vcli.get("wall_s")) if "wall_s" in vcli else vcli.get("note", "–"),
+            "",
+            "",
+        )
+    )
+    base_parse = _fmt(base.get("parse_s")) if base.get("parse_s") else _why(base, "parse_s")
+    rows.append(
+        (
+            "load N-Quads into a query engine",
+            _fmt(ours.get("index_s")),
+            base_parse,
+            _fmt(result.ratios.get("load data (rdflib parse / oxigraph index)"), "x"),
+        )
+    )
+    base_val = _fmt(base.get("validate_s")) if base.get("validate_s") else _why(base, "validate_s")
+    rows.append(
+        (
+            "validate",
+            _fmt(_stage(stages, "validat")),
+            base_val,
+            _fmt(result.ratios.get("validate (pyshacl / ours)"), "x"),
+        )
+    )
+    for name, timing in ours.get("queries", {}).items():
+        base_q = base.get("queries", {}).get(name, {})
+        if base_q.get("median_s") is not None:
+            shown = f"{_fmt(base_q.get('median_s'))} ({base_q.get('rows')} rows)"
+        else:
+            shown = str(base_q.get("note", "–"))
+        rows.append(
+            (
+                f"query {name} (median of {timing.get('runs')})",
+                f"{_fmt(timing.get('median_s'))} ({timing.get('rows')} rows)",
+                shown,
+                _fmt(result.ratios.get(f"query {name}"), "x"),
+            )
+        )
+    load = ours.get("load", {})
+    tload = load.get("tradekg_load", {})
+    rows.append(
+        (
+            "tradekg load → Oxigraph server",
+            f"{_fmt(tload.get('wall_s'))}, {_fmt(tload.get('triples_per_s'), 'triples/s')}"
+            if tload.get("wall_s")
+            else str(tload.get("note", "–")),
+            "",
+            "",
+        )
+    )
+    raw = load.get("raw_post", {})
+    rows.append(
+        (
+            "raw POST of the N-Quads → Oxigraph",
+            f"{_fmt(raw.get('wall_s'))}, {_fmt(raw.get('triples_per_s'), 'triples/s')}",
+            "",
+            "",
+        )
+    )
+    rows.append(
+        (
+            "total (build + each query once / parse + validate + queries)",
+            _fmt(ours_total(result)),
+            _fmt(baseline_total(result)),
+            _fmt(result.ratios.get("total"), "x"),
+        )
+    )
+    rows.append(
+        (
+            "peak memory (build process / baseline process)",
+            _fmt(ours.get("build", {}).get("maxrss_mb"), "MB"),
+            _fmt(base.get("maxrss_mb"), "MB"),
+            "",
+        )
+    )
+    rows.append(("peak memory (query process)", _fmt(ours.get("maxrss_mb"), "MB"), "", ""))
+    rows.append(("peak memory (Oxigraph server)", _fmt(load.get("server_vmhwm_mb"), "MB"), "", ""))
+    return rows
+
+
+def markdown_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
+    lines = ["| " + " | ".join(str(h).ljust(w) for h, w in zip(header, widths, strict=True)) + " |"]
+    lines.append("| " + " | ".join("-" * w for w in widths) + " |")
+    for row in rows:
+        lines.append(
+            "| " + " | ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)) + " |"
+        )
+    return "\n".join(lines)
+
+
+def _slowest_query(r: SizeResult) -> float | None:
+    medians = [q.get("median_s") or 0.0 for q in r.ours.get("queries", {}).values()]
+    return max(medians, default=None)
+
+
+def _baseline_cell(r: SizeResult, key: str) -> str:
+    """A baseline time, or why there is none (limit hit, baseline skipped, no shapes)."""
+    value = r.baseline.get(key)
+    if value:
+        return _fmt(value)
+    if "limit_s" not in r.baseline:
+        return str(r.baseline.get("note", "–"))
+    return _why(r.baseline, key)
+
+
+def scaling_rows(results: Sequence[SizeResult]) -> list[list[str]]:
+    """Rows: a measure; columns: the sizes."""
+
+    def row(label: str, get: Callable[[SizeResult], str]) -> list[str]:
+        return [label, *(get(r) for r in results)]
+
+    def build(r: SizeResult) -> dict[str, Any]:
+        found: dict[str, Any] = r.ours.get("build", {})
+        return found
+
+    return [
+        row("quads", lambda r: f"{r.quads:,}"),
+        row("full build (CLI)", lambda r: _fmt(build(r).get("wall_s"))),
+        row("  of which validate", lambda r: _fmt(_stage(build(r).get("stages", {}), "validat"))),
+        row("rebuild after one edit", lambda r: _fmt(r.ours.get("rebuild", {}).get("wall_s"))),
+        row("index (embedded store)", lambda r: _fmt(r.ours.get("index_s"))),
+        row("slowest saved query (median)", lambda r: _fmt(_slowest_query(r))),
+        row(
+            "tradekg load, triples/s",
+            lambda r: _fmt(
+                r.ours.get("load", {}).get("tradekg_load", {}).get("triples_per_s"), "triples/s"
+            ),
+        ),
+        row("peak memory, build", lambda r: _fmt(build(r).get("maxrss_mb"), "MB")),
+        row("baseline parse", lambda r: _baseline_cell(r, "parse_s")),
+        row("baseline pyshacl", lambda r: _baseline_cell(r, "validate_s")),
+        row("baseline peak memory", lambda r: _fmt(r.baseline.get("maxrss_mb"), "MB")),
+        row("total ratio baseline/ours", lambda r: _fmt(r.ratios.get("total"), "x")),
+    ]
+
+
+def machine() -> dict[str, str]:
+    """What the numbers were measured on."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    info = {"nproc": str(os.cpu_count()), "python": platform.python_version()}
+    info["platform"] = platform.platform()
+    try:
+        info["free -h"] = subprocess.run(["free", "-h"], capture_output=True, text=True).stdout
+    except OSError:
+        info["free -h"] = "unavailable"
+    for package in ("pyoxigraph", "oxigraph", "rdflib", "pyshacl", "PyYAML", "tradekg"):
+        try:
+            info[package] = version(package)
+        except PackageNotFoundError:
+            info[package] = "not installed"
+    try:
+        info["commit"] = subprocess.run(
+            [
+                "git",
+                "-C",
+                str(Path(__file__).resolve().parent.parent),
+                "rev-parse",
+                "--short",
+                "HEAD",
+            ],
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
+    except OSError:
+        info["commit"] = "unknown"
+    return info
+
+
+def report(results: Sequence[SizeResult], info: dict[str, str]) -> str:
+    parts = ["# tradekg benchmark", ""]
+    parts.append(
+        f"machine: {info['nproc']} cores, Python {info['python']}, "
+        f"pyoxigraph {info['pyoxigraph']}, oxigraph {info['oxigraph']}, "
+        f"rdflib {info['rdflib']}, pyshacl {info['pyshacl']}, "
+        f"commit {info.get('commit')}"
+    )
+    parts.append("")
+    parts.append("```\n" + info["free -h"].rstrip() + "\n```")
+    for result in results:
+        parts.append("")
+        parts.append(f"## {result.notes:,} notes ({result.quads:,} quads)")
+        parts.append("")
+        parts.append(
+            markdown_table(("stage", "ours", "baseline", "baseline/ours"), stage_rows(result))
+        )
+        skipped = result.ours.get("skipped_queries") or {}
+        for name, why in skipped.items():
+            parts.append(f"\nquery {name} not run: {why}")
+        for side in ("ours", "baseline"):
+            error = getattr(result, side).get("error")
+            if error:
+                parts.append(f"\n{side} process failed:\n```\n{error}\n```")
+    if len(results) > 1:
+        parts.append("\n## Scaling\n")
+        parts.append(
+            markdown_table(
+                ("measure", *(f"{r.notes:,} notes" for r in results)), scaling_rows(results)
+            )
+        )
+    parts.append("")
+    return "\n".join(parts)
+
+
+# ---------------------------------------------------------------------------------------------
+# Profiling the full build
+# ---------------------------------------------------------------------------------------------
+
+
+def profile_build(project: Path, out: Path, top: int = 30) -> str:
+    """``tradekg build --full`` under cProfile; the functions taking the most time."""
+    import pstats
+
+    args = [sys.executable, "-m", "cProfile", "-o", str(out), "-m", "loader.cli", "build"]
+    args += ["--project", str(project), "--quiet"]
+    if cli_supports("build", "--full"):
+        args.append("--full")
+    proc = run_child(args)
+    if proc.returncode != 0:
+        return f"profiled build failed:\n{proc.stderr[-3000:]}"
+    stats = pstats.Stats(str(out))
+    total = max(stats.total_tt, 1e-9)  # type: ignore[attr-defined]
+    lines = [
+        f"profiled build: {proc.wall_s:.1f} s wall (with profiler overhead), {total:.1f} s profiled"
+    ]
+    for order in ("tottime", "cumulative"):
+        lines.append(f"\ntop {top} by {order}:")
+        lines.append(f"{'share':>6} {'tottime':>8} {'cumtime':>8} {'calls':>10}  function")
+        entries = stats.stats  # type: ignore[attr-defined]
+        key = 2 if order == "tottime" else 3
+        ranked = sorted(entries.items(), key=lambda item: item[1][key], reverse=True)[:top]
+        for (file, line, func), (_cc, calls, tottime, cumtime, _callers) in ranked:
+            share = (tottime if order == "tottime" else cumtime) / total
+            where = f"{_short(file)}:{line}({func})"
+            lines.append(f"{share:6.1%} {tottime:8.2f} {cumtime:8.2f} {calls:>10}  {where}")
+    return "\n".join(lines)
+
+
+def _short(file: str) -> str:
+    for marker in ("site-packages/", "/work/main/"):
+        if marker in file:
+            return file.split(marker, 1)[1]
+    return file
+
+
+# ---------------------------------------------------------------------------------------------
+# Command line
+# ---------------------------------------------------------------------------------------------
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.run", description=__doc__.split("\n\n")[0] if __doc__ else None
+    )
+    parser.add_argument("--sizes", default="100,1000,10000", help="comma-separated note counts")
+    parser.add_argument("--json", type=Path, help="also write the results as JSON here")
+    parser.add_argument("--markdown", type=Path, help="also write the report as Markdown here")
+    parser.add_argument(
+        "--skip-baseline-above",
+        type=int,
+        default=None,
+        metavar="N",
+        help="run no baseline for sizes above N notes",
+    )
+    parser.add_argument(
+        "--baseline-limit",
+        type=float,
+        default=DEFAULT_BASELINE_LIMIT,
+        help="seconds per baseline stage",
+    )
+    parser.add_argument(
+        "--runs", type=int, default=DEFAULT_RUNS, help="timed runs per query (after a warm-up)"
+    )
+    parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
+    parser.add_argument(
+        "--source", type=Path, default=REPO_ROOT, help="project whose ontology etc. to use"
+    )
+    parser.add_argument(
+        "--work", type=Path, help="folder for corpora (default: a temporary one, removed)"
+    )
+    parser.add_argument(
+        "--profile", action="store_true", help="also profile the full build at the largest size"
+    )
+    parser.add_argument("--child", choices=("ours", "baseline"), help=argparse.SUPPRESS)
+    parser.add_argument("--project", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--answer", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+
+    if args.child:
+        if args.child == "ours":
+            data = child_ours(args.project, args.runs)
+        else:
+            data = child_baseline(args.project, args.runs, args.baseline_limit)
+        args.answer.write_text(json.dumps(data, indent=2), encoding="utf-8")
+        return 0
+
+    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    with _work_dir(args.work) as work:
+        results: list[SizeResult] = []
+        for notes in sizes:
+            run_baseline = args.skip_baseline_above is None or notes <= args.skip_baseline_above
+            results.append(
+                measure_size(
+                    notes,
+                    work,
+                    runs=args.runs,
+                    limit=args.baseline_limit,
+                    run_baseline=run_baseline,
+                    seed=args.seed,
+                    source=args.source.resolve(),
+                )
+            )
+            print(report(results[-1:], machine()), flush=True)
+        info = machine()
+        text = report(results, info)
+        if args.profile:
+            largest = work / f"corpus-{sizes[-1]}"
+            log(f"profiling the full build of {sizes[-1]} notes")
+            profile = profile_build(largest, work / "build.prof")
+            text += f"\n## Profile of the full build, {sizes[-1]:,} notes\n\n```\n{profile}\n```\n"
+    print(text)
+    if args.markdown:
+        args.markdown.write_text(text, encoding="utf-8")
+    if args.json:
+        payload = {"machine": info, "results": [asdict(r) for r in results]}
+        args.json.write_text(json.dumps(payload, indent=2, ensure_ascii=False), encoding="utf-8")
+    return 0
+
+
+@contextlib.contextmanager
+def _work_dir(given: Path | None) -> Iterator[Path]:
+    if given is not None:
+        given.mkdir(parents=True, exist_ok=True)
+        yield given.resolve()
+        return
+    with tempfile.TemporaryDirectory(prefix="tradekg-bench-") as tmp:
+        yield Path(tmp)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

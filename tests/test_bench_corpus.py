@@ -1,0 +1,94 @@
+"""The benchmark corpus is a fair stand-in for real notes: deterministic, complete, and valid.
+
+A benchmark on notes that do not build, or that refer to ids nobody defines, would time error
+paths instead of the pipeline; a corpus that changes between runs would make two runs
+incomparable. These tests keep the generator honest without timing anything.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from bench.generate import generate
+from loader.cli import main
+from loader.reference import load_reference
+from loader.vocabulary import PropertyKind, load_vocabulary
+
+NOTES = 50
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    project = tmp_path_factory.mktemp("corpus")
+    generate(NOTES, project, seed=7)
+    return project
+
+
+def note_files(project: Path) -> list[Path]:
+    return sorted((project / "data" / "notes").rglob("*.yaml"))
+
+
+def test_writes_the_requested_number_of_notes(corpus: Path) -> None:
+    assert len(note_files(corpus)) == NOTES
+    for part in ("ontology", "data/reference"):
+        assert (corpus / part).is_dir()
+
+
+def test_is_deterministic(corpus: Path, tmp_path: Path) -> None:
+    again = tmp_path / "again"
+    generate(NOTES, again, seed=7)
+    first = {p.relative_to(corpus): p.read_bytes() for p in note_files(corpus)}
+    second = {p.relative_to(again): p.read_bytes() for p in note_files(again)}
+    assert first == second
+    other = tmp_path / "other-seed"
+    generate(NOTES, other, seed=8)
+    assert {p.relative_to(other): p.read_bytes() for p in note_files(other)} != first
+
+
+def test_refuses_to_overwrite_a_folder_it_did_not_make(tmp_path: Path) -> None:
+    (tmp_path / "precious.txt").write_text("keep me", encoding="utf-8")
+    with pytest.raises(SystemExit):
+        generate(3, tmp_path)
+    assert (tmp_path / "precious.txt").read_text(encoding="utf-8") == "keep me"
+
+
+def test_ids_are_unique_and_every_reference_is_defined(corpus: Path) -> None:
+    vocab = load_vocabulary(sorted((corpus / "ontology").glob("*.ttl")), root=corpus)
+    known = set(load_reference(corpus / "data" / "reference").ids)
+    defined: list[str] = []
+    referenced: set[str] = set()
+    for path in note_files(corpus):
+        note = yaml.safe_load(path.read_text(encoding="utf-8"))
+        blocks = [note["source"], *note["statements"]]
+        for block in blocks:
+            if "id" in block:
+                defined.append(str(block["id"]))
+            for key, value in block.items():
+                if key in ("a", "id"):
+                    continue
+                (prop,) = vocab.find_property(key)
+                assert "evidence" in block or block is note["source"]
+                is_reference = prop.kind is PropertyKind.OBJECT and not (
+                    prop.range and vocab.is_value_set(prop.range)
+                )
+                if is_reference:
+                    values = value if isinstance(value, list) else [value]
+                    referenced.update(str(v) for v in values)
+    assert len(defined) == len(set(defined)), "an id is defined twice"
+    assert not set(defined) & known, "a note redefines a reference id"
+    assert referenced - set(defined) - known == set()
+
+
+def test_a_small_corpus_builds_and_validates(corpus: Path) -> None:
+    runner = CliRunner()
+    result = runner.invoke(main, ["build", "--project", str(corpus), "--quiet"])
+    assert result.exit_code == 0, result.output
+    assert (corpus / "dist" / "tradekg.nq").stat().st_size > 0
+    if importlib.util.find_spec("loader.commands.validate") is not None:
+        result = runner.invoke(main, ["validate", "--project", str(corpus)])
+        assert result.exit_code == 0, result.output
