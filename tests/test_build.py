@@ -183,7 +183,7 @@ def test_bad_note_fails_with_file_and_line_and_leaves_dist_untouched(
 
 def test_id_defined_twice_across_notes(built: Path, tmp_path: Path) -> None:
     project = copy_project(built, tmp_path / "p")
-    twice = '  - a: Person\n    id: same-person\n    label: A\n    evidence: "A"\n'
+    twice = '  - a: Person\n    id: same-person\n    label: A\n    evidence: "a person named A"\n'
     write_note(project, "zz/one.yaml", GOOD_SOURCE.format(n=1) + twice)
     write_note(project, "zz/two.yaml", GOOD_SOURCE.format(n=2) + twice)
     result = CliRunner().invoke(main, ["build", "--project", str(project)])
@@ -274,7 +274,7 @@ def test_incremental_build_equals_full_build(built: Path, tmp_path: Path) -> Non
     project = copy_project(built, tmp_path / "p")
     runner = CliRunner()
     assert runner.invoke(main, ["build", "--project", str(project)]).exit_code == 0
-    statement = '  - a: Person\n    id: incremental-person\n    label: P\n    evidence: "P"\n'
+    statement = '  - a: Person\n    id: incremental-person\n    label: P\n    evidence: "a person named P"\n'
     write_note(project, "zz/new.yaml", GOOD_SOURCE.format(n=6) + statement)
     first = runner.invoke(main, ["build", "--project", str(project)])
     assert first.exit_code == 0, first.output
