@@ -1,0 +1,214 @@
+"""The researcher's path of docs/EXTENDING.md, done for real in a copy of the project.
+
+A new kind of fact — an investment pledge — is added with no Python: a class, two properties
+and a value set in a new ontology file, a shape, a note that uses them and a saved query.
+Build, validate, check, query and docs must all pick it up.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from loader.cli import main
+
+PROJECT_PARTS = ("ontology", "data", "shapes", "queries", "qc")
+PLEDGE = "https://w3id.org/tradekg/id/investment-pledge/jpn-usa-investment-2025"
+
+ONTOLOGY = """\
+@prefix owl: <http://www.w3.org/2002/07/owl#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix tkg: <https://w3id.org/tradekg/ontology#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+
+tkg:InvestmentPledge a owl:Class ;
+    rdfs:label "Investment pledge"@en ;
+    skos:definition "A commitment by a party to invest an amount in another party's economy."@en ;
+    rdfs:subClassOf tkg:Commitment .
+
+tkg:investmentAmount a owl:DatatypeProperty ;
+    rdfs:label "investment amount"@en ;
+    skos:definition "The amount pledged, in the unit given by tkg:unit, written in full."@en ;
+    rdfs:domain tkg:InvestmentPledge ;
+    rdfs:range xsd:decimal .
+
+tkg:investmentForm a owl:ObjectProperty ;
+    rdfs:label "investment form"@en ;
+    skos:definition "How the money is to be invested."@en ;
+    rdfs:domain tkg:InvestmentPledge ;
+    rdfs:range tkg:InvestmentForm .
+
+tkg:InvestmentForm a owl:Class ;
+    rdfs:label "Investment form"@en ;
+    skos:definition "The value set of forms of investment."@en ;
+    rdfs:subClassOf skos:Concept .
+
+tkg:investment-form-greenfield a tkg:InvestmentForm ;
+    skos:notation "greenfield" ;
+    rdfs:label "greenfield"@en ;
+    skos:definition "New plants or facilities built by the investor."@en .
+
+tkg:investment-form-fund a tkg:InvestmentForm ;
+    skos:notation "fund" ;
+    rdfs:label "investment fund"@en ;
+    skos:definition "Money put into a fund that others direct."@en .
+"""
+
+SHAPES = """\
+@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix tkg: <https://w3id.org/tradekg/ontology#> .
+@prefix tkgsh: <https://w3id.org/tradekg/shapes#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+
+tkgsh:InvestmentPledgeShape a sh:NodeShape ;
+    sh:targetClass tkg:InvestmentPledge ;
+    sh:property tkgsh:investment-pledge-amount .
+
+tkgsh:investment-pledge-amount a sh:PropertyShape ;
+    sh:path tkg:investmentAmount ;
+    sh:minCount 1 ;
+    sh:maxCount 1 ;
+    sh:datatype xsd:decimal ;
+    sh:name "investment-pledge-amount" ;
+    sh:message "An investment pledge needs one amount: add 'investmentAmount: 550e9'."@en ;
+    sh:severity sh:Violation .
+"""
+
+NOTE = """\
+source:
+  title: "Japan pledges investment in the United States"
+  publisher: extension-test-wire
+  issued: 2025-10-28
+  documentKind: news-article
+language: en
+statements:
+  - a: Company
+    id: extension-test-wire
+    label: Extension Test Wire
+    claimStatus: reported
+    evidence: "Extension Test Wire"
+  - a: InvestmentPledge
+    id: jpn-usa-investment-2025
+    obligor: JPN
+    beneficiary: USA
+    commitmentType: investment
+    commitmentStatus: pledged
+    investmentAmount: 550e9
+    unit: USD
+    investmentForm: fund
+    claimStatus: reported
+    evidence: "Japan pledged $550 billion of investment in the United States"
+"""
+
+QUERY = """\
+#+ summary: Investment pledges with investor, host, amount and form
+#+ tags: [commitments, investment]
+PREFIX tkg: <https://w3id.org/tradekg/ontology#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT ?pledge ?investor ?host ?amount ?form WHERE {
+  ?pledge a tkg:InvestmentPledge ;
+          tkg:obligor ?investor ;
+          tkg:investmentAmount ?amount .
+  OPTIONAL { ?pledge tkg:beneficiary ?host }
+  OPTIONAL { ?pledge tkg:investmentForm/skos:notation ?form }
+}
+ORDER BY ?pledge
+"""
+
+
+def invoke(*args: str) -> Result:
+    return CliRunner().invoke(main, list(args))
+
+
+def has_command(name: str) -> bool:
+    try:
+        __import__(f"loader.commands.{name}")
+    except ImportError:
+        return False
+    return True
+
+
+@pytest.fixture(scope="module")
+def extended(repo_root: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the project with the investment-pledge extension, written as files only."""
+    project = tmp_path_factory.mktemp("extended")
+    for part in PROJECT_PARTS:
+        if (repo_root / part).exists():
+            shutil.copytree(repo_root / part, project / part)
+    (project / "queries").mkdir(exist_ok=True)
+    (project / "shapes").mkdir(exist_ok=True)
+    (project / "ontology" / "investment.ttl").write_text(ONTOLOGY, encoding="utf-8")
+    (project / "shapes" / "investment-shapes.ttl").write_text(SHAPES, encoding="utf-8")
+    note = project / "data" / "notes" / "2025" / "2025-10-28-extension-test-investment.yaml"
+    note.parent.mkdir(parents=True, exist_ok=True)
+    note.write_text(NOTE, encoding="utf-8")
+    (project / "queries" / "investment-pledges.rq").write_text(QUERY, encoding="utf-8")
+    return project
+
+
+def test_build_picks_up_the_new_class(extended: Path) -> None:
+    result = invoke("build", "--project", str(extended), "--quiet")
+    assert result.exit_code == 0, result.output
+    nquads = (extended / "dist" / "tradekg.nq").read_text(encoding="utf-8")
+    assert f"<{PLEDGE}> <https://w3id.org/tradekg/ontology#investmentAmount>" in nquads
+    assert "ontology#investment-form-fund" in nquads
+
+
+def test_validate_applies_the_new_shape(extended: Path, tmp_path: Path) -> None:
+    if not has_command("validate"):
+        pytest.skip("loader/commands/validate.py (tradekg validate) is not there yet")
+    result = invoke("validate", "--project", str(extended))
+    assert result.exit_code == 0, result.output
+    broken = tmp_path / "broken"
+    shutil.copytree(extended, broken, ignore=shutil.ignore_patterns("dist", ".tradekg-cache"))
+    note = broken / "data" / "notes" / "2025" / "2025-10-28-extension-test-investment.yaml"
+    note.write_text(NOTE.replace("    investmentAmount: 550e9\n", ""), encoding="utf-8")
+    result = invoke("validate", "--project", str(broken))
+    assert result.exit_code == 1, result.output
+    assert "investment-pledge-amount" in result.output
+
+
+def test_check_knows_the_new_terms(extended: Path) -> None:
+    result = invoke("check", "--project", str(extended), "--format", "json")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    flagged = {f["entity"] for f in report["findings"]}
+    assert "https://w3id.org/tradekg/ontology#InvestmentPledge" not in flagged  # it has a shape
+    assert not [f for f in report["findings"] if f["level"] == "error"]
+
+
+def test_check_catches_a_typo_in_the_new_query(extended: Path, tmp_path: Path) -> None:
+    broken = tmp_path / "typo"
+    shutil.copytree(extended, broken, ignore=shutil.ignore_patterns("dist", ".tradekg-cache"))
+    query = broken / "queries" / "investment-pledges.rq"
+    query.write_text(QUERY.replace("tkg:investmentAmount", "tkg:investmentAmmount"))
+    result = invoke("check", "--project", str(broken), "--only", "undeclared-term")
+    assert result.exit_code == 1
+    assert "queries/investment-pledges.rq:8" in result.output
+
+
+def test_query_answers_from_the_new_note(extended: Path) -> None:
+    if not has_command("query"):
+        pytest.skip("loader/commands/query.py (tradekg query) is not there yet")
+    build = invoke("build", "--project", str(extended), "--quiet")
+    assert build.exit_code == 0, build.output
+    result = invoke("query", "investment-pledges", "--project", str(extended), "--format", "json")
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.output)["results"]["bindings"]
+    assert [(r["pledge"]["value"], r["form"]["value"]) for r in rows] == [(PLEDGE, "fund")]
+    assert float(rows[0]["amount"]["value"]) == 550e9
+
+
+def test_docs_document_the_new_terms(extended: Path) -> None:
+    result = invoke("docs", "--project", str(extended))
+    assert result.exit_code == 0, result.output
+    docs = extended / "dist" / "docs"
+    ontology = (docs / "ontology.html").read_text(encoding="utf-8")
+    for text in ("Investment pledge", "investment amount", "Investment form", "investment fund"):
+        assert text in ontology
+    assert "Investment pledge" in (docs / "classes.svg").read_text(encoding="utf-8")
