@@ -171,3 +171,21 @@ def test_tokenizer_resolves_prefixes_and_skips_strings_and_comments() -> None:
         ("urn:full", 3),
         ("urn:t#h", 4),
     ]
+
+
+def test_inconsistent_note_is_named(project: Path) -> None:
+    note = project / "data" / "notes" / "2025" / "2025-11-01-check-test-both.yaml"
+    note.write_text(
+        'source:\n  title: "x"\n  publisher: check-test-wire\n  issued: 2025-11-01\n'
+        "statements:\n"
+        "  - a: Company\n    id: check-test-wire\n    label: Check Test Wire\n"
+        '    claimStatus: reported\n    evidence: "X"\n'
+        "  - a: [Agreement, Commitment]\n    id: check-test-both\n    label: Both\n"
+        '    claimStatus: reported\n    evidence: "both"\n',
+        encoding="utf-8",
+    )
+    code, report = run_check(project, "--only", "inconsistent-data")
+    assert code == 1
+    (finding,) = report["findings"]  # type: ignore[misc]
+    assert finding["check"] == "inconsistent-data"
+    assert finding["file"] == "data/notes/2025/2025-11-01-check-test-both.yaml"
