@@ -122,11 +122,14 @@ def start_server(
     union_default_graph: bool = True,
     startup_timeout: float = 15.0,
     quiet: bool = True,
+    own_session: bool = False,
 ) -> OxigraphServer:
     """Start ``oxigraph serve`` on 127.0.0.1 and wait until it answers.
 
     ``location`` None means an in-memory store. The default graph is the union of the named
-    graphs by default, which is what the saved queries assume.
+    graphs by default, which is what the saved queries assume. ``own_session`` starts the
+    server in its own session, so that a Ctrl-C in the terminal reaches only the caller,
+    which then stops the server itself (``tradekg serve``) instead of both racing to exit.
 
     Raises:
         OxigraphUnavailable: the binary is missing or the server did not answer in time.
@@ -139,7 +142,7 @@ def start_server(
     if union_default_graph:
         args.append("--union-default-graph")
     output = subprocess.DEVNULL if quiet else None
-    process = subprocess.Popen(args, stdout=output, stderr=output)
+    process = subprocess.Popen(args, stdout=output, stderr=output, start_new_session=own_session)
     server = OxigraphServer(process=process, port=port, location=location)
     deadline = time.monotonic() + startup_timeout
     while time.monotonic() < deadline:

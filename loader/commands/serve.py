@@ -97,7 +97,7 @@ def command(*, port: int, project_root: Path) -> None:
     try:
         click.echo(f"loading {project.rel(dataset.nquads_path)} …", err=True)
         bulk_load(location=workdir / "store", file=dataset.nquads_path)
-        server = start_server(location=workdir / "store", port=port or None)
+        server = start_server(location=workdir / "store", port=port or None, own_session=True)
         profile = profile_for(StoreKind.OXIGRAPH, server.url)
         with StoreClient(profile, timeout=60, retries=1) as client:
             checks = verify_counts(client, dataset)
