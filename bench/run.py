@@ -203,8 +203,21 @@ def saved_queries(project_dir: Path) -> tuple[dict[str, str], dict[str, str]]:
 # ---------------------------------------------------------------------------------------------
 
 
-def child_ours(project_dir: Path, runs: int) -> dict[str, Any]:
-    """Index the N-Quads into a fresh store, then time each saved query on ``dist/store``."""
+def save_partial(answer: Path | None, result: dict[str, Any]) -> None:
+    """Write what a child has measured so far: if it is killed (a hang, a query that runs
+    for an hour), the stages it finished are still reported."""
+    if answer is not None:
+        answer.write_text(json.dumps(result, indent=2), encoding="utf-8")
+
+
+def child_ours(
+    project_dir: Path, runs: int, limit: float, answer: Path | None = None
+) -> dict[str, Any]:
+    """Index the N-Quads into a fresh store, then time each saved query on ``dist/store``.
+
+    A query whose runs together take longer than ``limit`` is not repeated further (a single
+    pyoxigraph query cannot be interrupted from Python, so at least one run completes).
+    """
     import pyoxigraph as ox
 
     result: dict[str, Any] = {}
@@ -229,7 +242,9 @@ def child_ours(project_dir: Path, runs: int) -> dict[str, Any]:
                 return int(bool(answer))
             return sum(1 for _ in answer)
 
-        timings[name] = repeat(run, runs, limit=None)
+        result["queries"] = timings
+        save_partial(answer, result)
+        timings[name] = repeat(run, runs, limit=limit)
     result["queries"] = timings
     return result
 
@@ -291,7 +306,9 @@ class Limit:
         signal.setitimer(signal.ITIMER_REAL, 0)
 
 
-def child_baseline(project_dir: Path, runs: int, limit: float) -> dict[str, Any]:
+def child_baseline(
+    project_dir: Path, runs: int, limit: float, answer: Path | None = None
+) -> dict[str, Any]:
     """Parse the dist N-Quads with rdflib, query with rdflib, validate with pyshacl."""
     import rdflib
 
@@ -319,6 +336,8 @@ def child_baseline(project_dir: Path, runs: int, limit: float) -> dict[str, Any]
                 return int(bool(answer.askAnswer))
             return sum(1 for _ in answer)
 
+        result["queries"] = timings
+        save_partial(answer, result)
         try:
             with Limit(limit):
                 timings[name] = repeat(run, runs, limit=limit / 2)
@@ -443,6 +462,7 @@ def measure_size(
     run_baseline: bool,
     seed: int,
     source: Path = REPO_ROOT,
+    build_timeout: float | None = None,
 ) -> SizeResult:
     result = SizeResult(notes=notes)
     project = work / f"corpus-{notes}"
@@ -458,8 +478,18 @@ def measure_size(
     timing_flag = ["--timings"] if cli_supports("build", "--timings") else []
     log(f"{notes} notes: tradekg build {' '.join(full_flag + timing_flag)}")
     build = run_child(
-        tradekg("build", "--project", str(project), "--quiet", *full_flag, *timing_flag)
+        tradekg("build", "--project", str(project), "--quiet", *full_flag, *timing_flag),
+        timeout=build_timeout,
     )
+    if build.timed_out:
+        result.ours["build"] = {
+            "wall_s": None,
+            "maxrss_mb": build.maxrss_mb,
+            "stages": {},
+            "note": f"did not finish in {build_timeout:.0f} s",
+        }
+        log(f"{notes} notes: the build did not finish in {build_timeout} s; nothing else measured")
+        return result
     if build.returncode != 0:
         raise SystemExit(f"tradekg build failed on the corpus:\n{build.stderr[-4000:]}")
     manifest = json.loads((project / "dist" / "manifest.json").read_text(encoding="utf-8"))
@@ -476,7 +506,9 @@ def measure_size(
     incremental = bool(full_flag) or importlib.util.find_spec("loader.incremental") is not None
     edited = edit_one_note(project)
     log(f"{notes} notes: rebuild after editing {edited.name}")
-    rebuild = run_child(tradekg("build", "--project", str(project), "--quiet", *timing_flag))
+    rebuild = run_child(
+        tradekg("build", "--project", str(project), "--quiet", *timing_flag), timeout=build_timeout
+    )
     result.ours["rebuild"] = {
         "incremental": incremental,
         "wall_s": rebuild.wall_s if rebuild.returncode == 0 else None,
@@ -489,7 +521,7 @@ def measure_size(
     # -- ours: validate command ---------------------------------------------------------------
     if cli_supports("validate"):
         log(f"{notes} notes: tradekg validate")
-        validate = run_child(tradekg("validate", "--project", str(project)))
+        validate = run_child(tradekg("validate", "--project", str(project)), timeout=build_timeout)
         result.ours["validate_cli"] = {
             "wall_s": validate.wall_s,
             "returncode": validate.returncode,
@@ -606,7 +638,7 @@ def _fmt(value: float | None, unit: str = "s") -> str:
 
 
 def _why(section: dict[str, Any], key: str) -> str:
-    note = section.get(key.replace("_s", "_note"))
+    note = section.get(key.replace("_s", "_note")) or section.get("note")
     return str(note) if note else "–"
 
 
@@ -627,7 +659,9 @@ def stage_rows(result: SizeResult) -> list[tuple[str, str, str, str]]:
     rows.append(
         (
             "tradekg validate (CLI)",
-            _fmt(vcli.get("wall_s")) if "wall_s" in vcli else vcli.get("note", "–"),
+            f"{_fmt(vcli.get('wall_s'))} (exit {vcli.get('returncode')})"
+            if "wall_s" in vcli
+            else vcli.get("note", "–"),
             "",
             "",
         )
@@ -836,7 +870,7 @@ def report(results: Sequence[SizeResult], info: dict[str, str]) -> str:
 # ---------------------------------------------------------------------------------------------
 
 
-def profile_build(project: Path, out: Path, top: int = 30) -> str:
+def profile_build(project: Path, out: Path, top: int = 30, timeout: float | None = None) -> str:
     """``tradekg build --full`` under cProfile; the functions taking the most time."""
     import pstats
 
@@ -844,7 +878,9 @@ def profile_build(project: Path, out: Path, top: int = 30) -> str:
     args += ["--project", str(project), "--quiet"]
     if cli_supports("build", "--full"):
         args.append("--full")
-    proc = run_child(args)
+    proc = run_child(args, timeout=timeout)
+    if proc.timed_out:
+        return f"the profiled build did not finish in {timeout:.0f} s"
     if proc.returncode != 0:
         return f"profiled build failed:\n{proc.stderr[-3000:]}"
     stats = pstats.Stats(str(out))
@@ -902,6 +938,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
     parser.add_argument(
+        "--build-timeout", type=float, default=None, help="stop a build or validate after S s"
+    )
+    parser.add_argument(
         "--source", type=Path, default=REPO_ROOT, help="project whose ontology etc. to use"
     )
     parser.add_argument(
@@ -917,9 +956,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     if args.child:
         if args.child == "ours":
-            data = child_ours(args.project, args.runs)
+            data = child_ours(args.project, args.runs, args.baseline_limit, args.answer)
         else:
-            data = child_baseline(args.project, args.runs, args.baseline_limit)
+            data = child_baseline(args.project, args.runs, args.baseline_limit, args.answer)
         args.answer.write_text(json.dumps(data, indent=2), encoding="utf-8")
         return 0
 
@@ -937,6 +976,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                     run_baseline=run_baseline,
                     seed=args.seed,
                     source=args.source.resolve(),
+                    build_timeout=args.build_timeout,
                 )
             )
             print(report(results[-1:], machine()), flush=True)
@@ -945,7 +985,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.profile:
             largest = work / f"corpus-{sizes[-1]}"
             log(f"profiling the full build of {sizes[-1]} notes")
-            profile = profile_build(largest, work / "build.prof")
+            timeout = args.build_timeout * 3 if args.build_timeout else None
+            profile = profile_build(largest, work / "build.prof", timeout=timeout)
             text += f"\n## Profile of the full build, {sizes[-1]:,} notes\n\n```\n{profile}\n```\n"
     print(text)
     if args.markdown:
