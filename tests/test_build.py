@@ -274,7 +274,10 @@ def test_incremental_build_equals_full_build(built: Path, tmp_path: Path) -> Non
     project = copy_project(built, tmp_path / "p")
     runner = CliRunner()
     assert runner.invoke(main, ["build", "--project", str(project)]).exit_code == 0
-    statement = '  - a: Person\n    id: incremental-person\n    label: P\n    evidence: "a person named P"\n'
+    statement = (
+        "  - a: Person\n    id: incremental-person\n    label: P\n"
+        '    evidence: "a person named P"\n'
+    )
     write_note(project, "zz/new.yaml", GOOD_SOURCE.format(n=6) + statement)
     first = runner.invoke(main, ["build", "--project", str(project)])
     assert first.exit_code == 0, first.output
