@@ -19,7 +19,9 @@ the same node only *within* one document. A graph split over several requests wo
 would duplicate them: measured on Virtuoso, 2 + 2 triples became 3). So in a graph that is
 sent in chunks, every triple that mentions a blank node goes into one final chunk, which
 may therefore be larger than ``chunk_triples``. The project's large graphs (reference data,
-notes) name everything with IRIs, so that chunk is small in practice.
+notes) name everything with IRIs, so that chunk is small in practice. For SPARQL Update
+batches, :func:`iter_triples` gives each graph's triples with its blank node labels
+prefixed, so that graphs sharing one ``INSERT DATA`` keep their nodes apart.
 """
 
 from __future__ import annotations
@@ -50,6 +52,21 @@ _QUAD = re.compile(
     % (_SUBJECT, _IRI, _OBJECT, _SUBJECT)
 )
 _BLANK_LINE = re.compile(rb"[ \t]*(?:#[^\n]*)?\r?")
+#: an absolute IRI starts with a scheme (RFC 3987); N-Quads allows no other
+_ABSOLUTE = re.compile(rb"<[A-Za-z][A-Za-z0-9+.\-]*:")
+
+
+def _relative_iri(subject: bytes, predicate: bytes, obj: bytes) -> bool:
+    """True if a term is a relative IRI: an N-Triples parser refuses it, but in a SPARQL
+    update it would be resolved against the update endpoint's URL and stored, silently."""
+    if subject[:1] == b"<" and _ABSOLUTE.match(subject) is None:
+        return True
+    if _ABSOLUTE.match(predicate) is None:
+        return True
+    if obj[:1] == b"<":
+        return _ABSOLUTE.match(obj) is None
+    datatype = obj.rfind(b'"^^<')
+    return datatype >= 0 and _ABSOLUTE.match(obj, datatype + 3) is None
 
 
 @dataclass(frozen=True, slots=True)
@@ -244,6 +261,18 @@ def index_dataset(dataset: DistDataset) -> DatasetIndex:
                         )
                     )
                 continue
+            if (
+                _relative_iri(match.group(1), match.group(2), match.group(3))
+                and len(problems) < _MAX_PROBLEMS
+            ):
+                problems.append(
+                    _problem(
+                        "relative-iri",
+                        "a relative IRI: N-Quads needs absolute IRIs (scheme:…)",
+                        path,
+                        number,
+                    )
+                )
             iri = _graph_iri(graph_term)
             target = slices.get(iri)
             if target is None:
@@ -283,6 +312,40 @@ def index_dataset(dataset: DistDataset) -> DatasetIndex:
     return DatasetIndex(dataset=dataset, slices=slices)
 
 
+def iter_triples(
+    index: DatasetIndex, iri: str, *, blank_prefix: bytes | None = None
+) -> Iterator[tuple[bytes, bool]]:
+    """Graph ``iri``'s triples as N-Triples lines (``b"s p o .\\n"``), each with a flag
+    saying whether it mentions a blank node.
+
+    ``blank_prefix`` renames every blank node ``_:x`` to ``_:<prefix>x``: inside one SPARQL
+    ``INSERT DATA`` a label means one node across all the graphs in it, so graphs batched
+    into one request get disjoint labels (the prefix must start with a letter and hold only
+    letters, digits and ``_``, so the new label is still a valid N-Triples/SPARQL label).
+
+    Raises:
+        OSError: ``tradekg.nq`` cannot be read or changed since it was indexed.
+        KeyError: ``iri`` is not a graph of the index.
+    """
+    graph = index.slice(iri)
+    with index.dataset.nquads_path.open("rb") as handle:
+        for start, end in graph.runs:
+            for line in _lines(handle, start, end):
+                match = _QUAD.fullmatch(line)
+                if match is None or match.group(4) is None:
+                    continue
+                subject, obj = match.group(1), match.group(3)
+                blank = subject.startswith(b"_:") or obj.startswith(b"_:")
+                if blank and blank_prefix is not None:
+                    if subject.startswith(b"_:"):
+                        subject = b"_:" + blank_prefix + subject[2:]
+                    if obj.startswith(b"_:"):
+                        obj = b"_:" + blank_prefix + obj[2:]
+                    yield b"%s %s %s .\n" % (subject, match.group(2), obj), True
+                    continue
+                yield line[: match.start(4)].rstrip() + b" .\n", blank
+
+
 def iter_chunks(index: DatasetIndex, iri: str, *, chunk_triples: int) -> Iterator[Chunk]:
     """N-Triples bodies for graph ``iri``, each of at most ``chunk_triples`` triples.
 
@@ -301,21 +364,15 @@ def iter_chunks(index: DatasetIndex, iri: str, *, chunk_triples: int) -> Iterato
     lines: list[bytes] = []
     blank: list[bytes] = []
     sent_any = False
-    with index.dataset.nquads_path.open("rb") as handle:
-        for start, end in graph.runs:
-            for line in _lines(handle, start, end):
-                match = _QUAD.fullmatch(line)
-                if match is None or match.group(4) is None:
-                    continue
-                triple = line[: match.start(4)].rstrip() + b" .\n"
-                if split and (match.group(1).startswith(b"_:") or match.group(3).startswith(b"_:")):
-                    blank.append(triple)
-                    continue
-                lines.append(triple)
-                if len(lines) >= chunk_triples:
-                    yield Chunk(body=b"".join(lines), triples=len(lines))
-                    sent_any = True
-                    lines = []
+    for triple, has_blank in iter_triples(index, iri):
+        if split and has_blank:
+            blank.append(triple)
+            continue
+        lines.append(triple)
+        if len(lines) >= chunk_triples:
+            yield Chunk(body=b"".join(lines), triples=len(lines))
+            sent_any = True
+            lines = []
     if lines or (not sent_any and not blank):
         yield Chunk(body=b"".join(lines), triples=len(lines))
     if blank:

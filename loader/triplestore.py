@@ -22,6 +22,19 @@ build, after a failed run), so it is built on three rules:
   re-send, in which queries see half a graph; a store with no update endpoint
   (``generic`` without ``--update-endpoint``) gets exactly that weaker behaviour, and the
   final verification still catches it.
+* **Batch where one request is one transaction.** On a store whose profile says so
+  (``batch_updates``: Oxigraph), graphs of up to ``chunk_triples`` triples are not sent one
+  ``PUT`` each — on disk every request costs a commit (≈ 20 ms) — but many whole graphs in
+  one SPARQL Update request of about ``chunk_triples`` triples: a ``DELETE`` of the graphs
+  that already hold triples (found by one query at the start), then one ``INSERT DATA``
+  with a ``GRAPH`` block per graph. Oxigraph runs one update request in one storage
+  transaction, so after a crash every graph of the request is old (or absent) or new, never
+  a part (tested by killing the server mid-request). A staged big graph is copied into place
+  with one ``INSERT { GRAPH <g> … } WHERE { GRAPH <staging> … }`` if ``<g>`` did not exist
+  (a single statement, which Oxigraph runs as a write-only transaction, ≈ 4× faster than
+  ``MOVE`` on disk) or ``DROP SILENT GRAPH <g> ; ADD <staging> TO <g>`` if it did, and the
+  staging graph is emptied with a single ``DELETE WHERE`` afterwards. Other stores keep one
+  ``PUT`` per graph and ``MOVE``.
 * **Verify.** After loading, every graph's triple count on the server is compared with the
   manifest's; any difference fails the run (exit 1).
 """
@@ -29,17 +42,19 @@ build, after a failed run), so it is built on three rules:
 from __future__ import annotations
 
 import contextlib
+import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from loader.dist_reader import DatasetIndex, DistDataset, iter_chunks
+from loader.dist_reader import DatasetIndex, DistDataset, iter_chunks, iter_triples
 from loader.store_http import StoreClient, StoreError
 from loader.store_profiles import StoreProfile
 
 GRAPH_PREFIX = "https://w3id.org/tradekg/graph/"
 STAGING_PREFIX = "urn:tradekg:staging:"
 DEFAULT_CHUNK_TRIPLES = 50_000
+_IRIREF = re.compile(r"[^<>\"{}|^`\\\x00-\x20]*")
 
 
 class LoadFailed(Exception):
@@ -48,6 +63,20 @@ class LoadFailed(Exception):
     def __init__(self, message: str, *, graph: str | None = None) -> None:
         super().__init__(message)
         self.graph = graph
+
+
+def iri_ref(iri: str) -> str:
+    """``<iri>`` for a SPARQL update; refuses text that would not be one IRI there.
+
+    Graph IRIs come from the manifest and end up inside SPARQL text: a ``>`` or a space in
+    one must be an error, not a way to run a different update.
+
+    Raises:
+        LoadFailed: ``iri`` holds characters an IRIREF may not hold.
+    """
+    if not iri or _IRIREF.fullmatch(iri) is None:
+        raise LoadFailed(f"graph IRI {iri!r} cannot be written in SPARQL (not a valid IRI)")
+    return f"<{iri}>"
 
 
 def staging_iri(graph_iri: str) -> str:
@@ -76,15 +105,22 @@ class GraphPlan:
     requests: int
     staged: bool
     target_url: str
+    #: the batched update request (1, 2, …) that carries this graph; None: its own requests
+    batch: int | None = None
+    #: how a staged graph is put in place
+    swap: str = "MOVE"
 
     @property
     def method(self) -> str:
+        if self.batch is not None:
+            what = "DELETE old + INSERT DATA" if self.triples else "DELETE old"
+            return f"update #{self.batch} ({what}, one transaction)"
         if self.triples == 0:
             return "DROP (empty)"
         if self.requests == 1:
             return "PUT"
         how = f"PUT + {self.requests - 1} POST"
-        return f"{how} to staging, MOVE" if self.staged else f"{how} (not staged)"
+        return f"{how} to staging, {self.swap}" if self.staged else f"{how} (not staged)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,7 +141,8 @@ class LoadPlan:
 
     @property
     def total_requests(self) -> int:
-        return sum(graph.requests for graph in self.graphs)
+        alone = sum(graph.requests for graph in self.graphs if graph.batch is None)
+        return alone + len({graph.batch for graph in self.graphs if graph.batch is not None})
 
 
 def plan_load(
@@ -114,6 +151,9 @@ def plan_load(
     """What a load of ``index`` into ``profile``'s store will send; sends nothing.
 
     ``staging`` False writes multi-request graphs in place (see :func:`load_dataset`).
+    With ``profile.batch_updates``, consecutive graphs of up to ``chunk_triples`` triples
+    share update requests of at most ``chunk_triples`` triples (a graph is never split
+    between two requests; a graph sent on its own ends the current batch).
 
     Raises:
         ValueError: ``chunk_triples`` is below 1.
@@ -121,10 +161,22 @@ def plan_load(
     if chunk_triples < 1:
         raise ValueError("chunk_triples must be at least 1")
     can_stage = staging and profile.update_url is not None
+    can_batch = profile.batch_updates and profile.update_url is not None
+    swap = "INSERT…WHERE (new) or DROP+ADD (replace)" if can_batch else "MOVE"
     graphs = []
+    batch = 0
+    room = -1  # triples left in the open batch; -1: no batch open
     for graph in index.dataset.graphs:
         piece = index.slice(graph.iri)
         requests = request_count(piece.triples, piece.blank_triples, chunk_triples)
+        number: int | None = None
+        if can_batch and requests == 1:
+            if room < piece.triples:
+                batch, room = batch + 1, chunk_triples
+            room -= piece.triples
+            number = batch
+        else:
+            room = -1
         graphs.append(
             GraphPlan(
                 iri=graph.iri,
@@ -132,7 +184,13 @@ def plan_load(
                 body_bytes=piece.body_bytes,
                 requests=requests,
                 staged=requests > 1 and can_stage,
-                target_url=profile.graph_url(graph.iri),
+                target_url=(
+                    profile.graph_url(graph.iri)
+                    if number is None or profile.update_url is None
+                    else profile.update_url
+                ),
+                batch=number,
+                swap=swap,
             )
         )
     return LoadPlan(profile=profile, chunk_triples=chunk_triples, graphs=tuple(graphs))
@@ -251,8 +309,13 @@ class _Loader:
         self.chunk_triples = chunk_triples
         self.progress = progress
         self.plan = plan_load(index, client.profile, chunk_triples=chunk_triples, staging=staging)
+        self.batching = client.profile.batch_updates and client.profile.update_url is not None
         self.report = LoadReport()
         self.started = time.monotonic()
+        #: graphs that hold triples on the server (asked once at the start when batching)
+        self.present: set[str] = set()
+        #: the graphs of the batched request being sent (for the error message)
+        self.in_flight: list[str] = []
 
     def _tell(self, number: int, graph: GraphPlan, graph_sent: int) -> None:
         if self.progress is not None:
@@ -272,8 +335,19 @@ class _Loader:
     def remove_leftover_staging(self) -> None:
         if self.client.profile.update_url is None:
             return
-        for iri in self.client.list_graphs(STAGING_PREFIX):
-            self.client.delete_graph(iri)
+        if self.batching:
+            # one query tells both which graphs exist (DELETE before INSERT needed) and
+            # which staging graphs a crashed run left behind
+            found = self.client.list_graphs("")
+            self.present = {iri for iri in found if not iri.startswith(STAGING_PREFIX)}
+            leftovers = [iri for iri in found if iri.startswith(STAGING_PREFIX)]
+        else:
+            leftovers = self.client.list_graphs(STAGING_PREFIX)
+        for iri in leftovers:
+            if self.batching:
+                self._empty_staging(iri)
+            else:
+                self.client.delete_graph(iri)
             self.report.staging_removed.append(iri)
 
     def _send(self, number: int, graph: GraphPlan, target: str) -> int:
@@ -291,6 +365,62 @@ class _Loader:
             self.report.triples += chunk.triples
             self._tell(number, graph, sent)
         return sent
+
+    def send_batch(self, items: list[tuple[int, GraphPlan]]) -> None:
+        """Replace every graph of ``items`` with one SPARQL Update request.
+
+        The request is ``DELETE { GRAPH ?g { ?s ?p ?o } } WHERE { VALUES ?g { … } … }`` for
+        the graphs that hold triples on the server, then one ``INSERT DATA`` with a
+        ``GRAPH`` block per graph. Oxigraph applies the whole request in one transaction, so
+        the graphs change together or not at all. A graph with blank nodes is always in the
+        ``DELETE`` list: if a retried request had in fact been applied the first time, its
+        blank-node triples would otherwise be inserted twice (as fresh nodes). Blank node
+        labels get a per-graph prefix (``_:g3b…``) because inside one ``INSERT DATA`` a label
+        is one node across all its ``GRAPH`` blocks, while each graph's nodes are its own.
+        """
+        self.in_flight = [graph.iri for _, graph in items]
+        replace = [
+            iri_ref(graph.iri)
+            for _, graph in items
+            if graph.iri in self.present or self.index.slice(graph.iri).blank_triples
+        ]
+        parts: list[bytes] = []
+        if replace:
+            parts.append(
+                (
+                    "DELETE { GRAPH ?g { ?s ?p ?o } } WHERE { VALUES ?g { "
+                    + " ".join(replace)
+                    + " } GRAPH ?g { ?s ?p ?o } }"
+                ).encode("utf-8")
+            )
+        blocks: list[bytes] = []
+        for position, (_, graph) in enumerate(items):
+            if graph.triples == 0:
+                continue
+            prefix = b"g%db" % position
+            blocks.append(b"GRAPH " + iri_ref(graph.iri).encode("utf-8") + b" {\n")
+            blocks.extend(
+                triple for triple, _ in iter_triples(self.index, graph.iri, blank_prefix=prefix)
+            )
+            blocks.append(b"}\n")
+        if blocks:
+            parts.append(b"INSERT DATA {\n" + b"".join(blocks) + b"}")
+        if parts:
+            first, last = items[0][1].iri, items[-1][1].iri
+            span = f"<{first}>" if len(items) == 1 else f"<{first}> … <{last}>"
+            self.client.update(
+                b" ;\n".join(parts), what=f"update of {len(items)} graphs {span} (one transaction)"
+            )
+            self.report.requests += 1
+        for number, graph in items:
+            self.report.triples += graph.triples
+            self.report.graphs += 1
+            if graph.triples:
+                self.present.add(graph.iri)
+            else:
+                self.present.discard(graph.iri)
+            self._tell(number, graph, graph.triples)
+        self.in_flight = []
 
     def load_graph(self, number: int, graph: GraphPlan) -> None:
         if graph.triples == 0:
@@ -313,12 +443,46 @@ class _Loader:
                         f"the upload, {graph.triples} expected; <{graph.iri}> was not changed",
                         graph=graph.iri,
                     )
-            self.client.update(
-                f"MOVE <{staging}> TO <{graph.iri}>", graph=graph.iri, what="MOVE from staging"
-            )
+            self._swap(graph.iri, staging)
         except (StoreError, LoadFailed, OSError):
             self._discard(staging)
             raise
+
+    def _swap(self, iri: str, staging: str) -> None:
+        """Put the complete staging graph in place with one update (one transaction)."""
+        target, source = iri_ref(iri), iri_ref(staging)
+        if not self.batching:
+            self.client.update(f"MOVE {source} TO {target}", graph=iri, what="MOVE from staging")
+            return
+        if iri in self.present:
+            # replacing needs the old triples removed in the same transaction
+            self.client.update(
+                f"DROP SILENT GRAPH {target} ;\nADD {source} TO {target}",
+                graph=iri,
+                what="DROP + ADD from staging",
+            )
+        else:
+            # one statement: Oxigraph runs it as a write-only transaction (measured ≈ 4×
+            # faster on disk than MOVE, which also deletes the source in the same transaction)
+            self.client.update(
+                f"INSERT {{ GRAPH {target} {{ ?s ?p ?o }} }} "
+                f"WHERE {{ GRAPH {source} {{ ?s ?p ?o }} }}",
+                graph=iri,
+                what="INSERT…WHERE from staging",
+            )
+        self.present.add(iri)
+        self.report.requests += 1
+        self._empty_staging(staging)
+
+    def _empty_staging(self, staging: str) -> None:
+        """Remove a staging graph: ``DELETE WHERE`` is one statement (write-only transaction,
+        ≈ 2× faster than ``DROP`` on Oxigraph on disk); the ``DROP`` of the then empty graph
+        only removes its name."""
+        source = iri_ref(staging)
+        self.client.update(
+            f"DELETE WHERE {{ GRAPH {source} {{ ?s ?p ?o }} }}", graph=staging, what="emptying"
+        )
+        self.client.delete_graph(staging)
 
     def _discard(self, staging: str) -> None:
         """Best effort, one try: the server may be the reason we are here."""
@@ -345,10 +509,10 @@ def load_dataset(
     """Write every graph of ``index`` to the store, optionally prune, then verify.
 
     ``staging`` False sends a multi-request graph straight into place (PUT, then POSTs):
-    faster where ``MOVE`` is costly (Oxigraph on disk rewrites every quad of the graph in
-    one transaction, measured ≈ 11 k triples/s against ≈ 50 k/s for the upload itself), at
-    the price of queries seeing a half-written graph while it loads, or after a failure
-    until the next run. The final verification is the same.
+    faster where copying from staging is costly, at the price of queries seeing a
+    half-written graph while it loads, or after a failure until the next run. The final
+    verification is the same. Small graphs are batched where the profile allows it (see
+    the module docstring), whatever ``staging`` says.
 
     ``prune`` removes graphs under ``https://w3id.org/tradekg/graph/`` that the manifest
     no longer lists (notes that were deleted or renamed). The returned report's ``ok`` is
@@ -362,12 +526,24 @@ def load_dataset(
     """
     loader = _Loader(index, client, chunk_triples=chunk_triples, staging=staging, progress=progress)
     current: str | None = None
+    count = len(loader.plan.graphs)
     try:
         loader.remove_leftover_staging()
+        pending: list[tuple[int, GraphPlan]] = []
         for number, graph in enumerate(loader.plan.graphs, start=1):
+            if pending and pending[-1][1].batch != graph.batch:
+                current = pending[0][1].iri
+                loader.send_batch(pending)
+                pending = []
+            if graph.batch is not None:
+                pending.append((number, graph))
+                continue
             current = graph.iri
             loader.load_graph(number, graph)
             loader.report.graphs += 1
+        if pending:
+            current = pending[0][1].iri
+            loader.send_batch(pending)
         current = None
         loader.report.seconds = time.monotonic() - loader.started
         if prune:
@@ -375,9 +551,14 @@ def load_dataset(
     except StoreError as error:
         done = loader.report.graphs
         where = f" while loading <{current}>" if current else ""
-        count = len(loader.plan.graphs)
         if current is None:
             kept = f"; {done} of {count} graphs were loaded"
+        elif loader.in_flight:
+            kept = (
+                f"; {done} of {count} graphs were loaded; the {len(loader.in_flight)} graphs "
+                "of the failed request are each either unchanged or completely written "
+                "(one transaction), never half-written"
+            )
         elif loader.plan.graphs[done].requests == 1 or loader.plan.graphs[done].staged:
             kept = f"; {done} of {count} graphs were loaded, <{current}> was left unchanged"
         else:

@@ -6,6 +6,7 @@ fault tests really kill the server process.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import shutil
 import signal
@@ -137,7 +138,8 @@ def test_dry_run_sends_nothing(project: Path, oxigraph_server: OxigraphServer) -
     assert result.exit_code == 0, result.output
     assert "nothing was sent" in result.stdout
     assert f"{oxigraph_server.store_endpoint}?graph=https%3A%2F%2Fw3id.org" in result.stdout
-    assert "to staging, MOVE" in result.stdout  # the big graph would be staged
+    assert "to staging, INSERT…WHERE" in result.stdout  # the big graph would be staged
+    assert "update #1 (DELETE old + INSERT DATA, one transaction)" in result.stdout
     assert graph_counts(oxigraph_server.query_endpoint) == {}
     # a dry run needs no server at all
     offline = run_load(project, f"http://127.0.0.1:{free_port()}", "--dry-run")
@@ -161,7 +163,7 @@ def test_a_server_error_names_the_graph_and_quotes_the_server(
     bad = GRAPH + "note/2025/bad"
     root = tmp_path / "bad"
     write_dist(
-        root, {GRAPH + "ontology": note_graph("o", 2), bad: ["<urn:s> <urn:p> <relative> ."]}
+        root, {GRAPH + "ontology": note_graph("o", 2), bad: ["<http://a:b:c/> <urn:p> <urn:o> ."]}
     )
     result = run_load(root, oxigraph_server.url)
     assert result.exit_code == 1
@@ -175,6 +177,16 @@ def test_missing_dist_is_an_input_error(tmp_path: Path) -> None:
     result = run_load(tmp_path, "http://127.0.0.1:9")
     assert result.exit_code == 2
     assert "tradekg build" in result.stderr
+
+
+def test_relative_iri_is_an_input_error(tmp_path: Path) -> None:
+    """N-Triples refuses relative IRIs, but a SPARQL update would resolve them against the
+    endpoint's URL and store them: the loader refuses them before sending anything."""
+    root = tmp_path / "relative"
+    write_dist(root, {GRAPH + "note/2025/bad": ['<urn:s> <urn:p> "x"^^<relative> .']})
+    result = run_load(root, "http://127.0.0.1:9", "--dry-run")
+    assert result.exit_code == 2
+    assert "relative-iri" in result.stderr
 
 
 def test_inconsistent_dist_is_an_input_error(project: Path) -> None:
@@ -278,6 +290,173 @@ def test_server_killed_by_another_thread_during_load(tmp_path: Path) -> None:
     finally:
         thread.join()
         server.stop()
+
+
+def test_small_graphs_are_batched_into_few_requests(
+    tmp_path: Path, oxigraph_server: OxigraphServer
+) -> None:
+    """200 note graphs of 50 triples with --chunk-triples 2,500: 4 update requests, not 200
+    PUTs; a re-load (graphs present: DELETE + INSERT DATA) gives the same counts."""
+    graphs = {GRAPH + f"note/n{i:03d}": note_graph(f"n{i}", 50) for i in range(200)}
+    project = tmp_path / "project"
+    write_dist(project, graphs)
+    index = index_dataset(read_dist(project / "dist"))
+    profile = profile_for(StoreKind.OXIGRAPH, oxigraph_server.url)
+    for _ in range(2):
+        with StoreClient(profile, retries=0) as client:
+            report = load_dataset(index, client, chunk_triples=2_500)
+        assert report.ok
+        assert report.requests == 4
+        assert graph_counts(oxigraph_server.query_endpoint) == expected_counts(graphs)
+
+
+def test_batched_terms_round_trip_exactly(tmp_path: Path, oxigraph_server: OxigraphServer) -> None:
+    """N-Triples escapes inside INSERT DATA, and blank nodes of batched graphs: the server
+    holds exactly what pyoxigraph parses from the same lines; two graphs in one request
+    that both use the label _:b keep two different nodes (one per graph, as with GSP)."""
+    import pyoxigraph
+
+    tricky = [
+        '<urn:s> <urn:p> "quote \\" and backslash \\\\ and \\\\u0041 literally" .',
+        '<urn:s> <urn:p> "uchar \\u0041 \\U0001F600 \\u0022 and raw é 中" .',
+        '<urn:s> <urn:p> "tab \\t newline \\n cr \\r brace } hash # ;" .',
+        '<urn:s> <urn:p> "x"@en-GB .',
+        '<urn:s> <urn:p> "5"^^<http://www.w3.org/2001/XMLSchema#integer> .',
+        "<urn:s> <urn:p> <urn:o#frag?q=1&r=%20> .",
+    ]
+    graphs = {
+        GRAPH + "note/a": [*tricky, "<urn:a> <urn:p> _:b .", '_:b <urn:v> "a" .'],
+        GRAPH + "note/b": ["<urn:b> <urn:p> _:b .", '_:b <urn:v> "b" .'],
+    }
+    project = tmp_path / "project"
+    write_dist(project, graphs)
+    result = run_load(project, oxigraph_server.url)
+    assert result.exit_code == 0, result.output
+    expected = {
+        str(t.object)
+        for t in pyoxigraph.parse("\n".join(tricky).encode(), format=pyoxigraph.RdfFormat.N_TRIPLES)
+    }
+    rows = select(
+        oxigraph_server.query_endpoint,
+        f"SELECT ?o WHERE {{ GRAPH <{GRAPH}note/a> {{ <urn:s> <urn:p> ?o }} }}",
+    )
+    import requests
+
+    answer = requests.post(
+        oxigraph_server.query_endpoint,
+        data={
+            "query": f"CONSTRUCT {{ <urn:s> <urn:p> ?o }} "
+            f"WHERE {{ GRAPH <{GRAPH}note/a> {{ <urn:s> <urn:p> ?o }} }}"
+        },
+        headers={"Accept": "application/n-triples"},
+        timeout=10,
+    )
+    answer.raise_for_status()
+    got = {
+        str(t.object)
+        for t in pyoxigraph.parse(answer.content, format=pyoxigraph.RdfFormat.N_TRIPLES)
+    }
+    assert len(rows) == len(tricky)
+    assert got == expected
+    nodes = select(
+        oxigraph_server.query_endpoint,
+        "SELECT (COUNT(DISTINCT ?n) AS ?c) WHERE { GRAPH ?g { ?x <urn:p> ?n . ?n <urn:v> ?v } }",
+    )
+    assert int(nodes[0]["c"]) == 2
+
+
+def _versioned(version: str, size: int) -> list[str]:
+    return [f'<urn:s{i}> <urn:p> "{version}" .' for i in range(size)]
+
+
+@pytest.mark.parametrize("reload", [False, True], ids=["fresh", "replace"])
+def test_server_killed_mid_batch_leaves_every_graph_old_or_new(
+    tmp_path: Path, reload: bool
+) -> None:
+    """Kill the server (SIGKILL) while a batched update request is being applied, restart it
+    on the same --location: every graph of the request is as before (absent, or the old
+    version) or complete in the new version — never a part, never a mix — and all graphs
+    of the request agree (one transaction). Several kill delays are tried so that some
+    kills land while the server is applying the request."""
+    import threading
+
+    from loader import store_http
+
+    old = {GRAPH + f"note/n{i:03d}": _versioned("old", 300) for i in range(60)}
+    new = {GRAPH + f"note/n{i:03d}": _versioned("new", 500) for i in range(60)}
+    project = tmp_path / "project"
+    write_dist(project, new)
+    index = index_dataset(read_dist(project / "dist"))
+    states: set[str] = set()
+    original = store_http.StoreClient._request
+    for attempt, delay in enumerate((0.01, 0.05, 0.1, 0.2, 0.4, 0.8)):
+        location = tmp_path / f"store{attempt}"
+        server = start_server(location=location)
+        port = server.port
+        timers: list[threading.Timer] = []
+
+        def killing_request(
+            self: StoreClient,
+            method: str,
+            url: str,
+            *,
+            _delay: float = delay,
+            _victim: OxigraphServer = server,
+            _timers: list[threading.Timer] = timers,
+            **kwargs: object,
+        ) -> object:
+            if url.endswith("/update") and isinstance(kwargs.get("data"), bytes):
+                timer = threading.Timer(_delay, _victim.kill)
+                _timers.append(timer)
+                timer.start()
+            return original(self, method, url, **kwargs)  # type: ignore[arg-type]
+
+        try:
+            if reload:
+                first = tmp_path / f"old{attempt}"
+                write_dist(first, old)
+                assert run_load(first, server.url).exit_code == 0
+            profile = profile_for(StoreKind.OXIGRAPH, server.url)
+            store_http.StoreClient._request = killing_request  # type: ignore[assignment,method-assign]
+            try:
+                with StoreClient(profile, retries=0, timeout=30) as client:
+                    # one request of 30,000 triples holds all 60 graphs
+                    load_dataset(index, client, chunk_triples=30_000)
+            except LoadFailed as failure:
+                assert "never half-written" in str(failure)
+            finally:
+                store_http.StoreClient._request = original  # type: ignore[method-assign]
+                for timer in timers:
+                    timer.join()
+            assert server.process.poll() is not None  # killed, during or after the request
+            server = start_server(location=location, port=port)
+            counts = graph_counts(server.query_endpoint, prefix=GRAPH)
+            values = {
+                row["g"]: row["v"]
+                for row in select(
+                    server.query_endpoint,
+                    "SELECT DISTINCT ?g ?v WHERE { GRAPH ?g { ?s <urn:p> ?v } }",
+                )
+            }
+            per_graph = set()
+            for iri in new:
+                if iri not in counts:
+                    per_graph.add("absent")
+                elif counts[iri] == 500 and values[iri] == "new":
+                    per_graph.add("new")
+                elif counts[iri] == 300 and values[iri] == "old":
+                    per_graph.add("old")
+                else:
+                    pytest.fail(f"{iri} is half-written: {counts[iri]} triples")
+            assert len(per_graph) == 1, f"graphs of one request disagree: {per_graph}"
+            states |= per_graph
+            rerun = run_load(project, server.url)
+            assert rerun.exit_code == 0, rerun.output
+            assert graph_counts(server.query_endpoint, prefix=GRAPH) == expected_counts(new)
+        finally:
+            server.stop()
+    # the request was in flight at some kills: the old state was seen, not only the new
+    assert states & {"absent", "old"}, states
 
 
 def test_credentials_never_appear_in_output(
@@ -407,8 +586,9 @@ class _server:
 )
 def test_throughput_one_million_triples(tmp_path: Path) -> None:
     """Not part of the normal run. Prints triples/s for ~1 M triples into an on-disk
-    Oxigraph: staged (default), --in-place, and `oxigraph load` (bulk, offline) as the
-    baseline measured in the same run."""
+    Oxigraph, fresh and re-loaded: the old path (PUT per graph, staging + MOVE), the new
+    batched path (and --in-place with TRADEKG_BENCH_IN_PLACE=1), and `oxigraph load`
+    (bulk, offline) as the baseline measured in the same run."""
     size = int(os.environ.get("TRADEKG_BENCH_TRIPLES", "1000000"))
     graphs: dict[str, list[str]] = {GRAPH + "reference/hs2022": reference_graph(size * 2 // 5)}
     per_note = 600
@@ -418,17 +598,31 @@ def test_throughput_one_million_triples(tmp_path: Path) -> None:
     write_dist(project, graphs)
     total = sum(len(v) for v in graphs.values())
     print(f"\nBENCH {total:,} triples in {len(graphs)} graphs")
-    for mode in ("--staging", "--in-place"):
-        with _server(tmp_path / mode.strip("-")) as server:
-            started = time.monotonic()
-            result = run_load(project, server.url, mode)
-            elapsed = time.monotonic() - started
-            assert result.exit_code == 0, result.output
-            summary = result.stderr.strip().splitlines()[-1]
-            print(
-                f"BENCH {mode}: {elapsed:.1f} s wall, {total / elapsed:,.0f} triples/s "
-                f"(incl. reading dist/ and verifying); {summary}"
+    index = index_dataset(read_dist(project / "dist"))
+    # "old": one PUT per graph and staging + MOVE (the path before batching, still the one
+    # every store but Oxigraph takes); "new": batched updates and INSERT…WHERE from staging
+    runs = [("old (PUT per graph, MOVE)", False, True), ("new (batched, default)", True, True)]
+    if os.environ.get("TRADEKG_BENCH_IN_PLACE") == "1":
+        runs.append(("new --in-place", True, False))
+    for label, batched, staging in runs:
+        with _server(tmp_path / label.split()[0] / str(staging)) as server:
+            profile = dataclasses.replace(
+                profile_for(StoreKind.OXIGRAPH, server.url), batch_updates=batched
             )
+            started = time.monotonic()
+            with StoreClient(profile, timeout=600) as client:
+                report = load_dataset(index, client, staging=staging)
+            elapsed = time.monotonic() - started
+            assert report.ok
+            print(
+                f"BENCH {label}: {elapsed:.1f} s incl. verification, {total / elapsed:,.0f} "
+                f"triples/s; {report.requests} requests, sending {report.seconds:.1f} s"
+            )
+            again = time.monotonic()
+            with StoreClient(profile, timeout=600) as client:
+                assert load_dataset(index, client, staging=staging).ok
+            elapsed = time.monotonic() - again
+            print(f"BENCH {label}, re-load (replace): {elapsed:.1f} s, {total / elapsed:,.0f}/s")
     started = time.monotonic()
     bulk_load(location=tmp_path / "bulk", file=project / "dist" / "tradekg.nq")
     elapsed = time.monotonic() - started

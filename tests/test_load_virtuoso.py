@@ -237,3 +237,15 @@ def test_digest_auth_is_what_virtuoso_needs(virtuoso: Virtuoso) -> None:
         url, params=params, data=body, headers=headers, auth=HTTPDigestAuth(USER, PASSWORD)
     )
     assert digest.status_code in (200, 201)
+
+
+def test_virtuoso_keeps_one_put_per_graph_and_move(tmp_path: Path, virtuoso: Virtuoso) -> None:
+    """Batched SPARQL updates are an Oxigraph optimisation: Virtuoso (digest-auth SPARQL
+    endpoint, its own request limits) keeps the tested GSP path and MOVE from staging."""
+    project = tmp_path / "project"
+    write_dist(project, sample_dataset())
+    result = run_load(project, virtuoso, "--chunk-triples", "500", "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert "update #" not in result.stdout
+    assert "to staging, MOVE" in result.stdout
+    assert " PUT " in result.stdout

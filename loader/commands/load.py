@@ -1,4 +1,4 @@
-"""``tradekg load``: send dist/ to a triplestore over the Graph Store Protocol and verify it.
+"""``tradekg load``: send dist/ to a triplestore (GSP, or batched SPARQL Update) and verify it.
 
 Thin glue: reading dist/ is :mod:`loader.dist_reader`, the store's URLs are
 :mod:`loader.store_profiles`, credentials :mod:`loader.credentials`, and the load itself
@@ -139,8 +139,9 @@ def command(
 ) -> None:
     """Load the built graph (dist/) into a triplestore and verify every graph's count.
 
-    Every named graph is replaced with a Graph Store Protocol PUT, so loading again gives
-    the same result. Credentials: TRADEKG_USER / TRADEKG_PASSWORD, or ~/.netrc.
+    Every named graph is replaced (a Graph Store Protocol PUT, or on Oxigraph many graphs
+    per SPARQL Update, one transaction each), so loading again gives the same result.
+    Credentials: TRADEKG_USER / TRADEKG_PASSWORD, or ~/.netrc.
     """
     project = open_project(project_root)
     dataset = read_dist(project.dist_dir)
