@@ -197,13 +197,17 @@ def build(project: Project, *, use_cache: bool = True) -> BuildResult:
     warnings = _validate(project, vocabulary, reference, registry, mapped, unchanged, fixed)
 
     clock.stage("serialise")
+    defined_by: dict[str, dict[str, Entity]] = {}
+    for i, entity in registry.by_id.items():
+        if entity.file in mapped:
+            defined_by.setdefault(entity.file, {})[i] = entity
     records = dict(unchanged)
     for file, result in mapped.items():
         records[file] = NoteRecord(
             file=file,
             key=result.note.key,
             digest=digests[file],
-            defines={i: e for i, e in registry.by_id.items() if e.file == file},
+            defines=defined_by.get(file, {}),
             references=result.references,
             chunks=graph_chunks(GraphPart(result.graph.value, "note", file, result.triples)),
             counts=count_instances(result.triples, vocabulary),

@@ -108,13 +108,26 @@ def _run(rules: list[Rule], files: list[Path], scope: Scope, engine: str) -> lis
 
 
 def _select(mapped: list[MappedNote], names: Iterable[str] | None) -> list[MappedNote]:
+    """The notes named by file, key or path; one index, so selecting is linear in notes."""
     if names is None:
         return mapped
-    selected: list[MappedNote] = []
+    index: dict[str, MappedNote] = {}
+    for item in mapped:
+        index.setdefault(item.note.file, item)
+        index.setdefault(item.note.key, item)
+    selected: dict[int, MappedNote] = {}
     problems: list[Problem] = []
+    resolved: dict[Path, MappedNote] | None = None
     for name in names:
-        found = [m for m in mapped if _names(m, name)]
-        if not found:
+        found = index.get(name)
+        if found is None:
+            if resolved is None:  # only for names given as other paths (the CLI's --note)
+                resolved = {m.note.path.resolve(): m for m in mapped}
+            try:
+                found = resolved.get(Path(name).resolve())
+            except OSError:
+                found = None
+        if found is None:
             problems.append(
                 Problem(
                     code="unknown-note",
@@ -123,20 +136,11 @@ def _select(mapped: list[MappedNote], names: Iterable[str] | None) -> list[Mappe
                     hint="give the path of a .yaml file under data/notes/",
                 )
             )
-        selected.extend(m for m in found if m not in selected)
+            continue
+        selected.setdefault(id(found), found)
     if problems:
         raise InputError(problems)
-    return selected
-
-
-def _names(mapped: MappedNote, name: str) -> bool:
-    note = mapped.note
-    if name in (note.file, note.key):
-        return True
-    try:
-        return Path(name).resolve() == note.path.resolve()
-    except OSError:
-        return False
+    return list(selected.values())
 
 
 class _Explainer:
