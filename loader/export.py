@@ -11,8 +11,10 @@ under a ``store.dirty`` marker that makes the next build rebuild it if this one 
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
+import mmap
 import os
 import shutil
 import tempfile
@@ -20,6 +22,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from types import TracebackType
 
 import pyoxigraph as ox
 
@@ -58,6 +61,12 @@ class GraphChunks:
     nquads: bytes
     trig: bytes
     turtle: bytes
+    #: where the chunks stand in the dist files: (offset, length) in .nq, .trig and .ttl
+    spans: tuple[tuple[int, int], tuple[int, int], tuple[int, int]] | None = None
+
+    def stripped(self) -> GraphChunks:
+        """The chunk without its bytes, for the build cache: they stay in the dist files."""
+        return dataclasses.replace(self, nquads=b"", trig=b"", turtle=b"")
 
     def record(self) -> dict[str, object]:
         """The graph's entry in ``manifest.json``."""
@@ -157,7 +166,7 @@ def write_dist(
     dist_dir.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=dist_dir))
     try:
-        _write_files(ordered, staging, version, counts)
+        ordered = _write_files(ordered, staging, version, counts)
         (staging / IDS).write_text(
             json.dumps(dict(sorted(ids.items())), indent=0, ensure_ascii=False) + "\n",
             encoding="utf-8",
@@ -178,19 +187,23 @@ def write_dist(
 
 def _write_files(
     ordered: list[GraphChunks], folder: Path, version: str, counts: Mapping[str, int]
-) -> None:
+) -> list[GraphChunks]:
+    """Write the three RDF files and the manifest; return the chunks with their spans."""
     header = _prefix_header()
-    with (folder / NQUADS).open("wb") as out:
-        for chunk in ordered:
-            out.write(chunk.nquads)
-    with (folder / TRIG).open("wb") as out:
-        out.write(header)
-        for chunk in ordered:
-            out.write(chunk.trig)
-    with (folder / TURTLE).open("wb") as out:
-        out.write(header)
-        for chunk in ordered:
-            out.write(chunk.turtle)
+    spans: list[list[tuple[int, int]]] = [[] for _ in ordered]
+    for name, field, prefix in (
+        (NQUADS, "nquads", b""),
+        (TRIG, "trig", header),
+        (TURTLE, "turtle", header),
+    ):
+        with (folder / name).open("wb") as out:
+            out.write(prefix)
+            offset = len(prefix)
+            for i, chunk in enumerate(ordered):
+                data: bytes = getattr(chunk, field)
+                out.write(data)
+                spans[i].append((offset, len(data)))
+                offset += len(data)
     manifest = {
         "version": version,
         "graphs": [chunk.record() for chunk in ordered],
@@ -200,6 +213,59 @@ def _write_files(
     (folder / MANIFEST).write_text(
         json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
     )
+    return [
+        dataclasses.replace(chunk, spans=(span[0], span[1], span[2]))
+        for chunk, span in zip(ordered, spans, strict=True)
+    ]
+
+
+def dist_stamp(dist_dir: Path) -> tuple[tuple[str, int, int], ...] | None:
+    """Size and modification time of the RDF files, to know they are the ones a cache saw."""
+    try:
+        return tuple(
+            (name, (dist_dir / name).stat().st_size, (dist_dir / name).stat().st_mtime_ns)
+            for name in (NQUADS, TRIG, TURTLE)
+        )
+    except OSError:
+        return None
+
+
+class DistChunks:
+    """Reads the chunks of unchanged graphs back from the previous build's files.
+
+    Used as a context manager: the files are memory-mapped, so a rebuild copies the
+    unchanged graphs' bytes instead of keeping them in the cache or re-serialising them.
+    """
+
+    def __init__(self, dist_dir: Path) -> None:
+        self._dist_dir = dist_dir
+        self._maps: list[mmap.mmap] = []
+
+    def __enter__(self) -> DistChunks:
+        for name in (NQUADS, TRIG, TURTLE):
+            with (self._dist_dir / name).open("rb") as stream:
+                self._maps.append(mmap.mmap(stream.fileno(), 0, access=mmap.ACCESS_READ))
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        for view in self._maps:
+            view.close()
+        self._maps.clear()
+
+    def load(self, chunk: GraphChunks) -> GraphChunks:
+        """``chunk`` with its bytes read from the files at its spans."""
+        if chunk.spans is None:
+            raise ValueError(f"no spans recorded for {chunk.iri}")
+        data = [
+            view[start : start + length]
+            for view, (start, length) in zip(self._maps, chunk.spans, strict=True)
+        ]
+        return dataclasses.replace(chunk, nquads=data[0], trig=data[1], turtle=data[2])
 
 
 def _new_store(path: Path, nquads: Path) -> None:

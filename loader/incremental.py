@@ -21,6 +21,7 @@ the graphs of every note defining an id they refer to.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import pickle
@@ -41,7 +42,15 @@ from loader.build import (
     fixed_parts,
     reference_entities,
 )
-from loader.export import GraphChunks, GraphPart, graph_chunks, read_manifest, write_dist
+from loader.export import (
+    DistChunks,
+    GraphChunks,
+    GraphPart,
+    dist_stamp,
+    graph_chunks,
+    read_manifest,
+    write_dist,
+)
 from loader.mapping import Entity, MappedNote, Registry, map_note, register_ids
 from loader.notes import Note, note_key, read_note
 from loader.problems import InputError, Problem, Severity
@@ -50,7 +59,7 @@ from loader.reference import ReferenceData, load_reference
 from loader.vocabulary import Vocabulary, load_vocabulary
 
 CACHE_FILE = "build.pickle"
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 
 
 @dataclass
@@ -60,6 +69,8 @@ class NoteRecord:
     file: str
     key: str
     digest: str
+    #: (size, mtime_ns) of the file when it was hashed: unchanged stat → unchanged digest
+    stat: tuple[int, int]
     defines: dict[str, Entity]
     references: dict[str, Entity]
     chunks: GraphChunks
@@ -70,6 +81,8 @@ class NoteRecord:
 @dataclass
 class BuildCache:
     fingerprint: str
+    #: the dist files this cache's chunk spans point into (see export.dist_stamp)
+    stamp: tuple[tuple[str, int, int], ...] | None = None
     fixed: list[GraphChunks] = field(default_factory=list)
     fixed_counts: dict[str, int] = field(default_factory=dict)
     notes: dict[str, NoteRecord] = field(default_factory=dict)
@@ -140,13 +153,24 @@ def build(project: Project, *, use_cache: bool = True) -> BuildResult:
     clock.stage("read ontology and reference")
     print_ = fingerprint(project)
     cache = load_cache(project, print_) if use_cache else None
+    if cache is not None and (cache.stamp is None or cache.stamp != dist_stamp(project.dist_dir)):
+        cache = None  # dist/ was changed or removed since: its spans cannot be trusted
     vocabulary = load_vocabulary(project.ontology_files(), root=project.root)
     reference = load_reference(project.reference_dir)
 
     clock.stage("read notes")
     files = {project.rel(path): path for path in project.note_files()}
-    digests = {file: hashlib.sha256(path.read_bytes()).hexdigest() for file, path in files.items()}
     old = cache.notes if cache else {}
+    stats: dict[str, tuple[int, int]] = {}
+    digests: dict[str, str] = {}
+    for file, path in files.items():
+        status = path.stat()
+        stats[file] = (status.st_size, status.st_mtime_ns)
+        record = old.get(file)
+        if record is not None and record.stat == stats[file]:
+            digests[file] = record.digest
+        else:
+            digests[file] = hashlib.sha256(path.read_bytes()).hexdigest()
     unchanged = {f: r for f, r in old.items() if f in digests and r.digest == digests[f]}
     redo = [f for f in files if f not in unchanged]
     notes, problems = _read(files, redo, project)
@@ -185,7 +209,11 @@ def build(project: Project, *, use_cache: bool = True) -> BuildResult:
 
     clock.stage("fixed graphs")
     if cache is not None and cache.fixed:
-        fixed, fixed_counts = cache.fixed, cache.fixed_counts
+        with DistChunks(project.dist_dir) as previous:
+            fixed = [previous.load(chunk) for chunk in cache.fixed]
+            for file, record in unchanged.items():
+                unchanged[file] = dataclasses.replace(record, chunks=previous.load(record.chunks))
+        fixed_counts = cache.fixed_counts
     else:
         parts = fixed_parts(project, vocabulary, reference, with_queries=True)
         fixed = [graph_chunks(part) for part in parts]
@@ -207,6 +235,7 @@ def build(project: Project, *, use_cache: bool = True) -> BuildResult:
             file=file,
             key=result.note.key,
             digest=digests[file],
+            stat=stats[file],
             defines=defined_by.get(file, {}),
             references=result.references,
             chunks=graph_chunks(GraphPart(result.graph.value, "note", file, result.triples)),
@@ -227,7 +256,19 @@ def build(project: Project, *, use_cache: bool = True) -> BuildResult:
         ids={key: entity.iri for key, entity in registry.by_id.items()},
         store_has=read_manifest(project.dist_dir),
     )
-    save_cache(project, BuildCache(print_, fixed, fixed_counts, records))
+    by_iri = {chunk.iri: chunk.stripped() for chunk in chunks}
+    save_cache(
+        project,
+        BuildCache(
+            fingerprint=print_,
+            stamp=dist_stamp(project.dist_dir),
+            fixed=[by_iri[chunk.iri] for chunk in fixed],
+            fixed_counts=fixed_counts,
+            notes={
+                f: dataclasses.replace(r, chunks=by_iri[r.chunks.iri]) for f, r in records.items()
+            },
+        ),
+    )
     all_warnings = [w for r in records.values() for w in r.warnings]
     return BuildResult(
         graphs=chunks,

@@ -37,6 +37,12 @@ class Entity:
     file: str | None = None
     line: int | None = None
 
+    def __reduce__(
+        self,
+    ) -> tuple[type[Entity], tuple[str, tuple[str, ...], str | None, int | None]]:
+        # The build cache pickles ~100,000 of these; the generic dataclass path is 10x slower.
+        return (Entity, (self.iri, self.classes, self.file, self.line))
+
 
 @dataclass
 class Registry:

@@ -69,8 +69,10 @@ class Project:
 
     def rel(self, path: Path) -> str:
         """A path as shown to users: relative to the project root where possible."""
+        if path.is_absolute() and path.is_relative_to(self.root):
+            return path.relative_to(self.root).as_posix()  # the usual case, without resolve()
         try:
-            return str(path.resolve().relative_to(self.root.resolve()))
+            return path.resolve().relative_to(self.root.resolve()).as_posix()
         except ValueError:
             return str(path)
 
