@@ -8,14 +8,131 @@ build (which has its own tests).
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+import shutil
+import subprocess
+import time
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
 import requests
+
+from loader.oxigraph_server import free_port
 
 GRAPH = "https://w3id.org/tradekg/graph/"
 ID = "https://w3id.org/tradekg/id/"
 TKG = "https://w3id.org/tradekg/ontology#"
+
+VIRTUOSO = shutil.which("virtuoso-t")
+ISQL = shutil.which("isql-vt")
+#: Why the Virtuoso tests are skipped on a machine without it.
+VIRTUOSO_MISSING = (
+    "virtuoso-t / isql-vt not installed (run `bash .ci/install-virtuoso.sh`: "
+    "Debian package virtuoso-opensource-7-bin)"
+)
+#: The account of a new Virtuoso database.
+USER, PASSWORD = "dba", "dba"
+
+VIRTUOSO_INI = """\
+[Database]
+DatabaseFile = {d}/virtuoso.db
+ErrorLogFile = {d}/virtuoso.log
+LockFile = {d}/virtuoso.lck
+TransactionFile = {d}/virtuoso.trx
+xa_persistent_file = {d}/virtuoso.pxa
+ErrorLogLevel = 7
+FileExtend = 200
+MaxCheckpointRemap = 2000
+Striping = 0
+TempStorage = TempDatabase
+
+[TempDatabase]
+DatabaseFile = {d}/virtuoso-temp.db
+TransactionFile = {d}/virtuoso-temp.trx
+MaxCheckpointRemap = 2000
+Striping = 0
+
+[Parameters]
+ServerPort = 127.0.0.1:{sql}
+DisableUnixSocket = 1
+NumberOfBuffers = 10000
+MaxDirtyBuffers = 6000
+DirsAllowed = ., {d}
+TempDBSize = 0
+
+[HTTPServer]
+ServerPort = 127.0.0.1:{http}
+ServerRoot = {d}
+MaxClientConnections = 5
+ServerThreads = 5
+
+[SPARQL]
+ResultSetMaxRows = 1000000
+MaxQueryExecutionTime = 600
+"""
+
+
+@dataclass
+class Virtuoso:
+    url: str
+    sql_port: int
+
+    @property
+    def sparql(self) -> str:
+        """The anonymous, read-only endpoint."""
+        return self.url + "/sparql"
+
+
+@contextmanager
+def start_virtuoso(folder: Path) -> Iterator[Virtuoso]:
+    """A new Virtuoso database in ``folder`` on free loopback ports, stopped on exit.
+
+    Shared by the fixtures of test_load_virtuoso.py (one server per test) and
+    test_saved_queries_virtuoso.py (one server per module).
+    """
+    assert VIRTUOSO is not None and ISQL is not None
+    folder.mkdir(parents=True)
+    sql_port, http_port = free_port(), free_port()
+    ini = folder / "virtuoso.ini"
+    ini.write_text(VIRTUOSO_INI.format(d=folder, sql=sql_port, http=http_port), encoding="utf-8")
+    log = (folder / "stdout.log").open("wb")
+    process = subprocess.Popen(
+        [VIRTUOSO, "+foreground", "+configfile", str(ini)],
+        cwd=folder,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    server = Virtuoso(url=f"http://127.0.0.1:{http_port}", sql_port=sql_port)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if process.poll() is not None:
+                pytest.fail(f"virtuoso-t exited with {process.returncode}: see {folder}")
+            try:
+                answer = requests.get(server.sparql, params={"query": "ASK {}"}, timeout=2)
+                if answer.status_code == 200:
+                    break
+            except requests.RequestException:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail("Virtuoso did not answer within 60 s")
+            time.sleep(0.25)
+        yield server
+    finally:
+        subprocess.run(
+            [ISQL, f"127.0.0.1:{sql_port}", USER, PASSWORD, "-K"],
+            capture_output=True,
+            timeout=60,
+            check=False,
+        )
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        log.close()
 
 
 def write_dist(

@@ -7,11 +7,7 @@ it with ``bash .ci/install-virtuoso.sh``; without ``virtuoso-t`` these tests are
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -19,123 +15,31 @@ import requests
 from click.testing import CliRunner, Result
 from load_support import (
     GRAPH,
+    ISQL,
+    PASSWORD,
     TKG,
+    USER,
+    VIRTUOSO,
+    VIRTUOSO_MISSING,
+    Virtuoso,
     expected_counts,
     graph_counts,
     sample_dataset,
     select,
+    start_virtuoso,
     write_dist,
 )
 from requests.auth import HTTPDigestAuth
 
 from loader.cli import main
-from loader.oxigraph_server import free_port
 
-VIRTUOSO = shutil.which("virtuoso-t")
-ISQL = shutil.which("isql-vt")
-
-pytestmark = pytest.mark.skipif(
-    VIRTUOSO is None or ISQL is None,
-    reason="virtuoso-t / isql-vt not installed (run `bash .ci/install-virtuoso.sh`: "
-    "Debian package virtuoso-opensource-7-bin)",
-)
-
-USER, PASSWORD = "dba", "dba"
-
-INI = """\
-[Database]
-DatabaseFile = {d}/virtuoso.db
-ErrorLogFile = {d}/virtuoso.log
-LockFile = {d}/virtuoso.lck
-TransactionFile = {d}/virtuoso.trx
-xa_persistent_file = {d}/virtuoso.pxa
-ErrorLogLevel = 7
-FileExtend = 200
-MaxCheckpointRemap = 2000
-Striping = 0
-TempStorage = TempDatabase
-
-[TempDatabase]
-DatabaseFile = {d}/virtuoso-temp.db
-TransactionFile = {d}/virtuoso-temp.trx
-MaxCheckpointRemap = 2000
-Striping = 0
-
-[Parameters]
-ServerPort = 127.0.0.1:{sql}
-DisableUnixSocket = 1
-NumberOfBuffers = 10000
-MaxDirtyBuffers = 6000
-DirsAllowed = ., {d}
-TempDBSize = 0
-
-[HTTPServer]
-ServerPort = 127.0.0.1:{http}
-ServerRoot = {d}
-MaxClientConnections = 5
-ServerThreads = 5
-
-[SPARQL]
-ResultSetMaxRows = 1000000
-MaxQueryExecutionTime = 600
-"""
-
-
-@dataclass
-class Virtuoso:
-    url: str
-    sql_port: int
-
-    @property
-    def sparql(self) -> str:
-        """The anonymous, read-only endpoint."""
-        return self.url + "/sparql"
+pytestmark = pytest.mark.skipif(VIRTUOSO is None or ISQL is None, reason=VIRTUOSO_MISSING)
 
 
 @pytest.fixture
 def virtuoso(tmp_path: Path) -> Iterator[Virtuoso]:
-    assert VIRTUOSO is not None and ISQL is not None
-    folder = tmp_path / "virtuoso"
-    folder.mkdir()
-    sql_port, http_port = free_port(), free_port()
-    ini = folder / "virtuoso.ini"
-    ini.write_text(INI.format(d=folder, sql=sql_port, http=http_port), encoding="utf-8")
-    log = (folder / "stdout.log").open("wb")
-    process = subprocess.Popen(
-        [VIRTUOSO, "+foreground", "+configfile", str(ini)],
-        cwd=folder,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    server = Virtuoso(url=f"http://127.0.0.1:{http_port}", sql_port=sql_port)
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"virtuoso-t exited with {process.returncode}: see {folder}")
-            try:
-                answer = requests.get(server.sparql, params={"query": "ASK {}"}, timeout=2)
-                if answer.status_code == 200:
-                    break
-            except requests.RequestException:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail("Virtuoso did not answer within 60 s")
-            time.sleep(0.25)
+    with start_virtuoso(tmp_path / "virtuoso") as server:
         yield server
-    finally:
-        subprocess.run(
-            [ISQL, f"127.0.0.1:{sql_port}", USER, PASSWORD, "-K"],
-            capture_output=True,
-            timeout=60,
-            check=False,
-        )
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        log.close()
 
 
 def run_load(project: Path, virtuoso: Virtuoso, *args: str, password: str = PASSWORD) -> Result:
