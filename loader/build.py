@@ -201,27 +201,6 @@ class ValidationFailed(Exception):
         super().__init__(f"{len(problems)} violation(s) of the shapes")
 
 
-def validate_assembled(assembled: Assembled) -> None:
-    """Run the shapes over the assembled dataset; raise :class:`ValidationFailed` on violations.
-
-    Warnings and infos never fail a build (``tradekg validate --strict`` is the strict check);
-    they are added to ``assembled.warnings`` so that ``tradekg build`` prints them.
-
-    Raises:
-        ValidationFailed: some problem has severity error (an sh:Violation).
-        InputError: shapes/ cannot be read or uses SHACL the fast engine does not compile.
-    """
-    if not assembled.project.shape_files():
-        return
-    from loader.validation import validate
-
-    report = validate(assembled)
-    if not report.conforms:
-        raise ValidationFailed(report.problems)
-    # warnings and notes of the shapes do not fail a build; show them with the reader's
-    assembled.warnings.extend(report.problems)
-
-
 def store_quads(parts: Iterable[GraphPart]) -> ox.Store:
     """An in-memory store with every part in its named graph (for validation and tests)."""
     store = ox.Store()
