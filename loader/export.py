@@ -18,7 +18,7 @@ import mmap
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -143,7 +143,7 @@ def read_manifest(dist_dir: Path) -> dict[str, str] | None:
 
 
 def write_dist(
-    chunks: Iterable[GraphChunks],
+    chunks: list[GraphChunks],
     dist_dir: Path,
     *,
     version: str,
@@ -157,16 +157,20 @@ def write_dist(
     notes use (``VNM``, ``hs:2805``) where an IRI is expected. ``store_has`` (graph IRI →
     sha256) says what the existing store holds; when given, and
     the store is intact, only changed graphs are replaced in it. Otherwise a new store is
-    built. Returns the graphs in file order.
+    built. Returns the graphs in file order, without their bytes (``spans`` says where they
+    are in the files). ``chunks`` is emptied once the files are written, so that the caller's
+    serialisations can be freed before the store is built (RocksDB's bulk load is the build's
+    memory peak).
 
     Raises:
         OSError: the folder cannot be written (the previous files then stay as they were).
     """
     ordered = sorted(chunks, key=lambda c: c.iri)
+    chunks.clear()
     dist_dir.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=dist_dir))
     try:
-        ordered = _write_files(ordered, staging, version, counts)
+        written = _write_files(ordered, staging, version, counts)
         (staging / IDS).write_text(
             json.dumps(dict(sorted(ids.items())), indent=0, ensure_ascii=False) + "\n",
             encoding="utf-8",
@@ -175,6 +179,8 @@ def write_dist(
         if store_has is not None and store.is_dir() and not (dist_dir / DIRTY_MARKER).exists():
             _update_store(store, ordered, store_has, dist_dir / DIRTY_MARKER)
         else:
+            ordered.clear()
+            _release_freed_memory()
             _new_store(staging / STORE, staging / NQUADS)
             _replace_dir(staging / STORE, store)
             (dist_dir / DIRTY_MARKER).unlink(missing_ok=True)
@@ -182,7 +188,23 @@ def write_dist(
             os.replace(staging / name, dist_dir / name)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return ordered
+    return written
+
+
+def _release_freed_memory() -> None:
+    """Hand freed heap pages back to the OS (glibc keeps them otherwise) before the bulk load."""
+    import ctypes
+    import ctypes.util
+    import gc
+
+    gc.collect()
+    name = ctypes.util.find_library("c")
+    if name is None:
+        return
+    try:
+        ctypes.CDLL(name).malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: nothing to trim
+        return
 
 
 def _write_files(
@@ -214,7 +236,7 @@ def _write_files(
         json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
     )
     return [
-        dataclasses.replace(chunk, spans=(span[0], span[1], span[2]))
+        dataclasses.replace(chunk.stripped(), spans=(span[0], span[1], span[2]))
         for chunk, span in zip(ordered, spans, strict=True)
     ]
 

@@ -256,15 +256,20 @@ def build(project: Project, *, use_cache: bool = True) -> BuildResult:
             counts[label] = counts.get(label, 0) + n
 
     clock.stage("export and index")
+    outgoing = [*fixed, *(r.chunks for r in records.values())]
+    # Only the written files keep the bytes from here on (write_dist empties ``outgoing``).
+    fixed = [chunk.stripped() for chunk in fixed]
+    records = {f: dataclasses.replace(r, chunks=r.chunks.stripped()) for f, r in records.items()}
+    unchanged.clear()
     chunks = write_dist(
-        [*fixed, *(r.chunks for r in records.values())],
+        outgoing,
         project.dist_dir,
         version=__version__,
         counts=counts,
         ids={key: entity.iri for key, entity in registry.by_id.items()},
         store_has=read_manifest(project.dist_dir),
     )
-    by_iri = {chunk.iri: chunk.stripped() for chunk in chunks}
+    by_iri = {chunk.iri: chunk for chunk in chunks}
     save_cache(
         project,
         BuildCache(
