@@ -18,7 +18,9 @@ from pathlib import Path
 
 import pytest
 import requests
+from click.testing import CliRunner, Result
 
+from loader.cli import main
 from loader.oxigraph_server import free_port
 
 GRAPH = "https://w3id.org/tradekg/graph/"
@@ -226,3 +228,24 @@ def graph_counts(query_url: str, *, auth: object = None, prefix: str = "") -> di
 
 def expected_counts(graphs: Mapping[str, Iterable[str]]) -> dict[str, int]:
     return {iri: len(set(lines)) for iri, lines in graphs.items()}
+
+
+def load_into_virtuoso(
+    project: Path, virtuoso: Virtuoso, *args: str, password: str = PASSWORD
+) -> Result:
+    """``tradekg load --store virtuoso`` into ``virtuoso`` with digest credentials from env."""
+    return CliRunner(env={"TRADEKG_USER": USER, "TRADEKG_PASSWORD": password}).invoke(
+        main,
+        [
+            "load",
+            "--project",
+            str(project),
+            "--store",
+            "virtuoso",
+            "--endpoint",
+            virtuoso.url,
+            "--backoff",
+            "0.1",
+            *args,
+        ],
+    )

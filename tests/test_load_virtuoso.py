@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 import requests
-from click.testing import CliRunner, Result
 from load_support import (
     GRAPH,
     ISQL,
@@ -24,14 +23,13 @@ from load_support import (
     Virtuoso,
     expected_counts,
     graph_counts,
+    load_into_virtuoso,
     sample_dataset,
     select,
     start_virtuoso,
     write_dist,
 )
 from requests.auth import HTTPDigestAuth
-
-from loader.cli import main
 
 pytestmark = pytest.mark.skipif(VIRTUOSO is None or ISQL is None, reason=VIRTUOSO_MISSING)
 
@@ -40,24 +38,6 @@ pytestmark = pytest.mark.skipif(VIRTUOSO is None or ISQL is None, reason=VIRTUOS
 def virtuoso(tmp_path: Path) -> Iterator[Virtuoso]:
     with start_virtuoso(tmp_path / "virtuoso") as server:
         yield server
-
-
-def run_load(project: Path, virtuoso: Virtuoso, *args: str, password: str = PASSWORD) -> Result:
-    return CliRunner(env={"TRADEKG_USER": USER, "TRADEKG_PASSWORD": password}).invoke(
-        main,
-        [
-            "load",
-            "--project",
-            str(project),
-            "--store",
-            "virtuoso",
-            "--endpoint",
-            virtuoso.url,
-            "--backoff",
-            "0.1",
-            *args,
-        ],
-    )
 
 
 def tradekg_counts(virtuoso: Virtuoso) -> dict[str, int]:
@@ -71,12 +51,12 @@ def test_load_with_digest_auth_verifies_and_is_idempotent(
     project = tmp_path / "project"
     write_dist(project, dataset)
 
-    first = run_load(project, virtuoso, "--chunk-triples", "500")
+    first = load_into_virtuoso(project, virtuoso, "--chunk-triples", "500")
     assert first.exit_code == 0, first.output
     assert "all counts verified" in first.stderr
     assert tradekg_counts(virtuoso) == expected_counts(dataset)
 
-    second = run_load(project, virtuoso, "--chunk-triples", "500")
+    second = load_into_virtuoso(project, virtuoso, "--chunk-triples", "500")
     assert second.exit_code == 0, second.output
     assert tradekg_counts(virtuoso) == expected_counts(dataset)
     assert graph_counts(virtuoso.sparql, prefix="urn:tradekg:staging:") == {}
@@ -106,11 +86,11 @@ def test_prune_on_virtuoso(tmp_path: Path, virtuoso: Virtuoso) -> None:
     dataset = sample_dataset(big=400)
     old, new = tmp_path / "old", tmp_path / "new"
     write_dist(old, dataset)
-    assert run_load(old, virtuoso).exit_code == 0
+    assert load_into_virtuoso(old, virtuoso).exit_code == 0
     stale = GRAPH + "note/2024/old-note"
     del dataset[stale]
     write_dist(new, dataset)
-    result = run_load(new, virtuoso, "--prune")
+    result = load_into_virtuoso(new, virtuoso, "--prune")
     assert result.exit_code == 0, result.output
     assert tradekg_counts(virtuoso) == expected_counts(dataset)
 
@@ -121,7 +101,7 @@ def test_wrong_password_is_a_clear_error_without_the_password(
     project = tmp_path / "project"
     write_dist(project, sample_dataset(big=40))
     wrong = "not-the-Password-123"
-    result = run_load(project, virtuoso, password=wrong)
+    result = load_into_virtuoso(project, virtuoso, password=wrong)
     assert result.exit_code == 1
     assert "HTTP 401" in result.stderr
     assert "Digest" in result.stderr
@@ -148,7 +128,7 @@ def test_virtuoso_keeps_one_put_per_graph_and_move(tmp_path: Path, virtuoso: Vir
     endpoint, its own request limits) keeps the tested GSP path and MOVE from staging."""
     project = tmp_path / "project"
     write_dist(project, sample_dataset())
-    result = run_load(project, virtuoso, "--chunk-triples", "500", "--dry-run")
+    result = load_into_virtuoso(project, virtuoso, "--chunk-triples", "500", "--dry-run")
     assert result.exit_code == 0, result.output
     assert "update #" not in result.stdout
     assert "to staging, MOVE" in result.stdout

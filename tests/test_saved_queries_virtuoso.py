@@ -32,6 +32,7 @@ from load_support import (
     VIRTUOSO_MISSING,
     Virtuoso,
     graph_counts,
+    load_into_virtuoso,
     start_virtuoso,
 )
 
@@ -72,20 +73,7 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def loaded(project: Path, virtuoso: Virtuoso) -> Virtuoso:
     """Virtuoso holding the project's dist/, loaded and verified by ``tradekg load``."""
-    result = CliRunner(env=CREDENTIALS).invoke(
-        main,
-        [
-            "load",
-            "--project",
-            str(project),
-            "--store",
-            "virtuoso",
-            "--endpoint",
-            virtuoso.url,
-            "--backoff",
-            "0.1",
-        ],
-    )
+    result = load_into_virtuoso(project, virtuoso)
     assert result.exit_code == 0, result.output
     assert "all counts verified" in result.stderr
     manifest = json.loads((project / "dist" / "manifest.json").read_text(encoding="utf-8"))
