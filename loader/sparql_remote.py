@@ -19,25 +19,16 @@ import os
 import urllib.error
 import urllib.parse
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from loader.credentials import PASSWORD_ENV, USER_ENV, Credentials, redact
 from loader.problems import InputError, Problem
 from loader.query_result import QueryResult, ResultFormatError, Triples, from_sparql_json
 
-USER_VARIABLE = "TRADEKG_USER"
-PASSWORD_VARIABLE = "TRADEKG_PASSWORD"
+USER_VARIABLE = USER_ENV
+PASSWORD_VARIABLE = PASSWORD_ENV
 REALM_VARIABLE = "TRADEKG_REALM"
-
-
-@dataclass(frozen=True)
-class Credentials:
-    """A user name and password for HTTP authentication; the password never shows in repr."""
-
-    user: str
-    password: str = field(repr=False)
-    source: str = "environment"  # "environment" or "~/.netrc" (said in errors, never the values)
 
 
 def _fail(code: str, message: str, hint: str | None = None) -> InputError:
@@ -143,7 +134,7 @@ def run_remote(
         wrapper.setQuery(text)
     wrapper.queryType = form  # we know the form; do not rely on SPARQLWrapper's regex
     where = _redacted(endpoint)
-    who = f" as the user from {credentials.source}" if credentials else " without credentials"
+    who = f" as the user from {credentials.origin}" if credentials else " without credentials"
     try:
         return _ask(wrapper, graph_form=graph_form, where=where, who=who, errors=errors)
     except InputError as error:
@@ -151,7 +142,7 @@ def run_remote(
             raise
         # a server may quote the request back: never let the password through
         scrubbed = [
-            dataclasses.replace(p, message=p.message.replace(credentials.password, "***"))
+            dataclasses.replace(p, message=redact(p.message, credentials.secrets()))
             for p in error.problems
         ]
         raise InputError(scrubbed) from None
