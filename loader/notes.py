@@ -13,7 +13,7 @@ from pathlib import Path
 
 import yaml
 
-from loader.problems import Problem
+from loader.problems import Problem, relative
 
 #: libyaml's loader when PyYAML was built with it (2-3x faster at 10,000 notes), else Python's.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -191,19 +191,12 @@ def read_notes(
     notes: list[Note] = []
     problems: list[Problem] = []
     for path in paths:
-        file = _display(path, root)
+        file = relative(path, root)
         note, found = read_note(path, file=file, key=note_key(path, notes_dir))
         problems.extend(found)
         if note is not None:
             notes.append(note)
     return notes, problems
-
-
-def _display(path: Path, root: Path) -> str:
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return str(path)
 
 
 def _statement(

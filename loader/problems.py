@@ -105,8 +105,10 @@ class InputError(Exception):
 
 
 def relative(path: Path, root: Path) -> str:
-    """A path as the user should see it: relative to the project when it is inside it."""
+    """A path as the user should see it: relative to ``root`` when it is inside it."""
+    if path.is_absolute() and path.is_relative_to(root):
+        return path.relative_to(root).as_posix()  # the usual case, without resolve()
     try:
-        return str(path.resolve().relative_to(root.resolve()))
+        return path.resolve().relative_to(root.resolve()).as_posix()
     except ValueError:
         return str(path)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from loader.problems import InputError, Problem
+from loader.problems import InputError, Problem, relative
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,12 +69,7 @@ class Project:
 
     def rel(self, path: Path) -> str:
         """A path as shown to users: relative to the project root where possible."""
-        if path.is_absolute() and path.is_relative_to(self.root):
-            return path.relative_to(self.root).as_posix()  # the usual case, without resolve()
-        try:
-            return path.resolve().relative_to(self.root.resolve()).as_posix()
-        except ValueError:
-            return str(path)
+        return relative(path, self.root)
 
     @classmethod
     def at(cls, root: Path | str) -> Project:

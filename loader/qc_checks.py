@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from loader.problems import InputError, Problem, Severity
+from loader.problems import InputError, Problem, Severity, relative
 
 #: Levels a profile may give; ``off`` means the check is not run.
 LEVELS = ("error", "warning", "info", "off")
@@ -144,7 +144,7 @@ def load_checks(qc_dir: Path, *, root: Path, profile: Path | None = None) -> lis
     problems: list[Problem] = []
     checks: list[Check] = []
     for path in sorted(qc_dir.glob("*.rq")):
-        rel = _rel(path, root)
+        rel = relative(path, root)
         if not _CHECK_NAME.match(path.stem):
             problems.append(
                 Problem(
@@ -191,7 +191,7 @@ def read_profile(path: Path, *, root: Path) -> dict[str, str]:
     """
     import yaml
 
-    rel = _rel(path, root)
+    rel = relative(path, root)
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as error:
@@ -251,10 +251,3 @@ def apply_profile(checks: list[Check], levels: dict[str, str]) -> list[Check]:
         replace(check, level=_severity(levels[check.name])) if check.name in levels else check
         for check in checks
     ]
-
-
-def _rel(path: Path, root: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(root.resolve()))
-    except ValueError:
-        return str(path)

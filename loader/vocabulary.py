@@ -20,7 +20,7 @@ from typing import TypeVar
 import pyoxigraph as ox
 
 from loader.namespaces import OWL, RDF, RDFS, SKOS
-from loader.problems import InputError, Problem, ProblemCollector
+from loader.problems import InputError, Problem, ProblemCollector, relative
 
 T = TypeVar("T", bound="Term")
 
@@ -160,7 +160,7 @@ def parse_turtle_files(paths: Iterable[Path], root: Path) -> list[ox.Triple]:
     problems = ProblemCollector()
     triples: list[ox.Triple] = []
     for path in paths:
-        rel = _rel(path, root)
+        rel = relative(path, root)
         try:
             triples.extend(ox.parse(path=str(path), format=ox.RdfFormat.TURTLE))
         except SyntaxError as error:
@@ -178,13 +178,6 @@ def parse_turtle_files(paths: Iterable[Path], root: Path) -> list[ox.Triple]:
             problems.add(Problem(code="unreadable-file", message=str(error), file=rel))
     problems.raise_if_errors()
     return triples
-
-
-def _rel(path: Path, root: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(root.resolve()))
-    except ValueError:
-        return str(path)
 
 
 def load_vocabulary(ontology_files: list[Path], *, root: Path) -> Vocabulary:
