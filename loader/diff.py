@@ -23,7 +23,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from loader.namespaces import OWL, PREFIXES, RDF, RDFS, SKOS
-from loader.problems import InputError, Problem
+from loader.problems import InputError, Problem, syntax_problem
 from loader.turtle_writer import TurtleWriter
 
 _FORMATS = {
@@ -96,16 +96,7 @@ def read_side(path: Path) -> list[ox.Quad]:
         try:
             quads.extend(ox.parse(path=str(file), format=fmt))
         except SyntaxError as error:
-            raise InputError(
-                [
-                    Problem(
-                        code="turtle-syntax",
-                        message=str(error.msg),
-                        file=str(file),
-                        line=error.lineno,
-                    )
-                ]
-            ) from error
+            raise InputError([syntax_problem(error, file=str(file))]) from error
     return quads
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from loader.problems import InputError, Problem
+from loader.problems import InputError, Problem, syntax_problem
 from loader.project import Project
 from loader.turtle_writer import canonical_turtle
 
@@ -38,13 +38,7 @@ def read_turtle(path: Path, rel: str) -> tuple[list[ox.Triple], dict[str, str]]:
         triples = [ox.Triple(q.subject, q.predicate, q.object) for q in parser]
         return triples, dict(parser.prefixes)
     except SyntaxError as error:
-        problem = Problem(
-            code="turtle-syntax",
-            message=f"not valid Turtle: {error.msg}",
-            file=rel,
-            line=error.lineno,
-            column=error.offset,
-        )
+        problem = syntax_problem(error, file=rel)
     except OSError as error:
         problem = Problem(code="unreadable-file", message=str(error), file=rel)
     raise InputError([problem])

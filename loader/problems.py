@@ -104,6 +104,18 @@ class InputError(Exception):
         return json.dumps([p.to_json() for p in self.problems], indent=2, ensure_ascii=False)
 
 
+def syntax_problem(error: SyntaxError, *, file: str, code: str = "turtle-syntax") -> Problem:
+    """A parser's syntax error (pyoxigraph gives line and column) as a problem to fix."""
+    return Problem(
+        code=code,
+        message=f"not valid RDF: {error.msg}",
+        file=file,
+        line=error.lineno,
+        column=error.offset,
+        hint="fix the syntax at this position (a missing '.', ';' or quote is usual)",
+    )
+
+
 def relative(path: Path, root: Path) -> str:
     """A path as the user should see it: relative to ``root`` when it is inside it."""
     if path.is_absolute() and path.is_relative_to(root):

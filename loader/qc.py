@@ -25,7 +25,7 @@ import pyoxigraph as ox
 
 from loader.build import Assembled, assemble, store_quads
 from loader.namespaces import GRAPH, ONTOLOGY_GRAPH, shorten
-from loader.problems import InputError, Problem, Severity
+from loader.problems import InputError, Problem, Severity, syntax_problem
 from loader.project import Project
 from loader.qc_checks import Check, load_checks
 from loader.qc_usage import declaration_lines, file_mentions
@@ -106,14 +106,7 @@ def _add_file_graphs(store: ox.Store, project: Project, locator: _Locator) -> No
         try:
             store.load(path=str(path), format=ox.RdfFormat.TURTLE, to_graph=graph)
         except SyntaxError as error:
-            problems.append(
-                Problem(
-                    code="turtle-syntax",
-                    message=f"not valid Turtle: {error.msg}",
-                    file=rel,
-                    line=error.lineno,
-                )
-            )
+            problems.append(syntax_problem(error, file=rel))
             continue
         locator.graph_files[graph.value] = rel
     for path in [*project.shape_files(), *project.query_files()]:

@@ -23,7 +23,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from loader.namespaces import RDF, SH
-from loader.problems import InputError, Problem, Severity, relative
+from loader.problems import InputError, Problem, Severity, relative, syntax_problem
 
 #: Constraint parameters of a property shape that the fast engine compiles.
 VALUE_PARAMETERS = (
@@ -118,7 +118,10 @@ def _rules_of(files: list[Path], root: Path, problems: list[Problem]) -> list[Ru
         store = ox.Store()
         try:
             store.load(path=str(path), format=ox.RdfFormat.TURTLE)
-        except (SyntaxError, OSError) as error:
+        except SyntaxError as error:
+            problems.append(syntax_problem(error, file=shown, code="shapes-syntax"))
+            continue
+        except OSError as error:
             problems.append(Problem(code="shapes-syntax", message=str(error), file=shown))
             continue
         reader = _ShapesReader(store, shown)

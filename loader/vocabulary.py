@@ -20,7 +20,7 @@ from typing import TypeVar
 import pyoxigraph as ox
 
 from loader.namespaces import OWL, RDF, RDFS, SKOS
-from loader.problems import InputError, Problem, ProblemCollector, relative
+from loader.problems import InputError, Problem, ProblemCollector, relative, syntax_problem
 
 T = TypeVar("T", bound="Term")
 
@@ -164,16 +164,7 @@ def parse_turtle_files(paths: Iterable[Path], root: Path) -> list[ox.Triple]:
         try:
             triples.extend(ox.parse(path=str(path), format=ox.RdfFormat.TURTLE))
         except SyntaxError as error:
-            problems.add(
-                Problem(
-                    code="turtle-syntax",
-                    message=f"not valid Turtle: {error.msg}",
-                    file=rel,
-                    line=error.lineno,
-                    column=error.offset,
-                    hint="fix the syntax at this position (a missing '.', ';' or quote is usual)",
-                )
-            )
+            problems.add(syntax_problem(error, file=rel))
         except OSError as error:
             problems.add(Problem(code="unreadable-file", message=str(error), file=rel))
     problems.raise_if_errors()
