@@ -7,8 +7,7 @@ written when there is a problem.
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
@@ -51,7 +50,6 @@ class Assembled:
     mapped: list[MappedNote]
     parts: list[GraphPart]
     warnings: list[Problem] = field(default_factory=list)
-    timings: dict[str, float] = field(default_factory=dict)
 
 
 def count_instances(triples: Iterable[ox.Triple], vocabulary: Vocabulary) -> dict[str, int]:
@@ -92,15 +90,6 @@ class BuildResult:
     redone: list[str]
 
 
-def _timed(timings: dict[str, float], name: str) -> Callable[[], None]:
-    start = time.perf_counter()
-
-    def stop() -> None:
-        timings[name] = timings.get(name, 0.0) + time.perf_counter() - start
-
-    return stop
-
-
 def reference_entities(reference: ReferenceData) -> dict[str, Entity]:
     return {
         key: Entity(entity.iri.value, tuple(c.value for c in entity.classes))
@@ -108,26 +97,17 @@ def reference_entities(reference: ReferenceData) -> dict[str, Entity]:
     }
 
 
-def assemble(project: Project, *, extra_parts: Iterable[GraphPart] = ()) -> Assembled:
+def assemble(project: Project) -> Assembled:
     """Read, check and map everything; raise :class:`InputError` listing all problems.
 
     Raises:
         InputError: the ontology, the reference data or any note has a problem.
     """
-    timings: dict[str, float] = {}
-    stop = _timed(timings, "read ontology")
     vocabulary = load_vocabulary(project.ontology_files(), root=project.root)
-    stop()
-    stop = _timed(timings, "read reference")
     reference = load_reference(project.reference_dir)
-    stop()
-
-    stop = _timed(timings, "read notes")
     notes, problems = read_notes(
         project.note_files(), notes_dir=project.notes_dir, root=project.root
     )
-    stop()
-    stop = _timed(timings, "map notes")
     registry, id_problems = register_ids(notes, vocabulary, reference_entities(reference))
     problems.extend(id_problems)
     mapped: list[MappedNote] = []
@@ -135,15 +115,12 @@ def assemble(project: Project, *, extra_parts: Iterable[GraphPart] = ()) -> Asse
         result, note_problems = map_note(note, vocabulary, registry)
         problems.extend(note_problems)
         mapped.append(result)
-    stop()
-    errors = [p for p in problems if p.severity is Severity.ERROR]
-    if errors:
+    if any(p.severity is Severity.ERROR for p in problems):
         raise InputError(problems)
 
     parts = fixed_parts(project, vocabulary, reference, with_queries=False)
     for result in mapped:
         parts.append(GraphPart(result.graph.value, "note", result.note.file, result.triples))
-    parts.extend(extra_parts)
     return Assembled(
         project=project,
         vocabulary=vocabulary,
@@ -153,7 +130,6 @@ def assemble(project: Project, *, extra_parts: Iterable[GraphPart] = ()) -> Asse
         mapped=mapped,
         parts=parts,
         warnings=[p for p in problems if p.severity is not Severity.ERROR],
-        timings=timings,
     )
 
 
