@@ -21,10 +21,10 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Final
+from typing import Final, TypeVar
 
 from pyoxigraph import Literal, NamedNode, Quad, Triple
 
@@ -40,6 +40,8 @@ from loader.namespaces import (
     tkg,
 )
 from loader.problems import Problem, ProblemCollector, relative
+
+_Kind = TypeVar("_Kind")
 
 # --- file names and graph names ------------------------------------------------------------
 
@@ -450,6 +452,44 @@ class _Builder:
             if wikidata is not None:
                 add(Triple(subject, _SKOS_EXACT_MATCH, wikidata))
 
+    def _id_and_kind(
+        self,
+        row: _Row,
+        file: str,
+        *,
+        what: str,
+        pattern: re.Pattern[str],
+        hint: str,
+        kinds: Mapping[str, _Kind],
+    ) -> tuple[str, _Kind | None] | None:
+        """The row's id and what its kind stands for; None (after a problem) to skip the row.
+
+        The kind is None when the cell is empty: that is reported by ``_required``.
+        """
+        key = self._required(row, "id", file)
+        kind = self._required(row, "kind", file)
+        if key and not pattern.fullmatch(key):
+            self._problem(
+                "bad-value",
+                f"'{key}' is not a valid {what} id",
+                file,
+                row.line,
+                hint=hint,
+                value=key,
+            )
+            return None
+        found = kinds.get(kind)
+        if kind and found is None:
+            self._problem(
+                "bad-value",
+                f"kind '{kind}' is not one of {', '.join(kinds)}",
+                file,
+                row.line,
+                value=kind,
+            )
+            return None
+        return key, found
+
     def _three_digits(self, row: _Row, column: str, file: str) -> str:
         """A numeric code as the three-digit string ISO and M49 print (``4`` → ``004``)."""
         value = self._required(row, column, file)
@@ -623,29 +663,18 @@ class _Builder:
         add = out.append
         pending: list[tuple[_Row, NamedNode]] = []
         for row in rows:
-            party_id = self._required(row, "id", file)
-            kind = self._required(row, "kind", file)
+            checked = self._id_and_kind(
+                row,
+                file,
+                what="party",
+                pattern=_PARTY_ID,
+                hint="letters, digits and single hyphens, e.g. ASEAN or world-bank",
+                kinds=_PARTY_KINDS,
+            )
             label = self._required(row, "label", file)
-            if party_id and not _PARTY_ID.fullmatch(party_id):
-                self._problem(
-                    "bad-value",
-                    f"'{party_id}' is not a valid party id",
-                    file,
-                    row.line,
-                    hint="letters, digits and single hyphens, e.g. ASEAN or world-bank",
-                    value=party_id,
-                )
+            if checked is None:
                 continue
-            known = _PARTY_KINDS.get(kind)
-            if kind and known is None:
-                self._problem(
-                    "bad-value",
-                    f"kind '{kind}' is not one of {', '.join(_PARTY_KINDS)}",
-                    file,
-                    row.line,
-                    value=kind,
-                )
-                continue
+            party_id, known = checked
             qid = self._qid(row["wikidata"], file, row.line)
             if known is None or not (party_id and label):
                 continue
@@ -655,11 +684,7 @@ class _Builder:
                 continue
             add(Triple(subject, RDF_TYPE, cls))
             add(Triple(subject, RDFS_LABEL, _en(label)))
-            for alt in _split(row["alt_labels"], _LIST_SEPARATOR):
-                if alt != label:
-                    add(Triple(subject, _SKOS_ALT_LABEL, _en(alt)))
-            if row["definition"]:
-                add(Triple(subject, _SKOS_DEFINITION, _en(row["definition"])))
+            _add_alt_labels_and_definition(add, subject, label, row)
             if qid is not None:
                 add(Triple(subject, _SKOS_EXACT_MATCH, qid))
             pending.append((row, subject))
@@ -735,29 +760,18 @@ class _Builder:
 
         pending: list[tuple[_Row, NamedNode]] = []
         for row in rows:
-            group_id = self._required(row, "id", file)
-            kind = self._required(row, "kind", file)
+            checked = self._id_and_kind(
+                row,
+                file,
+                what="group",
+                pattern=_GROUP_ID,
+                hint="lower-case words joined by hyphens, e.g. rare-earths",
+                kinds=_GROUP_KINDS,
+            )
             name = self._required(row, "label", file)
-            if group_id and not _GROUP_ID.fullmatch(group_id):
-                self._problem(
-                    "bad-value",
-                    f"'{group_id}' is not a valid group id",
-                    file,
-                    row.line,
-                    hint="lower-case words joined by hyphens, e.g. rare-earths",
-                    value=group_id,
-                )
+            if checked is None:
                 continue
-            cls = _GROUP_KINDS.get(kind)
-            if kind and cls is None:
-                self._problem(
-                    "bad-value",
-                    f"kind '{kind}' is not one of {', '.join(_GROUP_KINDS)}",
-                    file,
-                    row.line,
-                    value=kind,
-                )
-                continue
+            group_id, cls = checked
             if cls is None or not (group_id and name):
                 continue
             subject = thing("product-group", group_id)
@@ -766,11 +780,7 @@ class _Builder:
             add(Triple(subject, RDF_TYPE, cls))
             add(Triple(subject, RDFS_LABEL, _en(name)))
             add(Triple(subject, _SKOS_PREF_LABEL, _en(name)))
-            for alt in _split(row["alt_labels"], _LIST_SEPARATOR):
-                if alt != name:
-                    add(Triple(subject, _SKOS_ALT_LABEL, _en(alt)))
-            if row["definition"]:
-                add(Triple(subject, _SKOS_DEFINITION, _en(row["definition"])))
+            _add_alt_labels_and_definition(add, subject, name, row)
             add(Triple(subject, _SKOS_IN_SCHEME, PRODUCT_GROUP_SCHEME))
             if cls == SECTOR and (row["narrow_match"] or row["close_match"]):
                 self._problem(
@@ -893,3 +903,14 @@ def _alt_labels(label: str, row: _Row) -> list[str]:
         if candidate and candidate != label and candidate not in result:
             result.append(candidate)
     return result
+
+
+def _add_alt_labels_and_definition(
+    add: Callable[[Triple], None], subject: NamedNode, label: str, row: _Row
+) -> None:
+    """A curated row's other names (``|``-separated) and its definition."""
+    for alt in _split(row["alt_labels"], _LIST_SEPARATOR):
+        if alt != label:
+            add(Triple(subject, _SKOS_ALT_LABEL, _en(alt)))
+    if row["definition"]:
+        add(Triple(subject, _SKOS_DEFINITION, _en(row["definition"])))
