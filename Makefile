@@ -20,8 +20,8 @@ demo: setup
 	$(BIN)/tradekg query tariffs-at-or-above-rate --param imposer=USA --param rate=19
 
 lint: setup
-	$(BIN)/ruff check loader tests bench
-	$(BIN)/ruff format --check loader tests bench
+	$(BIN)/ruff check loader tests bench conftest.py
+	$(BIN)/ruff format --check loader tests bench conftest.py
 	$(BIN)/mypy
 
 test: lint

@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from loader.namespaces import TKG
-from loader.vocabulary import Vocabulary, load_vocabulary
+from loader.read.vocabulary import Vocabulary, load_vocabulary
 
 #: The repository this module lives in: the default source of ontology, reference data, …
 REPO_ROOT = Path(__file__).resolve().parent.parent

@@ -187,8 +187,8 @@ def saved_queries(project_dir: Path) -> tuple[dict[str, str], dict[str, str]]:
         return dict(FALLBACK_QUERIES), {"(all)": "no saved queries: bench fallback queries used"}
     from loader.problems import InputError
     from loader.project import Project
-    from loader.query_params import bind, resolve
-    from loader.saved_queries import load_saved_queries
+    from loader.query.params import bind, resolve
+    from loader.query.saved import load_saved_queries
 
     for query in load_saved_queries(Project.at(project_dir)):
         try:
@@ -408,7 +408,7 @@ def edit_one_note(project_dir: Path) -> Path:
 
 def measure_load(project_dir: Path, quads: int, work: Path) -> dict[str, Any]:
     """``tradekg load`` into a fresh on-disk Oxigraph server; and one raw bulk POST."""
-    from loader.oxigraph_server import start_server
+    from loader.store.server import start_server
 
     out: dict[str, Any] = {}
     if cli_supports("load"):
@@ -503,7 +503,7 @@ def measure_size(
     }
 
     # -- ours: rebuild after editing one note -------------------------------------------------
-    incremental = bool(full_flag) or importlib.util.find_spec("loader.incremental") is not None
+    incremental = bool(full_flag) or importlib.util.find_spec("loader.build.pipeline") is not None
     edited = edit_one_note(project)
     log(f"{notes} notes: rebuild after editing {edited.name}")
     rebuild = run_child(
@@ -902,9 +902,12 @@ def profile_build(project: Path, out: Path, top: int = 30, timeout: float | None
 
 
 def _short(file: str) -> str:
-    for marker in ("site-packages/", "/work/main/"):
-        if marker in file:
-            return file.split(marker, 1)[1]
+    """A profiled file as a reader knows it: relative to the repository or site-packages."""
+    root = str(Path(__file__).resolve().parents[1]) + "/"
+    if file.startswith(root):
+        return file[len(root) :]
+    if "site-packages/" in file:
+        return file.split("site-packages/", 1)[1]
     return file
 
 

@@ -1,13 +1,33 @@
 """tradekg: build, validate, query and load a knowledge graph of trade commitments.
 
-The command line (``tradekg``) is thin glue over this package; every stage is a module
-with one job that can also be called from a notebook:
+The package follows the data flow, one subpackage per stage, each with one face
+(its ``__init__``) that names what the stage offers::
 
-- :mod:`loader.vocabulary` reads the ontology into the terms notes may use;
-- :mod:`loader.notes` reads note files, keeping each value's file and line;
-- :mod:`loader.mapping` turns notes into one named graph per note;
-- :mod:`loader.reference` turns the reference CSVs into reference graphs;
-- :mod:`loader.build` runs the whole pipeline and writes ``dist/``.
+    notes, ontology, reference CSVs
+      │ loader.read       files → Note, Vocabulary, ReferenceData (every value with file:line)
+      │ loader.graph      notes → one named graph per note; the Assembled dataset in memory
+      │ loader.validate   dataset + shapes/ → problems in the note author's words
+      │ loader.build      the pipeline: read → graph → validate → dist/ (incremental, atomic)
+      ├─ loader.query     saved SPARQL on dist/store or an endpoint → rows
+      ├─ loader.store     dist/ → a triplestore, every graph atomic and verified
+      ├─ loader.curate    quality control, canonical Turtle, diffs between versions
+      └─ loader.publish   HTML documentation and pictures of the ontology and the data
+
+Shared by every stage: :mod:`loader.project` (where things are), :mod:`loader.problems`
+(input errors with file and line), :mod:`loader.namespaces` (IRIs). The ``tradekg`` command
+(:mod:`loader.cli`, :mod:`loader.commands`) is thin glue over the stages.
+
+From a notebook, :mod:`loader.api` does what the commands do::
+
+    from loader.api import build, load, open_project, run_query, validate
+
+    project = open_project(".")
+    build(project)                      # dist/: N-Quads, TriG, Turtle, embedded store
+    validate(project).conforms          # True
+    run_query(project, "tariffs-at-or-above-rate", imposer="USA", rate="19")
+    load(project, endpoint="http://127.0.0.1:7878", store="oxigraph")
+
+Its examples run as doctests (``make test``); docs/API.md has more.
 """
 
 __version__ = "0.1.0"

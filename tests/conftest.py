@@ -7,10 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from loader.oxigraph_server import OxigraphServer, start_server
+from loader.store.server import OxigraphServer, start_server
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-SHARED = REPO_ROOT.parent / "shared"
 
 
 @pytest.fixture(scope="session")

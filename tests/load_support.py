@@ -21,7 +21,7 @@ import requests
 from click.testing import CliRunner, Result
 
 from loader.cli import main
-from loader.oxigraph_server import free_port
+from loader.store.server import free_port
 
 GRAPH = "https://w3id.org/tradekg/graph/"
 ID = "https://w3id.org/tradekg/id/"

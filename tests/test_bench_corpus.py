@@ -16,8 +16,8 @@ from click.testing import CliRunner
 
 from bench.generate import generate
 from loader.cli import main
-from loader.reference import load_reference
-from loader.vocabulary import PropertyKind, load_vocabulary
+from loader.read.reference import load_reference
+from loader.read.vocabulary import PropertyKind, load_vocabulary
 
 NOTES = 50
 

@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from loader.cli import main
-from loader.qc_usage import mentions
+from loader.curate.usage import mentions
 
 PROJECT_PARTS = ("ontology", "data", "shapes", "queries", "qc")
 

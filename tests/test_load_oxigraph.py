@@ -29,11 +29,11 @@ from load_support import (
 )
 
 from loader.cli import main
-from loader.dist_reader import index_dataset, read_dist
-from loader.oxigraph_server import OxigraphServer, bulk_load, free_port, start_server
-from loader.store_http import StoreClient
-from loader.store_profiles import StoreKind, profile_for
-from loader.triplestore import STAGING_PREFIX, LoadFailed, Progress, load_dataset
+from loader.store.dist import index_dataset, read_dist
+from loader.store.http import StoreClient
+from loader.store.load import STAGING_PREFIX, LoadFailed, Progress, load_dataset
+from loader.store.profiles import StoreKind, profile_for
+from loader.store.server import OxigraphServer, bulk_load, free_port, start_server
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 TRADEKG = Path(sys.executable).parent / "tradekg"
@@ -380,7 +380,7 @@ def test_server_killed_mid_batch_leaves_every_graph_old_or_new(
     kills land while the server is applying the request."""
     import threading
 
-    from loader import store_http
+    from loader.store import http as store_http
 
     old = {GRAPH + f"note/n{i:03d}": _versioned("old", 300) for i in range(60)}
     new = {GRAPH + f"note/n{i:03d}": _versioned("new", 500) for i in range(60)}

@@ -1,7 +1,7 @@
 """``tradekg load --store virtuoso`` against a real Virtuoso 7 (Debian package) on 127.0.0.1.
 
-Virtuoso is started with its own ini in a temporary folder, on free loopback ports, as
-/work/shared/TOOLS.md describes; a new database has the account ``dba``/``dba``. Install
+Virtuoso is started with its own ini in a temporary folder, on free loopback ports; a new
+database has the account ``dba``/``dba``. Install
 it with ``bash .ci/install-virtuoso.sh``; without ``virtuoso-t`` these tests are skipped.
 """
 

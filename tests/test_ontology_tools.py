@@ -15,8 +15,8 @@ from click.testing import CliRunner
 from rdflib.compare import isomorphic
 
 from loader.cli import main
-from loader.docs_model import build_model
-from loader.vocabulary import parse_turtle_files
+from loader.publish.model import build_model
+from loader.read.vocabulary import parse_turtle_files
 
 
 class _Checker(HTMLParser):

@@ -19,13 +19,15 @@ import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
+from loader.build.catalogue import catalogue_triples
 from loader.commands.query import command as query_command
 from loader.namespaces import ID, TKG, XSD
-from loader.oxigraph_server import OxigraphServer
 from loader.problems import InputError
-from loader.query_catalogue import catalogue_triples
-from loader.query_params import ParamValueError, bind, resolve, spec_for_variable, to_term
-from loader.query_result import (
+from loader.query.local import open_store, run_local
+from loader.query.output import render, to_csv, to_tsv
+from loader.query.params import ParamValueError, bind, resolve, spec_for_variable, to_term
+from loader.query.remote import Credentials, credentials_for, run_remote
+from loader.query.result import (
     BooleanResult,
     QueryResult,
     Solutions,
@@ -34,11 +36,9 @@ from loader.query_result import (
     same_answer,
     to_sparql_json,
 )
-from loader.result_format import render, to_csv, to_tsv
-from loader.saved_queries import SavedQuery, parse_query
-from loader.sparql_local import open_store, run_local
-from loader.sparql_remote import Credentials, credentials_for, run_remote
-from loader.sparql_scan import structure
+from loader.query.saved import SavedQuery, parse_query
+from loader.query.scan import structure
+from loader.store.server import OxigraphServer
 
 PREFIXES = """PREFIX tkg: <https://w3id.org/tradekg/ontology#>
 PREFIX id: <https://w3id.org/tradekg/id/>

@@ -13,7 +13,7 @@ import pytest
 
 from loader.namespaces import ID, RDF_TYPE, SKOS, reference_graph, thing, tkg
 from loader.problems import InputError
-from loader.reference import GRAPH_NAMES, ReferenceData, load_reference
+from loader.read.reference import GRAPH_NAMES, ReferenceData, load_reference
 
 REFERENCE_DIR = Path(__file__).resolve().parent.parent / "data" / "reference"
 

@@ -20,14 +20,14 @@ import pyoxigraph as ox
 import pytest
 
 from loader.namespaces import TKG
-from loader.oxigraph_server import OxigraphServer, start_server
 from loader.project import Project
-from loader.query_params import bind, resolve
-from loader.query_result import Solutions, from_sparql_json, same_answer
-from loader.saved_queries import SavedQuery, load_saved_queries
-from loader.sparql_local import run_local
-from loader.sparql_remote import run_remote
-from loader.sparql_scan import TokenKind, tokens
+from loader.query.local import run_local
+from loader.query.params import bind, resolve
+from loader.query.remote import run_remote
+from loader.query.result import Solutions, from_sparql_json, same_answer
+from loader.query.saved import SavedQuery, load_saved_queries
+from loader.query.scan import TokenKind, tokens
+from loader.store.server import OxigraphServer, start_server
 
 REPO = Path(__file__).resolve().parent.parent
 QUERIES = sorted((REPO / "queries").glob("*.rq"))
@@ -40,7 +40,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Project:
 
     The shapes are left out: validation is tested elsewhere, and the queries only need data.
     """
-    from loader.build import build
+    from loader.build.pipeline import build
 
     root = tmp_path_factory.mktemp("project")
     for folder in ("ontology", "data", "queries"):

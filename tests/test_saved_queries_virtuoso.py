@@ -8,7 +8,7 @@ digest credentials from ``TRADEKG_USER``/``TRADEKG_PASSWORD``), and each ``queri
 is run with its default parameters by ``tradekg query NAME --format json``, once on the
 embedded store and once with ``--endpoint`` on Virtuoso's ``/sparql-auth``. The two answers,
 and ``queries/expected/NAME.json``, must be the same by the project's own comparison
-(:func:`loader.query_result.same_answer`: a multiset of rows, in order under ORDER BY).
+(:func:`loader.query.result.same_answer`: a multiset of rows, in order under ORDER BY).
 
 One Virtuoso, one build and one load serve all the queries (module-scoped fixtures).
 """
@@ -38,8 +38,8 @@ from load_support import (
 
 from loader.cli import main
 from loader.project import Project
-from loader.query_result import QueryResult, Solutions, from_sparql_json, same_answer
-from loader.saved_queries import load_saved_queries
+from loader.query.result import QueryResult, Solutions, from_sparql_json, same_answer
+from loader.query.saved import load_saved_queries
 
 pytestmark = pytest.mark.skipif(VIRTUOSO is None or ISQL is None, reason=VIRTUOSO_MISSING)
 

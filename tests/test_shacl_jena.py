@@ -2,9 +2,9 @@
 
 Jena implements SHACL Core and SHACL-SPARQL, so it runs shapes/ unchanged. Debian's
 ``libapache-jena-java`` (installed by ``.ci/install-shacl-checkers.sh``) crashes at start from
-a packaging bug (misplaced Xerces message files); the fixture below applies the workaround of
-/work/shared/TOOLS.md: copy ``org/apache/jena/ext/xerces/*`` out of jena-core.jar into a jar
-as ``xerces/…`` and put it first on the classpath. Skipped when Java or Jena is missing.
+a packaging bug (misplaced Xerces message files); the fixture below works around it: copy
+``org/apache/jena/ext/xerces/*`` out of jena-core.jar into a jar as ``xerces/…`` and put it
+first on the classpath. Skipped when Java or Jena is missing.
 """
 
 from __future__ import annotations
@@ -19,13 +19,13 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 
-from loader.build import Assembled, assemble
+from loader.graph.assemble import Assembled, assemble
 from loader.namespaces import SH
 from loader.project import Project
-from loader.shacl_results import from_rdflib
-from loader.shapes import load_shapes
-from loader.validation import validate
-from loader.validation_scope import Scope, data_scope, ontology_scope
+from loader.validate.results import from_rdflib
+from loader.validate.scope import Scope, data_scope, ontology_scope
+from loader.validate.shapes import load_shapes
+from loader.validate.validator import validate
 
 JAVA_DIR = Path("/usr/share/java")
 #: logging bindings that clash with each other on a classpath of every jar in /usr/share/java

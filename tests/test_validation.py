@@ -16,11 +16,11 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from loader.build import Assembled, assemble
 from loader.cli import main
+from loader.graph.assemble import Assembled, assemble
 from loader.problems import InputError
 from loader.project import Project
-from loader.validation import validate
+from loader.validate.validator import validate
 
 BAD = Path(__file__).parent / "bad_notes"
 EXPECTED: dict[str, dict[str, Any]] = yaml.safe_load(

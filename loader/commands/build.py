@@ -32,7 +32,8 @@ def command(project_root: Path, full: bool, quiet: bool, timings: bool) -> None:
     dist/ is left as it was. Only notes that changed since the last build (and the notes
     that refer to them) are redone; the output is the same as a full build's.
     """
-    from loader.build import ValidationFailed, build
+    from loader.build.pipeline import build
+    from loader.validate.validator import ValidationFailed
 
     start = time.perf_counter()
     project = open_project(project_root)

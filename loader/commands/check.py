@@ -64,8 +64,8 @@ def command(
     Every check is a query in qc/ (or built in: the OWL reasoner's), its level set in
     qc/profile.yaml. Exit codes: 0 no errors (warnings allowed), 1 errors, 2 input error.
     """
-    from loader.qc import run_checks
-    from loader.qc_report import FORMATTERS, OutputFormat
+    from loader.curate.qc import run_checks
+    from loader.curate.report import FORMATTERS, OutputFormat
 
     project = open_project(project_root)
     report = run_checks(project, reasoner=reasoner, profile=profile, only=only)

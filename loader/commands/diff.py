@@ -32,7 +32,7 @@ def command(old: Path, new: Path, limit: int, output: Path | None) -> None:
     Reports terms added, removed and changed (per property), triples added and removed, and
     the semantic-version bump the change needs (see CHANGELOG.md). Exit 0 either way.
     """
-    from loader.diff import compare, load, to_markdown
+    from loader.curate.diff import compare, load, to_markdown
 
     text = to_markdown(compare(load(str(old), old), load(str(new), new)), limit=limit)
     if output is not None:

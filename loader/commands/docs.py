@@ -33,7 +33,7 @@ def command(project_root: Path, out_dir: Path | None, images_dir: Path | None) -
     Diagrams are laid out by Graphviz when `dot` is installed, else drawn by a simple
     built-in layout. Nothing is fetched from the network.
     """
-    from loader.docs import generate, write_readme_images
+    from loader.publish.docs import generate, write_readme_images
 
     start = time.perf_counter()
     project = open_project(project_root)

@@ -29,7 +29,7 @@ def command(project_root: Path, check: bool, files: tuple[Path, ...]) -> None:
     The rewrite keeps the triples exactly (it is checked for graph isomorphism before a file
     is written) and drops comments: subjects are grouped by kind under generated headings.
     """
-    from loader.fmt import format_files, project_files
+    from loader.curate.fmt import format_files, project_files
 
     project = open_project(project_root)
     paths = [p.resolve() for p in files] if files else project_files(project)

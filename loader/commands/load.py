@@ -1,8 +1,8 @@
 """``tradekg load``: send dist/ to a triplestore (GSP, or batched SPARQL Update) and verify it.
 
-Thin glue: reading dist/ is :mod:`loader.dist_reader`, the store's URLs are
-:mod:`loader.store_profiles`, credentials :mod:`loader.credentials`, and the load itself
-:mod:`loader.triplestore`. Output: the verification table on stdout; progress, retries and
+Thin glue: reading dist/ is :mod:`loader.store.dist`, the store's URLs are
+:mod:`loader.store.profiles`, credentials :mod:`loader.store.credentials`, and the load itself
+:mod:`loader.store.load`. Output: the verification table on stdout; progress, retries and
 errors on stderr. Exit codes: 0 loaded and verified, 1 the load failed or a count differs,
 2 usage or input error (no dist/, bad options).
 """
@@ -22,11 +22,10 @@ from loader.commands.common import (
     project_option,
     reports_input_errors,
 )
-from loader.credentials import mask_url, resolve_credentials
-from loader.dist_reader import index_dataset, read_dist
-from loader.store_http import StoreClient
-from loader.store_profiles import ProfileError, StoreKind, profile_for
-from loader.triplestore import (
+from loader.store.credentials import mask_url, resolve_credentials
+from loader.store.dist import index_dataset, read_dist
+from loader.store.http import StoreClient
+from loader.store.load import (
     DEFAULT_CHUNK_TRIPLES,
     LoadFailed,
     Progress,
@@ -35,6 +34,7 @@ from loader.triplestore import (
     load_dataset,
     plan_load,
 )
+from loader.store.profiles import ProfileError, StoreKind, profile_for
 
 DEFAULT_ENDPOINT = "http://127.0.0.1:7878"
 

@@ -1,8 +1,8 @@
 """``tradekg query``: list the saved queries, or run one (or a .rq file) locally or remotely.
 
-Thin glue: reading queries is :mod:`loader.saved_queries`, binding parameters
-:mod:`loader.query_params`, running :mod:`loader.sparql_local` / :mod:`loader.sparql_remote`,
-writing :mod:`loader.result_format`. The remote path's SPARQLWrapper is imported only when
+Thin glue: reading queries is :mod:`loader.query.saved`, binding parameters
+:mod:`loader.query.params`, running :mod:`loader.query.local` / :mod:`loader.query.remote`,
+writing :mod:`loader.query.output`. The remote path's SPARQLWrapper is imported only when
 ``--endpoint`` is given, so a local query starts in a fraction of a second.
 """
 
@@ -19,7 +19,7 @@ from loader.commands.common import open_project, project_option, reports_input_e
 from loader.problems import InputError, Problem
 
 if TYPE_CHECKING:
-    from loader.saved_queries import SavedQuery
+    from loader.query.saved import SavedQuery
 
 FORMAT_CHOICES = ("table", "csv", "tsv", "json", "turtle", "ntriples")
 #: Cells are cut to this width only when the table goes to a terminal.
@@ -130,29 +130,29 @@ def command(
     if list_queries:
         if name or query_file:
             raise click.UsageError("--list takes no NAME or --file")
-        from loader.saved_queries import load_saved_queries
+        from loader.query.saved import load_saved_queries
 
         click.echo(_listing(load_saved_queries(project)), nl=False)
         return
     if bool(name) == bool(query_file):
         raise click.UsageError("give a saved query NAME or --file FILE (see --list)")
 
-    from loader.query_params import bind, resolve
-    from loader.saved_queries import find_saved_query, read_query
+    from loader.query.params import bind, build_ids, resolve
+    from loader.query.saved import find_saved_query, read_query
 
     if query_file is not None:
         query = read_query(query_file, file=str(query_file))
     else:
         assert name is not None
         query = find_saved_query(project, name)
-    terms = resolve(query.params, _parse_params(params), ids=_note_ids(project.dist_dir))
+    terms = resolve(query.params, _parse_params(params), ids=build_ids(project.dist_dir))
     text = bind(query.text, terms)
     if show_query:
         click.echo(text, nl=not text.endswith("\n"))
         return
 
     if endpoint is not None:
-        from loader.sparql_remote import check_endpoint, credentials_for, run_remote
+        from loader.query.remote import check_endpoint, credentials_for, run_remote
 
         check_endpoint(endpoint)
         result = run_remote(
@@ -164,11 +164,11 @@ def command(
             timeout=timeout,
         )
     else:
-        from loader.sparql_local import open_store, run_local
+        from loader.query.local import open_store, run_local
 
         result = run_local(open_store(project.store_dir), text, file=query.file)
 
-    from loader.result_format import FormatError, render
+    from loader.query.output import FormatError, render
 
     width = TERMINAL_CELL_WIDTH if fmt == "table" and sys.stdout.isatty() else None
     try:
@@ -176,17 +176,6 @@ def command(
     except FormatError as error:
         raise InputError([Problem("bad-format", str(error))]) from None
     click.echo(output, nl=False)
-
-
-def _note_ids(dist_dir: Path) -> dict[str, str] | None:
-    """The ids of the last build (``VNM`` → its IRI), so parameters may be given as ids."""
-    import json
-
-    try:
-        ids: dict[str, str] = json.loads((dist_dir / "ids.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return ids
 
 
 def _listing(queries: Sequence[SavedQuery]) -> str:

@@ -25,11 +25,11 @@ from loader.commands.common import (
     project_option,
     reports_input_errors,
 )
-from loader.dist_reader import read_dist
-from loader.oxigraph_server import OxigraphServer, OxigraphUnavailable, bulk_load, start_server
-from loader.store_http import StoreClient
-from loader.store_profiles import StoreKind, profile_for
-from loader.triplestore import verify_counts
+from loader.store.dist import read_dist
+from loader.store.http import StoreClient
+from loader.store.load import verify_counts
+from loader.store.profiles import StoreKind, profile_for
+from loader.store.server import OxigraphServer, OxigraphUnavailable, bulk_load, start_server
 
 EXAMPLE_QUERY = "SELECT ?g (COUNT(*) AS ?triples) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
 

@@ -57,8 +57,8 @@ def command(
     Every problem names the note file, the line of the field (or of the statement), the
     statement id, what is wrong and how to fix it, and the offending value.
     """
-    from loader.build import assemble
-    from loader.validation import validate
+    from loader.graph.assemble import assemble
+    from loader.validate.validator import validate
 
     try:
         project = open_project(project_root)

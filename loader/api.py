@@ -1,0 +1,152 @@
+"""The library API: what ``tradekg`` does, as functions a notebook or a script can call.
+
+Each function takes a :class:`~loader.project.Project` (see :func:`open_project`), keyword-only
+options with the CLI's defaults, and returns the same objects the commands print. Problems in
+the input raise :class:`~loader.problems.InputError` with every problem at once, each with
+file, line and a hint — the CLI prints exactly these.
+
+A session in the project folder (the examples run as tests in a copy of this repository):
+
+>>> from loader.api import build, open_project, run_query, validate
+>>> project = open_project(".")
+>>> result = build(project)
+>>> result.counts["tariff measures"]
+12
+
+Validate with the fast engine (``engine="pyshacl"`` is the reference):
+
+>>> report = validate(project)
+>>> report.conforms, report.counts["error"]
+(True, 0)
+
+Run a saved query with parameters as notes write them; a row maps each variable to a
+pyoxigraph term (or None where it is unbound):
+
+>>> rows = run_query(project, "tariffs-at-or-above-rate", imposer="USA", rate="19")
+>>> sorted({row["target"].value.rsplit("/", 1)[1] for row in rows})
+['GBR', 'KHM', 'MYS', 'THA', 'VNM']
+
+A wrong value is refused with what was expected, as on the command line:
+
+>>> from loader.problems import InputError
+>>> try:
+...     run_query(project, "tariffs-at-or-above-rate", rate="high")
+... except InputError as error:
+...     print(error.problems[0].message)
+parameter 'rate' (decimal): 'high' is not a decimal number such as 19.5
+
+Load the build into a real triplestore (here a local Oxigraph server) and verify it:
+
+>>> from loader.api import load
+>>> from loader.store import running_server
+>>> with running_server() as server:
+...     report = load(project, endpoint=server.url, store="oxigraph")
+>>> report.ok, report.graphs == len(result.graphs)
+(True, True)
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from loader.project import Project
+
+if TYPE_CHECKING:
+    from loader.build import BuildResult
+    from loader.query.result import Term
+    from loader.store import LoadReport
+    from loader.validate import ValidationReport
+
+__all__ = ["build", "load", "open_project", "run_query", "validate"]
+
+#: One answer row: variable name (without ``?``) → term, or None where it is unbound.
+Row = dict[str, "Term | None"]
+
+
+def open_project(root: str | Path = ".") -> Project:
+    """The project whose ``ontology/``, ``data/``, ``shapes/`` and ``queries/`` are in ``root``.
+
+    Raises:
+        InputError: ``root`` is not a tradekg project.
+    """
+    return Project.at(Path(root))
+
+
+def build(project: Project, *, full: bool = False) -> BuildResult:
+    """Read, check, validate and write ``dist/``; redo only changed notes unless ``full``.
+
+    Raises:
+        InputError: the ontology, reference data or a note has a problem (nothing written).
+        ValidationFailed: the data violates the shapes (nothing written).
+    """
+    from loader.build import build as run_build
+
+    return run_build(project, use_cache=not full)
+
+
+def validate(
+    project: Project, *, notes: list[str] | None = None, engine: str = "fast"
+) -> ValidationReport:
+    """Validate every note (or only ``notes``, by file or key) against ``shapes/``.
+
+    Raises:
+        InputError: the input cannot be read, or a name in ``notes`` is no note.
+        ValueError: ``engine`` is neither ``"fast"`` nor ``"pyshacl"``.
+    """
+    from loader.graph import assemble
+    from loader.validate import validate as run_validation
+
+    return run_validation(assemble(project), notes=notes, engine=engine)
+
+
+def run_query(project: Project, name: str, /, **params: str) -> list[Row]:
+    """Run the saved query ``queries/NAME.rq`` on the embedded store built by :func:`build`.
+
+    Parameters are given as on the command line (``imposer="USA"``, ``rate="19"``); they are
+    checked against their declared types and bound as RDF terms, never pasted into the text.
+
+    Raises:
+        InputError: no such saved query, a parameter is unknown or has a wrong value, or
+            there is no build yet.
+    """
+    from loader.query import bind, find_saved_query, open_store, resolve, run_local
+    from loader.query.params import build_ids
+    from loader.query.result import Solutions
+
+    query = find_saved_query(project, name)
+    terms = resolve(query.params, params, ids=build_ids(project.dist_dir))
+    result = run_local(open_store(project.store_dir), bind(query.text, terms), file=query.file)
+    if not isinstance(result, Solutions):
+        raise TypeError(f"{name} is a {query.form} query; run_query returns SELECT rows")
+    return [dict(zip(result.variables, row, strict=True)) for row in result.rows]
+
+
+def load(
+    project: Project,
+    *,
+    endpoint: str,
+    store: str = "oxigraph",
+    prune: bool = False,
+    chunk_triples: int | None = None,
+) -> LoadReport:
+    """Load ``dist/`` into the triplestore at ``endpoint`` (its base URL), then verify counts.
+
+    Credentials come from ``TRADEKG_USER`` / ``TRADEKG_PASSWORD`` or ``~/.netrc``.
+
+    Raises:
+        InputError: there is no build, or ``dist/`` is damaged.
+        ProfileError: ``store`` is not a known kind of store, or ``endpoint`` is no base URL.
+        LoadFailed: a request failed after its retries (a re-run completes the load).
+    """
+    from loader.store import StoreClient, load_dataset, profile_for, read_dist
+    from loader.store.credentials import resolve_credentials
+    from loader.store.dist import index_dataset
+    from loader.store.load import DEFAULT_CHUNK_TRIPLES
+
+    index = index_dataset(read_dist(project.dist_dir))
+    clean, credentials = resolve_credentials(endpoint)
+    with StoreClient(profile_for(store, clean), credentials=credentials) as client:
+        return load_dataset(
+            index, client, chunk_triples=chunk_triples or DEFAULT_CHUNK_TRIPLES, prune=prune
+        )

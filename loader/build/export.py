@@ -1,0 +1,321 @@
+"""Write the dataset to ``dist/``: canonical files, a manifest and the embedded store.
+
+Each graph is serialised on its own into *chunks* (sorted N-Quads lines, a TriG block, a
+Turtle block); the files are the chunks concatenated in graph-IRI order. Identical input
+thus gives byte-identical files, a diff of two builds shows only real changes, and an
+incremental build re-serialises only the graphs that changed. Files are written into a
+staging folder and moved into ``dist/`` only when all are complete; the embedded store is
+either rebuilt in the staging folder or, when only some graphs changed, updated in place
+under a ``store.dirty`` marker that makes the next build rebuild it if this one dies.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import mmap
+import os
+import shutil
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from types import TracebackType
+
+import pyoxigraph as ox
+
+from loader.graph.parts import GraphPart
+from loader.namespaces import SERIALIZATION_PREFIXES
+
+NQUADS = "tradekg.nq"
+TRIG = "tradekg.trig"
+TURTLE = "tradekg.ttl"
+MANIFEST = "manifest.json"
+IDS = "ids.json"
+STORE = "store"
+DIRTY_MARKER = "store.dirty"
+#: What a build writes; anything else found in dist/ (docs/, …) is left untouched.
+BUILD_OUTPUTS = (NQUADS, TRIG, TURTLE, IDS, MANIFEST, STORE)
+
+
+@dataclass(frozen=True, slots=True)
+class GraphChunks:
+    """One graph serialised, ready to be concatenated into the dist files."""
+
+    iri: str
+    kind: str
+    source: str | None
+    triples: int
+    sha256: str
+    nquads: bytes
+    trig: bytes
+    turtle: bytes
+    #: where the chunks stand in the dist files: (offset, length) in .nq, .trig and .ttl
+    spans: tuple[tuple[int, int], tuple[int, int], tuple[int, int]] | None = None
+
+    def stripped(self) -> GraphChunks:
+        """The chunk without its bytes, for the build cache: they stay in the dist files."""
+        return dataclasses.replace(self, nquads=b"", trig=b"", turtle=b"")
+
+    def record(self) -> dict[str, object]:
+        """The graph's entry in ``manifest.json``."""
+        entry: dict[str, object] = {"iri": self.iri, "kind": self.kind}
+        if self.source is not None:
+            entry["source"] = self.source
+        entry["triples"] = self.triples
+        entry["sha256"] = self.sha256
+        return entry
+
+
+@cache
+def _prefix_header() -> bytes:
+    """The ``@prefix`` block pyoxigraph writes for our prefixes (written once per file)."""
+    probe = ox.Triple(ox.NamedNode("urn:x:s"), ox.NamedNode("urn:x:p"), ox.NamedNode("urn:x:o"))
+    text = ox.serialize([probe], format=ox.RdfFormat.TURTLE, prefixes=SERIALIZATION_PREFIXES)
+    assert text is not None
+    return b"".join(line for line in text.splitlines(keepends=True) if line.startswith(b"@prefix"))
+
+
+def _without_header(text: bytes | None) -> bytes:
+    header = _prefix_header()
+    assert text is not None
+    return text[len(header) :] if text.startswith(header) else text
+
+
+def canonical_blank_nodes(triples: list[ox.Triple]) -> list[ox.Triple]:
+    """Relabel blank nodes (the ontology's class expressions) with RDFC-1.0.
+
+    A parser gives blank nodes new random labels on every run; without this, two builds of
+    the same ontology would differ.
+    """
+    if not any(
+        isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode) for t in triples
+    ):
+        return triples
+    dataset = ox.Dataset(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
+    dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+    return [quad.triple for quad in dataset]
+
+
+def graph_chunks(part: GraphPart) -> GraphChunks:
+    """Serialise one graph canonically: sorted, deduplicated N-Quads lines, TriG and Turtle."""
+    triples = canonical_blank_nodes(part.triples)
+    ntriples = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+    assert ntriples is not None  # serialize() returns bytes when no output is given
+    suffix = f" <{part.iri}> .".encode()
+    lines = sorted({line[:-2] + suffix for line in ntriples.splitlines() if line})
+    nquads = b"".join(line + b"\n" for line in lines)
+    quads = list(ox.parse(nquads, format=ox.RdfFormat.N_QUADS))
+    trig = ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=SERIALIZATION_PREFIXES)
+    turtle = ox.serialize(
+        [q.triple for q in quads], format=ox.RdfFormat.TURTLE, prefixes=SERIALIZATION_PREFIXES
+    )
+    return GraphChunks(
+        iri=part.iri,
+        kind=part.kind,
+        source=part.source,
+        triples=len(lines),
+        sha256=hashlib.sha256(nquads).hexdigest(),
+        nquads=nquads,
+        trig=_without_header(trig),
+        turtle=_without_header(turtle),
+    )
+
+
+def read_manifest(dist_dir: Path) -> dict[str, str] | None:
+    """Graph IRI → sha256 of the build in ``dist_dir``, or None when there is none."""
+    try:
+        data = json.loads((dist_dir / MANIFEST).read_text(encoding="utf-8"))
+        return {g["iri"]: g["sha256"] for g in data["graphs"]}
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def write_dist(
+    chunks: list[GraphChunks],
+    dist_dir: Path,
+    *,
+    version: str,
+    counts: Mapping[str, int],
+    ids: Mapping[str, str],
+    store_has: Mapping[str, str] | None = None,
+) -> list[GraphChunks]:
+    """Write every output of a build into ``dist_dir``.
+
+    ``ids`` (note id → IRI) is written to ``ids.json`` so that commands can accept the ids
+    notes use (``VNM``, ``hs:2805``) where an IRI is expected. ``store_has`` (graph IRI →
+    sha256) says what the existing store holds; when given, and
+    the store is intact, only changed graphs are replaced in it. Otherwise a new store is
+    built. Returns the graphs in file order, without their bytes (``spans`` says where they
+    are in the files). ``chunks`` is emptied once the files are written, so that the caller's
+    serialisations can be freed before the store is built (RocksDB's bulk load is the build's
+    memory peak).
+
+    Raises:
+        OSError: the folder cannot be written (the previous files then stay as they were).
+    """
+    ordered = sorted(chunks, key=lambda c: c.iri)
+    chunks.clear()
+    dist_dir.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=dist_dir))
+    try:
+        written = _write_files(ordered, staging, version, counts)
+        (staging / IDS).write_text(
+            json.dumps(dict(sorted(ids.items())), indent=0, ensure_ascii=False) + "\n",
+            encoding="utf-8",
+        )
+        store = dist_dir / STORE
+        if store_has is not None and store.is_dir() and not (dist_dir / DIRTY_MARKER).exists():
+            _update_store(store, ordered, store_has, dist_dir / DIRTY_MARKER)
+        else:
+            ordered.clear()
+            _release_freed_memory()
+            _new_store(staging / STORE, staging / NQUADS)
+            _replace_dir(staging / STORE, store)
+            (dist_dir / DIRTY_MARKER).unlink(missing_ok=True)
+        for name in (NQUADS, TRIG, TURTLE, IDS, MANIFEST):
+            os.replace(staging / name, dist_dir / name)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return written
+
+
+def _release_freed_memory() -> None:
+    """Hand freed heap pages back to the OS (glibc keeps them otherwise) before the bulk load."""
+    import ctypes
+    import ctypes.util
+    import gc
+
+    gc.collect()
+    name = ctypes.util.find_library("c")
+    if name is None:
+        return
+    try:
+        ctypes.CDLL(name).malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: nothing to trim
+        return
+
+
+def _write_files(
+    ordered: list[GraphChunks], folder: Path, version: str, counts: Mapping[str, int]
+) -> list[GraphChunks]:
+    """Write the three RDF files and the manifest; return the chunks with their spans."""
+    header = _prefix_header()
+    spans: list[list[tuple[int, int]]] = [[] for _ in ordered]
+    for name, field, prefix in (
+        (NQUADS, "nquads", b""),
+        (TRIG, "trig", header),
+        (TURTLE, "turtle", header),
+    ):
+        with (folder / name).open("wb") as out:
+            out.write(prefix)
+            offset = len(prefix)
+            for i, chunk in enumerate(ordered):
+                data: bytes = getattr(chunk, field)
+                out.write(data)
+                spans[i].append((offset, len(data)))
+                offset += len(data)
+    manifest = {
+        "version": version,
+        "graphs": [chunk.record() for chunk in ordered],
+        "quads": sum(chunk.triples for chunk in ordered),
+        "counts": dict(counts),
+    }
+    (folder / MANIFEST).write_text(
+        json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
+    return [
+        dataclasses.replace(chunk.stripped(), spans=(span[0], span[1], span[2]))
+        for chunk, span in zip(ordered, spans, strict=True)
+    ]
+
+
+def dist_stamp(dist_dir: Path) -> tuple[tuple[str, int, int], ...] | None:
+    """Size and modification time of the RDF files, to know they are the ones a cache saw."""
+    try:
+        return tuple(
+            (name, (dist_dir / name).stat().st_size, (dist_dir / name).stat().st_mtime_ns)
+            for name in (NQUADS, TRIG, TURTLE)
+        )
+    except OSError:
+        return None
+
+
+class DistChunks:
+    """Reads the chunks of unchanged graphs back from the previous build's files.
+
+    Used as a context manager: the files are memory-mapped, so a rebuild copies the
+    unchanged graphs' bytes instead of keeping them in the cache or re-serialising them.
+    """
+
+    def __init__(self, dist_dir: Path) -> None:
+        self._dist_dir = dist_dir
+        self._maps: list[mmap.mmap] = []
+
+    def __enter__(self) -> DistChunks:
+        for name in (NQUADS, TRIG, TURTLE):
+            with (self._dist_dir / name).open("rb") as stream:
+                self._maps.append(mmap.mmap(stream.fileno(), 0, access=mmap.ACCESS_READ))
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        for view in self._maps:
+            view.close()
+        self._maps.clear()
+
+    def load(self, chunk: GraphChunks) -> GraphChunks:
+        """``chunk`` with its bytes read from the files at its spans."""
+        if chunk.spans is None:
+            raise ValueError(f"no spans recorded for {chunk.iri}")
+        data = [
+            view[start : start + length]
+            for view, (start, length) in zip(self._maps, chunk.spans, strict=True)
+        ]
+        return dataclasses.replace(chunk, nquads=data[0], trig=data[1], turtle=data[2])
+
+
+def _new_store(path: Path, nquads: Path) -> None:
+    store = ox.Store(str(path))
+    store.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
+    store.flush()
+    del store  # closes RocksDB before the folder is moved
+
+
+def _update_store(
+    path: Path, ordered: list[GraphChunks], store_has: Mapping[str, str], dirty: Path
+) -> None:
+    """Replace only the graphs whose content changed; the marker guards against a crash."""
+    wanted = {c.iri: c for c in ordered}
+    stale = [iri for iri in store_has if iri not in wanted]
+    changed = [c for c in ordered if store_has.get(c.iri) != c.sha256]
+    if not stale and not changed:
+        return
+    dirty.touch()
+    store = ox.Store(str(path))
+    for iri in stale:
+        store.remove_graph(ox.NamedNode(iri))
+    for chunk in changed:
+        graph = ox.NamedNode(chunk.iri)
+        if chunk.iri in store_has:
+            store.remove_graph(graph)
+        store.extend(ox.parse(chunk.nquads, format=ox.RdfFormat.N_QUADS))
+    store.flush()
+    del store
+    dirty.unlink()
+
+
+def _replace_dir(new: Path, target: Path) -> None:
+    if target.exists():
+        retired = target.with_name(f".retired-{os.getpid()}-{target.name}")
+        os.replace(target, retired)
+        os.replace(new, target)
+        shutil.rmtree(retired, ignore_errors=True)
+    else:
+        os.replace(new, target)

@@ -1,0 +1,298 @@
+"""The build pipeline: read → graph → validate → dist/, redoing only the notes that need it.
+
+A full build is this same path with an empty cache, so there is one pipeline, not two.
+The cache (``.tradekg-cache/build.pickle``) keeps, per note file: its content hash, the
+ids it defines, the ids it refers to (and what they resolved to), its serialised graph and
+its validation warnings. It is valid only for the same loader version, ontology, reference
+data, shapes and queries (the *fingerprint*); any change there rebuilds everything.
+
+Which notes are redone, and why that is enough:
+
+- a note whose file changed (or is new) is read, mapped and validated again;
+- an unchanged note that refers to an id defined by a changed (or deleted) note is mapped
+  and validated again too: its triples may resolve differently, and cross-note rules
+  (a commitment's obligor is a party to an agreement defined elsewhere) may change;
+- nothing cascades further: an unchanged note's own triples and ids do not change, so
+  notes referring to *it* are unaffected.
+
+Validation of the redone notes sees, as context, the ontology, the reference graphs and
+the graphs of every note defining an id they refer to.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from loader import __version__
+from loader.build.cache import BuildCache, NoteRecord, fingerprint, load_cache, save_cache
+from loader.build.catalogue import catalogue_triples
+from loader.build.export import (
+    DistChunks,
+    GraphChunks,
+    dist_stamp,
+    graph_chunks,
+    read_manifest,
+    write_dist,
+)
+from loader.graph.assemble import Assembled, count_instances, fixed_parts, reference_entities
+from loader.graph.mapping import Entity, MappedNote, Registry, map_note, register_ids
+from loader.graph.parts import GraphPart
+from loader.namespaces import QUERIES_GRAPH
+from loader.problems import InputError, Problem, Severity
+from loader.project import Project
+from loader.read.notes import Note, note_key, read_note
+from loader.read.reference import ReferenceData, load_reference
+from loader.read.vocabulary import Vocabulary, load_vocabulary
+from loader.validate import ValidationFailed, validate
+
+
+@dataclass
+class BuildResult:
+    """What ``tradekg build`` made: the graphs in file order, summary counts and timings."""
+
+    graphs: list[GraphChunks]
+    counts: dict[str, int]
+    timings: dict[str, float]
+    warnings: list[Problem]
+    #: note files read, mapped and validated again in this build (all of them when full)
+    redone: list[str]
+
+
+class _Clock:
+    """Wall time per stage, for ``tradekg build --timings`` and the benchmark."""
+
+    def __init__(self) -> None:
+        self.timings: dict[str, float] = {}
+        self._start = time.perf_counter()
+        self._name: str | None = None
+
+    def stage(self, name: str) -> None:
+        now = time.perf_counter()
+        if self._name is not None:
+            self.timings[self._name] = self.timings.get(self._name, 0.0) + now - self._start
+        self._name, self._start = name, now
+
+    def stop(self) -> dict[str, float]:
+        self.stage("done")
+        self.timings.pop("done", None)
+        return self.timings
+
+
+def build(project: Project, *, use_cache: bool = True) -> BuildResult:
+    """Build ``dist/`` from the project, redoing only what changed since the last build.
+
+    Raises:
+        InputError: the ontology, reference data or a note has a problem (nothing written).
+        ValidationFailed: the data violates the shapes (nothing written).
+    """
+    clock = _Clock()
+    clock.stage("read ontology and reference")
+    print_ = fingerprint(project)
+    cache = load_cache(project, print_) if use_cache else None
+    if cache is not None and (cache.stamp is None or cache.stamp != dist_stamp(project.dist_dir)):
+        cache = None  # dist/ was changed or removed since: its spans cannot be trusted
+    vocabulary = load_vocabulary(project.ontology_files(), root=project.root)
+    reference = load_reference(project.reference_dir)
+
+    clock.stage("read notes")
+    files = {project.rel(path): path for path in project.note_files()}
+    old = cache.notes if cache else {}
+    stats: dict[str, tuple[int, int]] = {}
+    digests: dict[str, str] = {}
+    for file, path in files.items():
+        status = path.stat()
+        stats[file] = (status.st_size, status.st_mtime_ns)
+        record = old.get(file)
+        if record is not None and record.stat == stats[file]:
+            digests[file] = record.digest
+        else:
+            digests[file] = hashlib.sha256(path.read_bytes()).hexdigest()
+    unchanged = {f: r for f, r in old.items() if f in digests and r.digest == digests[f]}
+    redo = [f for f in files if f not in unchanged]
+    notes, problems = _read(files, redo, project)
+
+    clock.stage("map notes")
+    base = reference_entities(reference)
+    for record in unchanged.values():
+        base.update(record.defines)
+    registry, id_problems = register_ids(notes.values(), vocabulary, base)
+    # Unchanged notes that depend on what the redone (or deleted) notes define.
+    touched = {i for f in redo for i in (old[f].defines if f in old else {})}
+    touched |= {i for f in old if f not in files for i in old[f].defines}
+    touched |= {i for i, e in registry.by_id.items() if e.file in notes}
+    dependants = [
+        f
+        for f, record in unchanged.items()
+        if any(i in touched or registry.by_id.get(i) != e for i, e in record.references.items())
+    ]
+    if dependants:
+        more, more_problems = _read(files, dependants, project)
+        notes.update(more)
+        problems.extend(more_problems)
+        for f in dependants:
+            for i in unchanged[f].defines:
+                base.pop(i, None)
+            del unchanged[f]
+        registry, id_problems = register_ids(notes.values(), vocabulary, base)
+    problems.extend(id_problems)
+    mapped: dict[str, MappedNote] = {}
+    for file, note in notes.items():
+        result, note_problems = map_note(note, vocabulary, registry)
+        problems.extend(note_problems)
+        # The parsed statements are not needed once mapped (positions are kept in the
+        # result); dropping them keeps a 10,000-note build well under 2 GB.
+        result.note = dataclasses.replace(note, source=None, statements=())
+        mapped[file] = result
+    notes.clear()
+    if any(p.severity is Severity.ERROR for p in problems):
+        raise InputError(problems)
+
+    clock.stage("fixed graphs")
+    if cache is not None and cache.fixed:
+        with DistChunks(project.dist_dir) as previous:
+            fixed = [previous.load(chunk) for chunk in cache.fixed]
+            for file, record in unchanged.items():
+                unchanged[file] = dataclasses.replace(record, chunks=previous.load(record.chunks))
+        fixed_counts = cache.fixed_counts
+    else:
+        parts = fixed_parts(project, vocabulary, reference) + _catalogue_part(project)
+        fixed = [graph_chunks(part) for part in parts]
+        fixed_counts = count_instances(
+            (t for p in parts if p.kind != "ontology" for t in p.triples), vocabulary
+        )
+
+    clock.stage("validate")
+    warnings = _validate(project, vocabulary, reference, registry, mapped, unchanged, fixed)
+
+    clock.stage("serialise")
+    defined_by: dict[str, dict[str, Entity]] = {}
+    for i, entity in registry.by_id.items():
+        if entity.file in mapped:
+            defined_by.setdefault(entity.file, {})[i] = entity
+    warnings_of: dict[str | None, list[Problem]] = {}
+    for warning in warnings:
+        warnings_of.setdefault(warning.file, []).append(warning)
+    records = dict(unchanged)
+    for file, result in mapped.items():
+        records[file] = NoteRecord(
+            file=file,
+            key=result.note.key,
+            digest=digests[file],
+            stat=stats[file],
+            defines=defined_by.get(file, {}),
+            references=result.references,
+            chunks=graph_chunks(GraphPart(result.graph.value, "note", file, result.triples)),
+            counts=count_instances(result.triples, vocabulary),
+            warnings=warnings_of.get(file, []),
+        )
+        result.triples = []  # serialised now; free them before the store is built
+    counts = dict(fixed_counts)
+    for record in records.values():
+        for label, n in record.counts.items():
+            counts[label] = counts.get(label, 0) + n
+
+    clock.stage("export and index")
+    outgoing = [*fixed, *(r.chunks for r in records.values())]
+    # Only the written files keep the bytes from here on (write_dist empties ``outgoing``).
+    fixed = [chunk.stripped() for chunk in fixed]
+    records = {f: dataclasses.replace(r, chunks=r.chunks.stripped()) for f, r in records.items()}
+    unchanged.clear()
+    chunks = write_dist(
+        outgoing,
+        project.dist_dir,
+        version=__version__,
+        counts=counts,
+        ids={key: entity.iri for key, entity in registry.by_id.items()},
+        store_has=read_manifest(project.dist_dir),
+    )
+    by_iri = {chunk.iri: chunk for chunk in chunks}
+    save_cache(
+        project,
+        BuildCache(
+            fingerprint=print_,
+            stamp=dist_stamp(project.dist_dir),
+            fixed=[by_iri[chunk.iri] for chunk in fixed],
+            fixed_counts=fixed_counts,
+            notes={
+                f: dataclasses.replace(r, chunks=by_iri[r.chunks.iri]) for f, r in records.items()
+            },
+        ),
+    )
+    all_warnings = [w for r in records.values() for w in r.warnings]
+    return BuildResult(
+        graphs=chunks,
+        counts=counts,
+        timings=clock.stop(),
+        warnings=all_warnings,
+        redone=sorted(mapped),
+    )
+
+
+def _read(
+    files: dict[str, Path], which: Iterable[str], project: Project
+) -> tuple[dict[str, Note], list[Problem]]:
+    notes: dict[str, Note] = {}
+    problems: list[Problem] = []
+    for file in which:
+        path = files[file]
+        note, found = read_note(path, file=file, key=note_key(path, project.notes_dir))
+        problems.extend(found)
+        if note is not None:
+            notes[file] = note
+    return notes, problems
+
+
+def _validate(
+    project: Project,
+    vocabulary: Vocabulary,
+    reference: ReferenceData,
+    registry: Registry,
+    mapped: dict[str, MappedNote],
+    unchanged: dict[str, NoteRecord],
+    fixed: list[GraphChunks],
+) -> list[Problem]:
+    """Validate the redone notes with the graphs they depend on; return their warnings.
+
+    Raises:
+        ValidationFailed: a redone note violates the shapes.
+    """
+    if not project.shape_files() or not mapped:
+        return []
+
+    needed = {e.file for m in mapped.values() for e in m.references.values() if e.file}
+    context = [unchanged[f].chunks for f in sorted(needed) if f in unchanged]
+    parts = [_part_of(chunk) for chunk in fixed if chunk.kind != "queries"]
+    parts += [_part_of(chunk) for chunk in context]
+    parts += [GraphPart(m.graph.value, "note", f, m.triples) for f, m in mapped.items()]
+    assembled = Assembled(
+        project=project,
+        vocabulary=vocabulary,
+        reference=reference,
+        notes=[m.note for m in mapped.values()],
+        registry=registry,
+        mapped=list(mapped.values()),
+        parts=parts,
+    )
+    report = validate(assembled, notes=[m.note.key for m in mapped.values()])
+    if not report.conforms:
+        raise ValidationFailed(report.problems)
+    return [p for p in report.problems if p.severity is not Severity.ERROR]
+
+
+def _part_of(chunk: GraphChunks) -> GraphPart:
+    quads = ox.parse(chunk.nquads, format=ox.RdfFormat.N_QUADS)
+    return GraphPart(chunk.iri, chunk.kind, chunk.source, [q.triple for q in quads])
+
+
+def _catalogue_part(project: Project) -> list[GraphPart]:
+    """The saved-query catalogue as a graph, when the project has saved queries."""
+    if not project.query_files():
+        return []
+    return [GraphPart(QUERIES_GRAPH.value, "queries", "queries/", catalogue_triples(project))]

@@ -1,0 +1,32 @@
+"""Stage 5a, query: saved SPARQL → rows, on the embedded store or on any endpoint.
+
+Takes ``queries/*.rq`` and ``dist/store`` (or an endpoint URL); gives a
+:class:`~loader.query.result.QueryResult` of pyoxigraph terms, the same type for every engine,
+and writes it for people or programs.
+
+- :mod:`loader.query.saved` — a ``.rq`` file with its grlc header → :class:`SavedQuery`;
+- :mod:`loader.query.scan` — a SPARQL lexer, just enough to bind parameters safely;
+- :mod:`loader.query.params` — typed parameters → checked RDF terms → VALUES blocks;
+- :mod:`loader.query.local` / :mod:`loader.query.remote` — the embedded store, an endpoint;
+- :mod:`loader.query.result` — the one result type, SPARQL JSON in and out;
+- :mod:`loader.query.output` — tables, CSV, TSV, JSON, Turtle.
+"""
+
+from loader.query.local import open_store, run_local
+from loader.query.output import render
+from loader.query.params import bind, resolve
+from loader.query.result import QueryResult, Solutions
+from loader.query.saved import SavedQuery, find_saved_query, load_saved_queries
+
+__all__ = [
+    "QueryResult",
+    "SavedQuery",
+    "Solutions",
+    "bind",
+    "find_saved_query",
+    "load_saved_queries",
+    "open_store",
+    "render",
+    "resolve",
+    "run_local",
+]

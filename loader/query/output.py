@@ -1,0 +1,176 @@
+"""Write a query result for people (a table) or programs (CSV, TSV, JSON, Turtle, N-Triples).
+
+- ``table``: aligned columns; IRIs shortened with the project prefixes, literals shown as
+  their value (with ``@lang`` when tagged), unbound cells empty, and a row count.
+- ``csv`` / ``tsv``: SPARQL 1.1 Query Results CSV and TSV (W3C Recommendation): CSV has bare
+  variable names, IRIs and literal values as plain text, RFC 4180 quoting and CRLF line ends;
+  TSV has ``?``-prefixed names and every term in SPARQL/Turtle syntax.
+- ``json``: SPARQL 1.1 Query Results JSON.
+- ``turtle`` / ``ntriples``: for CONSTRUCT and DESCRIBE answers.
+
+Graph answers asked for as a table, CSV, TSV or JSON are shown as subject/predicate/object
+solutions, so every format works for every query.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pyoxigraph as ox
+
+from loader.namespaces import PREFIXES, XSD, shorten
+from loader.query.result import (
+    BooleanResult,
+    QueryResult,
+    Solutions,
+    Term,
+    Triples,
+    to_sparql_json,
+    triples_as_solutions,
+)
+
+FORMATS: tuple[str, ...] = ("table", "csv", "tsv", "json", "turtle", "ntriples")
+GRAPH_ONLY_FORMATS = frozenset({"turtle", "ntriples"})
+
+
+class FormatError(ValueError):
+    """The format cannot express this kind of result (e.g. Turtle for a SELECT)."""
+
+
+def render(result: QueryResult, *, fmt: str, max_width: int | None = None) -> str:
+    """The result written in ``fmt`` (one of :data:`FORMATS`).
+
+    ``max_width`` cuts table cells longer than that (with ``…``); use it only for a terminal.
+
+    Raises:
+        FormatError: ``turtle``/``ntriples`` for a SELECT or ASK answer, or an unknown format.
+    """
+    if fmt in GRAPH_ONLY_FORMATS:
+        if not isinstance(result, Triples):
+            raise FormatError(f"--format {fmt} is for CONSTRUCT and DESCRIBE queries")
+        rdf_format = ox.RdfFormat.TURTLE if fmt == "turtle" else ox.RdfFormat.N_TRIPLES
+        prefixes = dict(PREFIXES) if fmt == "turtle" else None
+        data = ox.serialize(list(result.triples), format=rdf_format, prefixes=prefixes)
+        return (data or b"").decode("utf-8")
+    if isinstance(result, Triples):
+        result = triples_as_solutions(result)
+    if fmt == "json":
+        return json.dumps(to_sparql_json(result), indent=2, ensure_ascii=False) + "\n"
+    if isinstance(result, BooleanResult):
+        word = "true" if result.value else "false"
+        return ("yes" if result.value else "no") + "\n" if fmt == "table" else word + "\n"
+    if fmt == "table":
+        return table(result, max_width=max_width)
+    if fmt == "csv":
+        return to_csv(result)
+    if fmt == "tsv":
+        return to_tsv(result)
+    raise FormatError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+
+
+def display(term: Term | None) -> str:
+    """A term as a person reads it: ``id:state/VNM``, ``46``, ``Viet Nam@en``."""
+    if term is None:
+        return ""
+    if isinstance(term, ox.NamedNode):
+        return short_iri(term.value)
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    if isinstance(term, ox.Literal):
+        return f"{term.value}@{term.language}" if term.language else term.value
+    return f"<< {display(term.subject)} {display(term.predicate)} {display(term.object)} >>"
+
+
+def short_iri(iri: str) -> str:
+    """``id:state/VNM`` for people: like :func:`shorten`, but also with ``/`` in the local part.
+
+    Not SPARQL syntax (a local name may not contain ``/``), but exactly what
+    ``tradekg query --param`` accepts, so a cell can be pasted back as a parameter value.
+    """
+    short = shorten(iri)
+    if not short.startswith("<"):
+        return short
+    best = max(
+        ((p, ns) for p, ns in PREFIXES.items() if iri.startswith(ns)),
+        key=lambda item: len(item[1]),
+        default=None,
+    )
+    if best is None or not iri[len(best[1]) :] or any(c.isspace() for c in iri):
+        return short
+    return f"{best[0]}:{iri[len(best[1]) :]}"
+
+
+def table(result: Solutions, *, max_width: int | None = None) -> str:
+    """An aligned text table with a header rule and a row count."""
+    header = list(result.variables)
+    cells = [[_cell(display(t), max_width) for t in row] for row in result.rows]
+    widths = [len(h) for h in header]
+    for row in cells:
+        widths = [max(w, len(c)) for w, c in zip(widths, row, strict=True)]
+    lines = [
+        "  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)).rstrip(),
+        "  ".join("-" * w for w in widths),
+    ]
+    lines += [
+        "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in cells
+    ]
+    count = len(result.rows)
+    lines.append(f"({count} row{'s' if count != 1 else ''})")
+    return "\n".join(lines) + "\n"
+
+
+def _cell(text: str, max_width: int | None) -> str:
+    text = text.replace("\r\n", "⏎").replace("\n", "⏎").replace("\r", "⏎").replace("\t", " ")
+    if max_width is not None and len(text) > max_width:
+        return text[: max_width - 1] + "…"
+    return text
+
+
+def to_csv(result: Solutions) -> str:
+    """SPARQL 1.1 CSV: values only (IRIs bare, literals' lexical form), RFC 4180 quoting."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(result.variables)
+    for row in result.rows:
+        writer.writerow([_csv_value(t) for t in row])
+    return out.getvalue()
+
+
+def _csv_value(term: Term | None) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, ox.NamedNode | ox.Literal):
+        return term.value
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    return str(term)
+
+
+def to_tsv(result: Solutions) -> str:
+    """SPARQL 1.1 TSV: ``?var`` header, terms in SPARQL syntax, tabs and newlines escaped."""
+    lines = ["\t".join(f"?{v}" for v in result.variables)]
+    lines += ["\t".join(tsv_term(t) for t in row) for row in result.rows]
+    return "\n".join(lines) + "\n"
+
+
+_TSV_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def tsv_term(term: Term | None) -> str:
+    """A term in SPARQL/Turtle syntax with no raw tab or newline (empty when unbound)."""
+    if term is None:
+        return ""
+    if isinstance(term, ox.Literal):
+        text = "".join(_TSV_ESCAPES.get(c, c) for c in term.value)
+        if term.language:
+            return f'"{text}"@{term.language}'
+        if term.datatype.value == XSD + "string":
+            return f'"{text}"'
+        return f'"{text}"^^<{term.datatype.value}>'
+    if isinstance(term, ox.NamedNode):
+        return f"<{term.value}>"
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    return str(term)

@@ -1,0 +1,34 @@
+"""Stage 5b, store: ``dist/`` → a triplestore, every graph atomic and verified.
+
+Takes the built ``dist/`` and a server's base URL; gives a :class:`LoadReport` whose triple
+counts were checked on the server. Knows each store's endpoints (Oxigraph, Virtuoso, Fuseki,
+GraphDB, generic Graph Store Protocol) and starts a real Oxigraph server for ``serve`` and tests.
+
+- :mod:`loader.store.dist` — ``dist/`` read as per-graph streams of request bodies;
+- :mod:`loader.store.profiles` — where each store keeps its endpoints, how it authenticates;
+- :mod:`loader.store.credentials` — credentials from the environment or netrc, never printed;
+- :mod:`loader.store.http` — Graph Store Protocol and SPARQL over HTTP, retried;
+- :mod:`loader.store.load` — plan, load and verify (:func:`load_dataset`);
+- :mod:`loader.store.server` — a local Oxigraph server on 127.0.0.1.
+"""
+
+from loader.store.dist import read_dist
+from loader.store.http import StoreClient
+from loader.store.load import LoadFailed, LoadReport, load_dataset, plan_load, verify_counts
+from loader.store.profiles import StoreKind, profile_for
+from loader.store.server import OxigraphServer, running_server, start_server
+
+__all__ = [
+    "LoadFailed",
+    "LoadReport",
+    "OxigraphServer",
+    "StoreClient",
+    "StoreKind",
+    "load_dataset",
+    "plan_load",
+    "profile_for",
+    "read_dist",
+    "running_server",
+    "start_server",
+    "verify_counts",
+]
