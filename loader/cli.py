@@ -20,6 +20,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "serve": ("serve", "Serve the built graph from a local Oxigraph server."),
     "check": ("check", "Quality-control the ontology, notes, shapes and queries."),
     "docs": ("docs", "Generate HTML documentation and diagrams into dist/docs/."),
+    "site": ("site", "Write the browsable static site of the built graph into dist/site/."),
     "fmt": ("fmt", "Rewrite ontology/ and shapes/ canonically (--check: fail on drift)."),
     "diff": ("diff", "Report terms and triples added, removed and changed between two versions."),
 }

@@ -1,0 +1,37 @@
+"""``tradekg site``: the browsable static site of the built graph into dist/site/."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from loader.commands.common import open_project, project_option, reports_input_errors
+
+
+@click.command(name="site")
+@project_option
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Where to write the site (default: dist/site/ of the project).",
+)
+@reports_input_errors
+def command(project_root: Path, out_dir: Path | None) -> None:
+    """Write a page per party, agreement, measure, commitment, statistic, event, person and
+    source, with quotes, charts and a search, from the built store (run `tradekg build` first).
+
+    The site needs no network and opens from file:// or any static host.
+    """
+    from loader.publish.site import generate_site
+
+    project = open_project(project_root)
+    result = generate_site(project, out_dir)
+    click.echo(
+        f"Wrote {result.pages:,} pages, {result.class_pages:,} listings and "
+        f"{result.charts:,} charts ({result.conflicts:,} conflicting statistics) "
+        f"in {result.seconds:.1f} s"
+    )
+    click.echo(f"Open {project.rel(result.out_dir / 'index.html')}")

@@ -1,0 +1,96 @@
+"""The site's two static assets: its style sheet and its search script.
+
+The search runs in the browser over ``assets/search-index.js``, a script that assigns the
+index to a variable: a page opened from ``file://`` may load a script but (in Chromium) may not
+``fetch()`` a JSON file, so the index is a script, and nothing comes from the network.
+"""
+
+from __future__ import annotations
+
+STYLE = """\
+:root{--fg:#1b1f24;--muted:#57606a;--line:#d0d7de;--soft:#f6f8fa;--link:#0969da}
+*{box-sizing:border-box}
+body{font-family:system-ui,-apple-system,'DejaVu Sans',sans-serif;max-width:70rem;
+margin:0 auto;padding:0 1.2rem 3rem;color:var(--fg);line-height:1.45}
+a{color:var(--link);text-decoration:none}a:hover{text-decoration:underline}
+nav.top{display:flex;gap:1.2rem;align-items:center;padding:.7rem 0;border-bottom:1px solid
+var(--line);margin-bottom:1rem;font-size:.95rem}
+nav.top .brand{font-weight:700;color:var(--fg)}
+h1{font-size:1.7rem;margin:.6rem 0 .2rem}h2{font-size:1.25rem;border-bottom:1px solid
+var(--line);padding-bottom:.2rem;margin-top:2rem}h3{font-size:1.02rem;margin:1.2rem 0 .4rem}
+.kind{color:var(--muted);margin:0 0 .3rem}.kind a{font-weight:600}
+code,.id{font-family:ui-monospace,'DejaVu Sans Mono',monospace;font-size:.85em}
+.id{color:var(--muted)}
+table{border-collapse:collapse;width:100%;margin:.3rem 0 .8rem}
+td,th{border-bottom:1px solid var(--line);padding:.3rem .5rem;vertical-align:top;text-align:left}
+th{background:var(--soft);font-weight:600}
+table.props th{width:13rem;background:none;color:var(--muted);font-weight:500}
+td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+.claim{border:1px solid var(--line);border-radius:8px;padding:.6rem 1rem;margin:.8rem 0}
+.claim .from{color:var(--muted);font-size:.92rem;margin-bottom:.3rem}
+blockquote{margin:.4rem 0;padding:.3rem .8rem;border-left:4px solid #8c959f;background:var(--soft);
+white-space:pre-wrap;font-style:italic}
+.status{display:inline-block;padding:0 .45rem;border-radius:1rem;font-size:.8rem;
+border:1px solid var(--line);background:#fff;color:var(--fg);font-style:normal}
+.status-reported{background:#ddf4ff}.status-claimed{background:#fff8c5}
+.status-expected{background:#fbefff}.status-denied,.status-disputed{background:#ffebe9}
+.remark{color:var(--muted);font-size:.9rem}
+.more{color:var(--muted);font-style:italic}
+ol.timeline{list-style:none;padding:0;margin:.5rem 0;border-left:3px solid var(--line)}
+ol.timeline li{position:relative;padding:.1rem 0 .9rem 1.2rem}
+ol.timeline li::before{content:'';position:absolute;left:-.5rem;top:.35rem;width:.7rem;
+height:.7rem;border-radius:50%;background:var(--link)}
+ol.timeline .when{font-weight:600;font-variant-numeric:tabular-nums}
+ol.timeline .stage{font-weight:600;margin-left:.5rem}
+.chart svg{max-width:100%;height:auto}
+.pair{display:grid;grid-template-columns:1fr 1fr;gap:1rem;margin:.6rem 0}
+.pair>div{border:1px solid var(--line);border-radius:8px;padding:.6rem .9rem}
+.pair .value{font-size:1.3rem;font-weight:600}
+.counts{columns:3 16rem}.counts li{break-inside:avoid}
+#search{width:100%;font-size:1.05rem;padding:.5rem .7rem;border:1px solid var(--line);
+border-radius:6px}#results li{margin:.15rem 0}#results .what{color:var(--muted);font-size:.85rem}
+.pages a{margin-right:.6rem}
+"""
+
+SEARCH = """\
+// Client-side search over window.TRADEKG_INDEX ([name, path, kind] rows); no network.
+(function () {
+  var box = document.getElementById('search');
+  var list = document.getElementById('results');
+  var info = document.getElementById('result-count');
+  var index = window.TRADEKG_INDEX || [];
+  var LIMIT = 60;
+  function fold(text) {
+    return text.normalize('NFD').replace(/[\\u0300-\\u036f]/g, '').toLowerCase();
+  }
+  var folded = index.map(function (row) { return fold(row[0] + ' ' + row[1]); });
+  function show() {
+    var words = fold(box.value).split(/\\s+/).filter(Boolean);
+    list.textContent = '';
+    if (!words.length) { info.textContent = ''; return; }
+    var found = 0;
+    for (var i = 0; i < index.length; i++) {
+      var hay = folded[i];
+      if (!words.every(function (w) { return hay.indexOf(w) >= 0; })) continue;
+      found++;
+      if (found > LIMIT) continue;
+      var li = document.createElement('li');
+      var a = document.createElement('a');
+      a.href = index[i][1];
+      a.textContent = index[i][0];
+      var what = document.createElement('span');
+      what.className = 'what';
+      what.textContent = ' — ' + index[i][2];
+      li.appendChild(a);
+      li.appendChild(what);
+      list.appendChild(li);
+    }
+    info.textContent = found > LIMIT ? found + ' found, the first ' + LIMIT + ' shown'
+      : found + ' found';
+  }
+  box.addEventListener('input', show);
+  var query = new URLSearchParams(window.location.search).get('q');
+  if (query) { box.value = query; }
+  show();
+})();
+"""

@@ -1,0 +1,209 @@
+"""``tradekg site``: write the browsable site of the built graph, atomically.
+
+Reads ``dist/store`` (read-only), writes every page into a temporary folder beside the target,
+then swaps it in: a reader of the old site never sees half a new one, and a failure leaves the
+old site as it was.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import time
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from html import escape
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from loader.namespaces import ID, NOTE_GRAPH_PREFIX
+from loader.project import Project
+from loader.publish.site.assets import SEARCH, STYLE
+from loader.publish.site.model import SiteData, read_site_data
+from loader.publish.site.pages import Conflict, PageContext, entity_page, statistic_summary
+from loader.publish.site.paths import class_path, page_path
+from loader.publish.site.render import CAP, class_page, more, shell
+from loader.query.local import open_store
+
+#: Instances per page of a class listing.
+LISTING = 500
+CONFLICTS_QUERY = "conflicting-statistics.rq"
+
+
+@dataclass
+class SiteResult:
+    """What was written, for the command's summary and for tests."""
+
+    out_dir: Path
+    pages: int
+    class_pages: int
+    charts: int
+    conflicts: int
+    seconds: float
+
+
+def generate_site(project: Project, out_dir: Path | None = None) -> SiteResult:
+    """Write the site of ``project``'s built graph into ``out_dir`` (default ``dist/site``).
+
+    Raises:
+        InputError: there is no built store (``tradekg build`` first) or it cannot be read.
+    """
+    start = time.perf_counter()
+    out = out_dir if out_dir is not None else project.dist_dir / "site"
+    store = open_store(project.store_dir)
+    data = read_site_data(store)
+    context = PageContext(conflicts=_read_conflicts(data, project))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    temp = out.parent / f".{out.name}.tmp-{os.getpid()}"
+    if temp.exists():
+        shutil.rmtree(temp)
+    try:
+        counts, class_pages = _write_all(data, context, temp)
+        _swap(temp, out)
+    finally:
+        if temp.exists():
+            shutil.rmtree(temp, ignore_errors=True)
+    pairs = sum(len(v) for v in context.conflicts.values()) // 2
+    return SiteResult(
+        out_dir=out,
+        pages=counts,
+        class_pages=class_pages,
+        charts=context.charts,
+        conflicts=pairs,
+        seconds=time.perf_counter() - start,
+    )
+
+
+def _write_all(data: SiteData, context: PageContext, root: Path) -> tuple[int, int]:
+    (root / "assets").mkdir(parents=True)
+    (root / "assets" / "site.css").write_text(STYLE, encoding="utf-8")
+    (root / "assets" / "search.js").write_text(SEARCH, encoding="utf-8")
+    folders: set[str] = set()
+    members: dict[str, list[str]] = defaultdict(list)
+    index_rows = []
+    for iri in data.pages:
+        path = page_path(iri)
+        folder = path.split("/", 1)[0]
+        if folder not in folders:
+            (root / folder).mkdir(exist_ok=True)
+            folders.add(folder)
+        (root / path).write_text(entity_page(data, iri, context), encoding="utf-8")
+        classes = data.types.get(iri, [])
+        for class_iri in classes:
+            members[class_iri].append(iri)
+        kinds = ", ".join(data.vocabulary.label(c) for c in classes) or "thing"
+        index_rows.append([data.name(iri), path, kinds])
+    class_pages = _write_classes(data, members, root)
+    script = "window.TRADEKG_INDEX = " + json.dumps(index_rows, ensure_ascii=True) + ";\n"
+    (root / "assets" / "search-index.js").write_text(script, encoding="utf-8")
+    (root / "index.html").write_text(_index(data, context, members), encoding="utf-8")
+    return len(data.pages), class_pages
+
+
+def _write_classes(data: SiteData, members: dict[str, list[str]], root: Path) -> int:
+    (root / "class").mkdir(exist_ok=True)
+    written = 0
+    for class_iri, things in members.items():
+        ordered = sorted(things, key=lambda i: (data.name(i).casefold(), i))
+        pages = max(1, -(-len(ordered) // LISTING))
+        for page in range(1, pages + 1):
+            chunk = ordered[(page - 1) * LISTING : page * LISTING]
+            html = class_page(data, class_iri, chunk, page, pages, len(ordered))
+            (root / class_path(class_iri, page)).write_text(html, encoding="utf-8")
+            written += 1
+    return written
+
+
+def _index(data: SiteData, context: PageContext, members: dict[str, list[str]]) -> str:
+    stated = Counter[str]()
+    referenced = Counter[str]()
+    in_notes = _typed_in_notes(data)
+    for class_iri, things in members.items():
+        for iri in things:
+            (stated if iri in in_notes else referenced)[class_iri] += 1
+
+    def listing(counter: Counter[str]) -> str:
+        rows = sorted(counter.items(), key=lambda kv: data.vocabulary.label(kv[0]).casefold())
+        items = "".join(
+            f'<li><a href="{escape(class_path(c))}">{escape(data.vocabulary.label(c))}</a> '
+            f'<span class="more">{n:,}</span></li>'
+            for c, n in rows
+        )
+        return f'<ul class="counts">{items}</ul>'
+
+    sources = sum(1 for iri in data.pages if iri.startswith(ID + "source/"))
+    body = [
+        "<h1>tradekg — the graph, to read</h1>",
+        f"<p>{len(data.pages):,} pages: every thing the notes state, from {sources:,} source "
+        "documents, and every country, grouping, product or code they point at. Each fact "
+        "links to its source and shows the source's own words.</p>",
+        '<h2 id="search-box">Search</h2>',
+        '<input id="search" type="search" placeholder="Type a name: Viet Nam, rare earths, 19%…" '
+        'aria-label="search" autofocus>',
+        '<p id="result-count" class="more"></p><ul id="results"></ul>',
+        '<h2 id="classes">What the notes state</h2>',
+        listing(stated),
+        "<h2>What they point at (reference data)</h2>",
+        listing(referenced),
+    ]
+    pairs = _conflict_pairs(context)
+    if pairs:
+        body.append("<h2>Conflicting statistics</h2>")
+        body.append("<p>The same quantity, stated with different values by different sources:</p>")
+        for a, b in pairs[:CAP]:
+            body.append(
+                f'<div class="pair">{_root_links(statistic_summary(data, a))}'
+                f"{_root_links(statistic_summary(data, b))}</div>"
+            )
+        body.append(more(len(pairs), CAP))
+    body.append('<script src="assets/search-index.js"></script>')
+    body.append('<script src="assets/search.js"></script>')
+    return shell("tradekg", "\n".join(body), root=True)
+
+
+def _root_links(html: str) -> str:
+    """Cards are made for pages one folder deep; on the index their links lose the ``../``."""
+    return html.replace('href="../', 'href="')
+
+
+def _conflict_pairs(context: PageContext) -> list[tuple[str, str]]:
+    pairs = {tuple(sorted((a, c.other))) for a, cs in context.conflicts.items() for c in cs}
+    return sorted((a, b) for a, b in pairs)
+
+
+def _typed_in_notes(data: SiteData) -> set[str]:
+    query = (
+        f"SELECT DISTINCT ?thing WHERE {{ GRAPH ?g {{ ?thing a ?c }} "
+        f'FILTER(STRSTARTS(STR(?g), "{NOTE_GRAPH_PREFIX}")) }}'
+    )
+    return {str(row["thing"].value) for row in data.select(query)}
+
+
+def _read_conflicts(data: SiteData, project: Project) -> dict[str, list[Conflict]]:
+    """Pairs from the project's saved conflicting-statistics query, when it has one."""
+    path = project.queries_dir / CONFLICTS_QUERY
+    if not path.is_file():
+        return {}
+    found: dict[str, list[Conflict]] = defaultdict(list)
+    for row in data.select(path.read_text(encoding="utf-8")):
+        a, b = row["a"], row["b"]
+        if not isinstance(a, ox.NamedNode) or not isinstance(b, ox.NamedNode):
+            continue
+        va = str(row["valueA"].value) if row["valueA"] is not None else ""
+        vb = str(row["valueB"].value) if row["valueB"] is not None else ""
+        if a.value in data.page_set and b.value in data.page_set:
+            found[a.value].append(Conflict(b.value, va, vb))
+            found[b.value].append(Conflict(a.value, vb, va))
+    return dict(found)
+
+
+def _swap(temp: Path, out: Path) -> None:
+    """Replace ``out`` by ``temp`` with two renames (the old site is removed afterwards)."""
+    old = out.parent / f".{out.name}.old-{os.getpid()}"
+    if out.exists():
+        out.rename(old)
+    temp.rename(out)
+    if old.exists():
+        shutil.rmtree(old, ignore_errors=True)

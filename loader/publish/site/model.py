@@ -1,0 +1,299 @@
+"""What the site shows, read from the built store by SPARQL.
+
+Nothing here knows the ontology's classes or properties by heart except the handful the
+house's claim model is made of (evidence, claim status, source): which things get pages, what
+they are, their properties and what points at them all come from queries over whatever the
+store holds, so a class, property or note a researcher adds appears with no Python change.
+Each query runs once for the whole site, or once per page with ``?this`` substituted (SEP-0007),
+so memory holds labels and the list of pages, never the graph.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+
+from loader.namespaces import (
+    DCTERMS,
+    ID,
+    NOTE_GRAPH_PREFIX,
+    OWL,
+    PROV,
+    RDF,
+    RDFS,
+    REFERENCE_GRAPH_PREFIX,
+    SKOS,
+    TKG,
+    shorten,
+)
+from loader.publish.site.paths import has_page_iri
+
+PREFIXES = f"""PREFIX tkg: <{TKG}>
+PREFIX rdf: <{RDF}>
+PREFIX rdfs: <{RDFS}>
+PREFIX owl: <{OWL}>
+PREFIX skos: <{SKOS}>
+PREFIX prov: <{PROV}>
+PREFIX dcterms: <{DCTERMS}>
+PREFIX schema: <https://schema.org/>
+"""
+
+#: Every class and property the store declares, with its label and parents.
+TERMS = (
+    PREFIXES
+    + """SELECT ?term ?kind ?label ?parent WHERE {
+  ?term a ?kind .
+  FILTER(?kind IN (owl:Class, rdfs:Class, owl:ObjectProperty, owl:DatatypeProperty,
+                   owl:AnnotationProperty, rdf:Property))
+  OPTIONAL { ?term rdfs:label ?label FILTER(LANG(?label) IN ("en", "")) }
+  OPTIONAL { ?term rdfs:subClassOf ?parent FILTER(isIRI(?parent)) }
+}"""
+)
+
+#: Every name a thing has, best kind first (1 label, 2 preferred label, 3 title, 4 notation).
+LABELS = (
+    PREFIXES
+    + """SELECT ?thing ?name ?rank WHERE {
+  { ?thing rdfs:label ?name BIND(1 AS ?rank) }
+  UNION { ?thing skos:prefLabel ?name BIND(2 AS ?rank) }
+  UNION { ?thing dcterms:title ?name BIND(3 AS ?rank) }
+  UNION { ?thing skos:notation ?name BIND(4 AS ?rank) }
+  FILTER(isLiteral(?name) && LANG(?name) IN ("en", ""))
+}"""
+)
+
+#: The asserted types of everything.
+TYPES = PREFIXES + "SELECT ?thing ?class WHERE { ?thing a ?class FILTER(isIRI(?thing)) }"
+
+#: Things that get a page: what notes type, and the things of ours they point at.
+PAGES = (
+    PREFIXES
+    + f"""SELECT DISTINCT ?thing WHERE {{
+  GRAPH ?g {{ {{ ?thing a ?class }} UNION {{ ?s ?p ?thing FILTER(isIRI(?thing)) }} }}
+  FILTER(STRSTARTS(STR(?g), "{NOTE_GRAPH_PREFIX}") && STRSTARTS(STR(?thing), "{ID}"))
+}}"""
+)
+
+#: The source document each note graph is derived from.
+GRAPH_SOURCES = PREFIXES + "SELECT ?g ?source WHERE { GRAPH ?g { ?g prov:wasDerivedFrom ?source } }"
+
+#: What a thing says, by graph.
+OUTGOING = PREFIXES + "SELECT ?this ?g ?p ?o WHERE { GRAPH ?g { ?this ?p ?o } }"
+
+#: What points at a thing, by graph (the graph's own provenance left out).
+INCOMING = (
+    PREFIXES
+    + """SELECT ?this ?g ?p ?s WHERE {
+  GRAPH ?g { ?s ?p ?this } FILTER(?p != rdf:type && ?s != ?g)
+}"""
+)
+
+#: The tariffs a party faces and imposes, with the date the sources give (else the report's).
+TARIFFS = (
+    PREFIXES
+    + """SELECT ?this ?measure ?direction ?other ?rate ?status ?date ?source WHERE {
+  { ?measure tkg:appliesTo ?this . OPTIONAL { ?measure tkg:imposedBy ?other }
+    BIND("faces" AS ?direction) }
+  UNION
+  { ?measure tkg:imposedBy ?this . OPTIONAL { ?measure tkg:appliesTo ?other }
+    BIND("imposes" AS ?direction) }
+  ?measure a/rdfs:subClassOf* tkg:TariffMeasure .
+  OPTIONAL { ?measure tkg:rate ?rate }
+  OPTIONAL { ?measure tkg:measureStatus ?status }
+  OPTIONAL { ?measure tkg:inEffectFrom ?from }
+  OPTIONAL { ?measure tkg:announcedOn ?announced }
+  OPTIONAL { ?measure prov:wasDerivedFrom ?source OPTIONAL { ?source dcterms:issued ?issued } }
+  BIND(COALESCE(?from, ?announced, ?issued) AS ?date)
+}"""
+)
+
+#: A party's commitments, as obligor or beneficiary, with their types.
+COMMITMENTS = (
+    PREFIXES
+    + """SELECT ?this ?commitment ?role ?type WHERE {
+  { ?commitment tkg:obligor ?this BIND("gives" AS ?role) }
+  UNION { ?commitment tkg:beneficiary ?this BIND("receives" AS ?role) }
+  ?commitment a/rdfs:subClassOf* tkg:Commitment .
+  OPTIONAL { ?commitment tkg:commitmentType ?type }
+}"""
+)
+
+#: The agreements a party is party to.
+AGREEMENTS = (
+    PREFIXES
+    + """SELECT DISTINCT ?this ?agreement WHERE {
+  ?agreement tkg:party ?this ; a/rdfs:subClassOf* tkg:Agreement .
+}"""
+)
+
+#: An agreement's lifecycle steps with their dates, stage, status and source.
+LIFECYCLE = (
+    PREFIXES
+    + """SELECT ?this ?step ?stage ?on ?start ?end ?status ?reported ?source ?quote WHERE {
+  ?step tkg:ofAgreement ?this .
+  OPTIONAL { ?step tkg:stage ?stage }
+  OPTIONAL { ?step tkg:onDate ?on }
+  OPTIONAL { ?step schema:startDate ?start }
+  OPTIONAL { ?step schema:endDate ?end }
+  OPTIONAL { ?step tkg:claimStatus ?status }
+  OPTIONAL { ?step tkg:reportedAs ?reported }
+  OPTIONAL { ?step prov:wasDerivedFrom ?source }
+  OPTIONAL { ?step tkg:evidence ?quote }
+}"""
+)
+
+#: Every fact a source states, with its status and quotes.
+SOURCE_FACTS = (
+    PREFIXES
+    + """SELECT ?this ?thing ?status ?reported ?quote WHERE {
+  GRAPH ?g { ?thing prov:wasDerivedFrom ?this FILTER(?thing != ?g)
+    OPTIONAL { ?thing tkg:claimStatus ?status }
+    OPTIONAL { ?thing tkg:reportedAs ?reported }
+    OPTIONAL { ?thing tkg:evidence ?quote } }
+}"""
+)
+
+Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+
+
+def words(iri: str) -> str:
+    """A name for a term without label: ``wasDerivedFrom`` → ``was derived from``."""
+    local = re.split(r"[#/]", iri)[-1]
+    return _CAMEL.sub(" ", local).replace("_", " ").lower() or iri
+
+
+def fallback_name(iri: str) -> str:
+    """The id a note uses for a thing without a name (the last part of its IRI)."""
+    if iri.startswith(ID) and "/" in iri[len(ID) :]:
+        return iri[len(ID) :].split("/", 1)[1]
+    return shorten(iri)
+
+
+@dataclass
+class Vocabulary:
+    """The classes and properties of the store: labels, parents, and ancestors on demand."""
+
+    labels: dict[str, str] = field(default_factory=dict)
+    classes: set[str] = field(default_factory=set)
+    parents: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+
+    def label(self, iri: str) -> str:
+        return self.labels.get(iri) or words(iri)
+
+    def ancestors(self, iri: str) -> set[str]:
+        """The class and all its superclasses."""
+        seen = {iri}
+        todo = [iri]
+        while todo:
+            for parent in self.parents.get(todo.pop(), ()):
+                if parent not in seen:
+                    seen.add(parent)
+                    todo.append(parent)
+        return seen
+
+
+@dataclass
+class SiteData:
+    """Everything held in memory while pages are written: names, types and the page list."""
+
+    store: ox.Store
+    vocabulary: Vocabulary
+    names: dict[str, str]
+    types: dict[str, list[str]]
+    pages: list[str]
+    page_set: set[str]
+    graph_sources: dict[str, str]
+
+    def name(self, iri: str) -> str:
+        """A thing's label (its label, preferred label, title or notation), else its id."""
+        return self.names.get(iri) or self.vocabulary.labels.get(iri) or fallback_name(iri)
+
+    def is_a(self, iri: str, class_iri: str) -> bool:
+        return any(class_iri in self.vocabulary.ancestors(c) for c in self.types.get(iri, ()))
+
+    def select(self, query: str, this: ox.NamedNode | None = None) -> Iterator[ox.QuerySolution]:
+        """Run a SELECT over the union of all graphs, with ``?this`` bound when given."""
+        substitutions: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple]
+        substitutions = {ox.Variable("this"): this} if this is not None else {}
+        answer = self.store.query(
+            query, use_default_graph_as_union=True, substitutions=substitutions
+        )
+        assert isinstance(answer, ox.QuerySolutions)
+        yield from answer
+
+
+def _value(term: Term | None) -> str:
+    return str(term.value) if isinstance(term, ox.NamedNode | ox.Literal) else ""
+
+
+def read_vocabulary(store: ox.Store) -> Vocabulary:
+    vocabulary = Vocabulary()
+    answer = store.query(TERMS, use_default_graph_as_union=True)
+    assert isinstance(answer, ox.QuerySolutions)
+    for row in answer:
+        term = _value(row["term"])
+        if not term:
+            continue
+        if _value(row["kind"]) in (OWL + "Class", RDFS + "Class"):
+            vocabulary.classes.add(term)
+        label = _value(row["label"])
+        if label and (term not in vocabulary.labels or label < vocabulary.labels[term]):
+            vocabulary.labels[term] = label
+        parent = _value(row["parent"])
+        if parent:
+            vocabulary.parents[term].add(parent)
+    return vocabulary
+
+
+def read_site_data(store: ox.Store) -> SiteData:
+    """Labels, types, the list of pages and the source of each note graph, in five queries."""
+    vocabulary = read_vocabulary(store)
+    best: dict[str, tuple[int, str]] = {}
+    for row in _select(store, LABELS):
+        thing, name = _value(row["thing"]), _value(row["name"])
+        rank = int(_value(row["rank"]) or 9)
+        if thing and name and (thing not in best or (rank, name) < best[thing]):
+            best[thing] = (rank, name)
+    names = {thing: name for thing, (_, name) in best.items()}
+    pages = sorted({_value(row["thing"]) for row in _select(store, PAGES)} - {""}, key=lambda i: i)
+    page_set = {iri for iri in pages if has_page_iri(iri)}
+    pages = [iri for iri in pages if iri in page_set]
+    types: dict[str, list[str]] = defaultdict(list)
+    for row in _select(store, TYPES):
+        thing = _value(row["thing"])
+        if thing in page_set:
+            types[thing].append(_value(row["class"]))
+    for classes in types.values():
+        classes.sort()
+    graph_sources = {
+        _value(row["g"]): _value(row["source"]) for row in _select(store, GRAPH_SOURCES)
+    }
+    return SiteData(
+        store=store,
+        vocabulary=vocabulary,
+        names=names,
+        types=dict(types),
+        pages=pages,
+        page_set=page_set,
+        graph_sources=graph_sources,
+    )
+
+
+def _select(store: ox.Store, query: str) -> Iterator[ox.QuerySolution]:
+    answer = store.query(query, use_default_graph_as_union=True)
+    assert isinstance(answer, ox.QuerySolutions)
+    yield from answer
+
+
+def graph_kind(graph: str) -> str:
+    """``note``, ``reference`` or ``other``: where a statement comes from."""
+    if graph.startswith(NOTE_GRAPH_PREFIX):
+        return "note"
+    if graph.startswith(REFERENCE_GRAPH_PREFIX):
+        return "reference"
+    return "other"

@@ -1,0 +1,407 @@
+"""One page per thing: what it is, what the sources say of it (with quotes), what points at it.
+
+A party's page adds its tariffs over time (chart and table), its commitments by type and its
+agreements; an agreement's page its lifecycle as a timeline; a source's page every fact it
+states; a statistic's page the statistics that contradict it, side by side.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from html import escape
+
+import pyoxigraph as ox
+
+from loader.namespaces import PROV, RDF, SKOS, TKG, shorten
+from loader.publish.site import model
+from loader.publish.site.charts import TariffPoint, parse_date, tariff_chart
+from loader.publish.site.model import SiteData, Term, graph_kind
+from loader.publish.site.paths import page_path
+from loader.publish.site.render import (
+    CAP,
+    LABEL_PREDICATES,
+    class_link,
+    link,
+    literal,
+    more,
+    quotes,
+    shell,
+    status_badge,
+    table,
+    value,
+)
+
+EVIDENCE = TKG + "evidence"
+CLAIM_STATUS = TKG + "claimStatus"
+REPORTED_AS = TKG + "reportedAs"
+DERIVED_FROM = PROV + "wasDerivedFrom"
+EDITORIAL_NOTE = SKOS + "editorialNote"
+#: Shown in a claim's frame, not in its table of properties.
+FRAMED = {RDF + "type", EVIDENCE, CLAIM_STATUS, REPORTED_AS, DERIVED_FROM, EDITORIAL_NOTE}
+#: How many tariff rows a party's page lists (the chart shows them all).
+TARIFF_ROWS = 100
+
+
+@dataclass
+class Conflict:
+    """Another statistic that gives a different value for the same quantity."""
+
+    other: str
+    this_value: str
+    other_value: str
+
+
+@dataclass
+class PageContext:
+    """Site-wide findings that pages refer to."""
+
+    conflicts: dict[str, list[Conflict]] = field(default_factory=dict)
+    charts: int = 0
+
+
+def _text(term: Term | None) -> str:
+    return str(term.value) if isinstance(term, ox.NamedNode | ox.Literal) else ""
+
+
+def entity_page(d: SiteData, iri: str, context: PageContext) -> str:
+    """The whole page of one thing."""
+    this = ox.NamedNode(iri)
+    name = d.name(iri)
+    classes = d.types.get(iri, [])
+    kinds = ", ".join(class_link(d, c) for c in classes) or "thing"
+    parts = [
+        f"<h1>{escape(name)}</h1>",
+        f'<p class="kind">{kinds} · <span class="id" title="{escape(iri)}">'
+        f"id {escape(model.fallback_name(iri))}</span></p>",
+    ]
+    if d.is_a(iri, TKG + "Party"):
+        parts.append(_tariffs(d, this, name, context))
+        parts.append(_commitments(d, this))
+        parts.append(_agreements(d, this))
+    if d.is_a(iri, TKG + "Agreement"):
+        parts.append(_lifecycle(d, this))
+    if d.is_a(iri, TKG + "SourceDocument"):
+        parts.append(_source_facts(d, this))
+    if iri in context.conflicts:
+        parts.append(_conflicts(d, iri, context.conflicts[iri]))
+    parts.append(_statements(d, this))
+    parts.append(
+        _incoming(d, this, skip={DERIVED_FROM} if d.is_a(iri, TKG + "SourceDocument") else set())
+    )
+    return shell(name, "\n".join(p for p in parts if p))
+
+
+# ------------------------------------------------------------------ what it says
+
+
+def _statements(d: SiteData, this: ox.NamedNode) -> str:
+    by_graph: dict[str, dict[str, list[Term]]] = defaultdict(lambda: defaultdict(list))
+    for row in d.select(model.OUTGOING, this):
+        by_graph[_text(row["g"])][_text(row["p"])].append(row["o"])
+    if not by_graph:
+        return ""
+    blocks = []
+    for graph in sorted(by_graph, key=lambda g: (graph_kind(g) != "note", g)):
+        blocks.append(_claim(d, graph, by_graph[graph]))
+    return "<h2>What the sources say</h2>\n" + "\n".join(blocks)
+
+
+def _claim(d: SiteData, graph: str, props: dict[str, list[Term]]) -> str:
+    """One graph's statements about the thing, framed by their source, status and quotes."""
+    kind = graph_kind(graph)
+    source = d.graph_sources.get(graph)
+    if kind == "note" and source:
+        origin = f"According to {link(d, source)}"
+    elif kind == "reference":
+        origin = f"Reference data ({escape(graph.rsplit('/', 1)[-1])})"
+    else:
+        origin = f"Graph <code>{escape(shorten(graph))}</code>"
+    frame = [origin]
+    for status in props.get(CLAIM_STATUS, []):
+        frame.append(status_badge(d, _text(status)))
+    for said in props.get(REPORTED_AS, []):
+        frame.append(f"reported as “{escape(_text(said))}”")
+    rows = []
+    for predicate in sorted(props, key=lambda p: d.vocabulary.label(p)):
+        if predicate in FRAMED or (predicate in LABEL_PREDICATES and len(props[predicate]) == 1):
+            continue
+        values = sorted(
+            props[predicate],
+            key=lambda t: d.name(_text(t)) if isinstance(t, ox.NamedNode) else _text(t),
+        )
+        rows.append(
+            f"<tr><th>{escape(d.vocabulary.label(predicate))}</th>"
+            f"<td>{', '.join(value(d, v) for v in values)}</td></tr>"
+        )
+    notes = "".join(
+        f'<p class="remark">Note author: {escape(_text(n))}</p>'
+        for n in props.get(EDITORIAL_NOTE, [])
+    )
+    return (
+        f'<div class="claim"><div class="from">{" · ".join(frame)}</div>'
+        f"{quotes(_text(q) for q in props.get(EVIDENCE, []))}"
+        f'<table class="props">{"".join(rows)}</table>{notes}</div>'
+    )
+
+
+# ------------------------------------------------------------------ what points at it
+
+
+def _incoming(d: SiteData, this: ox.NamedNode, *, skip: set[str]) -> str:
+    groups: dict[str, dict[str, str]] = defaultdict(dict)
+    for row in d.select(model.INCOMING, this):
+        predicate = _text(row["p"])
+        subject = row["s"]
+        if predicate in skip or not isinstance(subject, ox.NamedNode):
+            continue
+        groups[predicate].setdefault(subject.value, _text(row["g"]))
+    if not groups:
+        return ""
+    name = d.name(this.value)
+    out = ["<h2>What points at it</h2>"]
+    for predicate in sorted(groups, key=lambda p: d.vocabulary.label(p)):
+        items = groups[predicate]
+        label = d.vocabulary.label(predicate)
+        ordered = sorted(items, key=lambda s: (d.name(s).casefold(), s))
+        rows = []
+        for subject in ordered[:CAP]:
+            source = d.graph_sources.get(items[subject])
+            kinds = ", ".join(escape(d.vocabulary.label(c)) for c in d.types.get(subject, []))
+            rows.append((link(d, subject), kinds, link(d, source) if source else ""))
+        out.append(
+            f'<h3>{escape(label)} <span class="more">— {len(items):,} whose “{escape(label)}” '
+            f"is {escape(name)}</span></h3>"
+        )
+        out.append(table(("what", "kind", "source"), rows) + more(len(items), CAP))
+    return "\n".join(out)
+
+
+# ------------------------------------------------------------------ parties
+
+
+def _tariffs(d: SiteData, this: ox.NamedNode, name: str, context: PageContext) -> str:
+    rows = []
+    points = []
+    seen: set[tuple[str, str, str]] = set()
+    for row in d.select(model.TARIFFS, this):
+        measure, direction, other = (
+            _text(row["measure"]),
+            _text(row["direction"]),
+            _text(row["other"]),
+        )
+        if (measure, direction, other) in seen:
+            continue
+        seen.add((measure, direction, other))
+        rate, status, date = _text(row["rate"]), _text(row["status"]), _text(row["date"])
+        rows.append((date, direction, other, rate, status, measure, _text(row["source"])))
+        when = parse_date(date)
+        if when is not None and rate:
+            points.append(
+                TariffPoint(
+                    when,
+                    float(rate),
+                    d.name(status) if status else "status not given",
+                    direction,
+                    d.name(other) if other else "?",
+                )
+            )
+    if not rows:
+        return ""
+    rows.sort(key=lambda r: (r[0] or "0000", r[5]), reverse=True)
+    faced = sum(1 for r in rows if r[1] == "faces")
+    out = [
+        "<h2>Tariffs</h2>",
+        f"<p>{faced:,} tariff measure(s) it faces and {len(rows) - faced:,} it imposes, "
+        "dated by when they take effect, else when announced, else when the source "
+        "reported them.</p>",
+    ]
+    if points:
+        context.charts += 1
+        out.append(
+            f'<div class="chart">{tariff_chart(points, f"Tariffs {name} faces and imposes")}</div>'
+        )
+    else:
+        out.append(
+            '<p class="more">No tariff here has both a rate and a date, so there is no chart.</p>'
+        )
+    cells = []
+    for date, direction, other, rate, status, measure, source in rows[:TARIFF_ROWS]:
+        other_html = link(d, other) if other else ""
+        cells.append(
+            (
+                escape(date) or '<span class="more">not given</span>',
+                "faces, by" if direction == "faces" else "imposes, on",
+                other_html,
+                f"{escape(rate)} %" if rate else "",
+                status_badge(d, status) if status else "",
+                link(d, measure),
+                link(d, source) if source else "",
+            )
+        )
+    out.append(
+        table(("date", "", "party", "rate", "status", "measure", "source"), cells, numeric=(3,))
+    )
+    out.append(more(len(rows), TARIFF_ROWS))
+    return "\n".join(out)
+
+
+def _commitments(d: SiteData, this: ox.NamedNode) -> str:
+    groups: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for row in d.select(model.COMMITMENTS, this):
+        groups[(_text(row["type"]), _text(row["role"]))].add(_text(row["commitment"]))
+    if not groups:
+        return ""
+    rows = []
+    for (kind, role), members in sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0])):
+        shown = sorted(members, key=lambda s: d.name(s).casefold())[:8]
+        examples = ", ".join(link(d, m) for m in shown) + (" …" if len(members) > 8 else "")
+        rows.append(
+            (
+                escape(d.name(kind)) if kind else "type not given",
+                escape(role),
+                f"{len(members):,}",
+                examples,
+            )
+        )
+    return "<h2>Commitments by type</h2>" + table(
+        ("type", "it", "count", "which"), rows, numeric=(2,)
+    )
+
+
+def _agreements(d: SiteData, this: ox.NamedNode) -> str:
+    agreements = sorted(
+        {_text(row["agreement"]) for row in d.select(model.AGREEMENTS, this)},
+        key=lambda a: d.name(a).casefold(),
+    )
+    if not agreements:
+        return ""
+    items = "".join(f"<li>{link(d, a)}</li>" for a in agreements[:CAP])
+    return f"<h2>Agreements it is party to ({len(agreements):,})</h2><ul>{items}</ul>" + more(
+        len(agreements), CAP
+    )
+
+
+# ------------------------------------------------------------------ agreements
+
+
+def _lifecycle(d: SiteData, this: ox.NamedNode) -> str:
+    steps: dict[str, dict[str, str]] = {}
+    step_quotes: dict[str, set[str]] = defaultdict(set)
+    for row in d.select(model.LIFECYCLE, this):
+        step = _text(row["step"])
+        steps.setdefault(
+            step,
+            {
+                k: _text(row[k])
+                for k in ("stage", "on", "start", "end", "status", "reported", "source")
+            },
+        )
+        if row["quote"] is not None:
+            step_quotes[step].add(_text(row["quote"]))
+    if not steps:
+        return ""
+
+    def when(s: dict[str, str]) -> str:
+        if s["start"] and s["end"] and s["start"] != s["end"]:
+            return f"{s['start']} – {s['end']}"
+        return s["start"] or s["on"] or s["end"]
+
+    ordered = sorted(steps.items(), key=lambda kv: (when(kv[1]) or "9999", kv[0]))
+    items = []
+    for step, s in ordered:
+        parts = [
+            f'<span class="when">{escape(when(s)) or "date not given"}</span>',
+            '<span class="stage">'
+            + (escape(d.name(s["stage"])) if s["stage"] else "stage not given")
+            + "</span>",
+        ]
+        if s["status"]:
+            parts.append(status_badge(d, s["status"]))
+        if s["reported"]:
+            parts.append(f"reported as “{escape(s['reported'])}”")
+        if s["source"]:
+            parts.append(f"— {link(d, s['source'])}")
+        parts.append(
+            f'<a class="id" href="{escape("../" + page_path(step))}">details</a>'
+            if step in d.page_set
+            else ""
+        )
+        items.append(f"<li>{' '.join(p for p in parts if p)}{quotes(step_quotes[step])}</li>")
+    return f'<h2>Lifecycle</h2><ol class="timeline">{"".join(items)}</ol>'
+
+
+# ------------------------------------------------------------------ sources
+
+
+def _source_facts(d: SiteData, this: ox.NamedNode) -> str:
+    facts: dict[str, dict[str, str]] = {}
+    fact_quotes: dict[str, set[str]] = defaultdict(set)
+    for row in d.select(model.SOURCE_FACTS, this):
+        thing = _text(row["thing"])
+        facts.setdefault(
+            thing, {"status": _text(row["status"]), "reported": _text(row["reported"])}
+        )
+        if row["quote"] is not None:
+            fact_quotes[thing].add(_text(row["quote"]))
+    if not facts:
+        return ""
+
+    def kind(thing: str) -> str:
+        return ", ".join(d.vocabulary.label(c) for c in d.types.get(thing, []))
+
+    ordered = sorted(facts, key=lambda t: (kind(t), d.name(t).casefold(), t))
+    rows = []
+    for thing in ordered:
+        f = facts[thing]
+        status = status_badge(d, f["status"]) if f["status"] else ""
+        reported = f"<br>reported as “{escape(f['reported'])}”" if f["reported"] else ""
+        rows.append(
+            (link(d, thing), escape(kind(thing)), status + reported, quotes(fact_quotes[thing]))
+        )
+    return f"<h2>Every fact it states ({len(facts):,})</h2>" + table(
+        ("fact", "kind", "claim", "in its words"), rows
+    )
+
+
+# ------------------------------------------------------------------ statistics
+
+
+def statistic_summary(d: SiteData, iri: str) -> str:
+    """A statistic as a card: value and unit, who reports on whom, source and quote."""
+    props: dict[str, list[Term]] = defaultdict(list)
+    for row in d.select(model.OUTGOING, ox.NamedNode(iri)):
+        props[_text(row["p"])].append(row["o"])
+    amount = ", ".join(
+        literal(v) for v in props.get("https://schema.org/value", []) if isinstance(v, ox.Literal)
+    )
+    unit = ", ".join(escape(d.name(_text(v))) for v in props.get(TKG + "unit", []))
+    who = " → ".join(
+        ", ".join(link(d, _text(v)) for v in props.get(TKG + p, []))
+        for p in ("reporter", "partner")
+    )
+    period = ", ".join(escape(_text(v)) for v in props.get(TKG + "referencePeriod", []))
+    sources = ", ".join(link(d, _text(v)) for v in props.get(DERIVED_FROM, []))
+    return (
+        f'<div><p>{link(d, iri)}</p><p class="value">{unit} {amount}</p>'
+        f"<p>{who}{' · ' + period if period else ''}</p><p>Source: {sources}</p>"
+        f"{quotes(_text(q) for q in props.get(EVIDENCE, []))}</div>"
+    )
+
+
+def _conflicts(d: SiteData, iri: str, conflicts: Sequence[Conflict]) -> str:
+    out = [
+        "<h2>Conflicting statistics</h2>",
+        "<p>Other sources give a different value for the same quantity:</p>",
+    ]
+    for conflict in conflicts[:CAP]:
+        out.append(
+            f'<div class="pair">{statistic_summary(d, iri)}'
+            f"{statistic_summary(d, conflict.other)}</div>"
+        )
+    out.append(more(len(conflicts), CAP))
+    return "\n".join(out)
+
+
+__all__ = ["Conflict", "PageContext", "entity_page", "statistic_summary"]

@@ -1,0 +1,159 @@
+"""HTML of the site's pages. Every text and attribute goes through :func:`html.escape`.
+
+Pages are plain HTML with one shared style sheet; the only script is the index's search.
+Things are named by their label (or title, or notation) and linked to their own page; a thing
+without a name shows its note id; an IRI is shown only where nothing better exists.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from decimal import Decimal, InvalidOperation
+from html import escape
+
+import pyoxigraph as ox
+
+from loader.namespaces import RDFS, SKOS, XSD, shorten
+from loader.publish.site.model import SiteData, Term
+from loader.publish.site.paths import class_path, href, page_path
+
+#: How many items a list shows before "and N more".
+CAP = 50
+
+
+def shell(title: str, body: str, *, root: bool = False) -> str:
+    """A complete HTML5 page with the navigation bar and the shared style sheet."""
+    up = "" if root else "../"
+    return (
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{escape(title)} — tradekg</title>\n"
+        f'<link rel="stylesheet" href="{up}assets/site.css">\n</head>\n<body>\n'
+        f'<nav class="top"><a class="brand" href="{up}index.html">tradekg</a>'
+        f'<a href="{up}index.html#classes">Everything by kind</a>'
+        f'<a href="{up}index.html#search-box">Search</a></nav>\n'
+        f"<main>\n{body}\n</main>\n</body>\n</html>\n"
+    )
+
+
+def link(d: SiteData, iri: str, *, root: bool = False) -> str:
+    """A thing by name, linked to its page when it has one."""
+    name = escape(d.name(iri))
+    if iri in d.page_set:
+        return f'<a href="{escape(href(page_path(iri), from_root=root))}">{name}</a>'
+    if iri in d.names or iri in d.vocabulary.labels:
+        return f'<span title="{escape(shorten(iri))}">{name}</span>'
+    return f"<code>{escape(shorten(iri))}</code>"
+
+
+def class_link(d: SiteData, iri: str, *, root: bool = False) -> str:
+    name = escape(d.vocabulary.label(iri))
+    return f'<a href="{escape(href(class_path(iri), from_root=root))}">{name}</a>'
+
+
+def number(text: str) -> str:
+    """A decimal in people's digits: ``123000000000`` → ``123,000,000,000 (123 bn)``.
+
+    >>> number("123000000000"), number("16100000"), number("19"), number("0.5"), number("x")
+    ('123,000,000,000 (123 bn)', '16,100,000 (16.1 million)', '19', '0.5', 'x')
+    """
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        return text
+    whole = value == value.to_integral_value()
+    plain = f"{int(value):,}" if whole else f"{value.normalize():,f}"
+    for size, word in (
+        (Decimal(10) ** 12, "tn"),
+        (Decimal(10) ** 9, "bn"),
+        (Decimal(10) ** 6, "million"),
+    ):
+        if abs(value) >= size:
+            short = (value / size).quantize(Decimal("0.1")).normalize()
+            return f"{plain} ({short:f} {word})"
+    return plain
+
+
+_NUMERIC = {XSD + t for t in ("decimal", "integer", "double", "float", "nonNegativeInteger", "int")}
+
+
+def literal(term: ox.Literal) -> str:
+    """A literal as text: numbers grouped, everything else as written."""
+    if term.datatype.value in _NUMERIC:
+        return escape(number(term.value))
+    return escape(term.value)
+
+
+def value(d: SiteData, term: Term, *, root: bool = False) -> str:
+    if isinstance(term, ox.NamedNode):
+        return link(d, term.value, root=root)
+    if isinstance(term, ox.Literal):
+        return literal(term)
+    return '<span class="more">(unnamed)</span>'
+
+
+def status_badge(d: SiteData, iri: str) -> str:
+    word = d.name(iri)
+    css = "status-" + "".join(c if c.isalnum() else "-" for c in word.lower())
+    return f'<span class="status {escape(css)}">{escape(word)}</span>'
+
+
+def quotes(texts: Iterable[str]) -> str:
+    return "".join(f"<blockquote>“{escape(t)}”</blockquote>" for t in sorted(texts))
+
+
+def more(total: int, shown: int) -> str:
+    return f'<p class="more">and {total - shown:,} more</p>' if total > shown else ""
+
+
+def table(
+    head: Sequence[str], rows: Iterable[Sequence[str]], *, numeric: Iterable[int] = ()
+) -> str:
+    """A table of already-escaped cells; ``numeric`` columns are right-aligned."""
+    right = set(numeric)
+    cells = "".join(f"<th>{escape(h)}</th>" for h in head)
+    body = "".join(
+        "<tr>"
+        + "".join(
+            f'<td class="num">{c}</td>' if i in right else f"<td>{c}</td>" for i, c in enumerate(r)
+        )
+        + "</tr>"
+        for r in rows
+    )
+    return f"<table><tr>{cells}</tr>{body}</table>"
+
+
+def pager(base: str, page: int, pages: int) -> str:
+    """Links to the other pages of a long listing."""
+    if pages <= 1:
+        return ""
+    items = []
+    for number_ in range(1, pages + 1):
+        path = class_path(base, number_)
+        label = str(number_)
+        if number_ == page:
+            items.append(f"<strong>{label}</strong>")
+        else:
+            items.append(f'<a href="{escape(href(path))}">{label}</a>')
+    return f'<p class="pages">Pages: {" ".join(items)}</p>'
+
+
+def class_page(
+    d: SiteData, class_iri: str, members: Sequence[str], page: int, pages: int, total: int
+) -> str:
+    """One page of a class's listing: every instance by name, linked."""
+    label = d.vocabulary.label(class_iri)
+    definition = d.names.get(class_iri + "#definition", "")
+    rows = [(link(d, iri), f'<span class="id">{escape(shorten(iri))}</span>') for iri in members]
+    body = (
+        f"<h1>{escape(label)}</h1>"
+        f'<p class="kind">{total:,} in the graph · <code>{escape(shorten(class_iri))}</code></p>'
+        + (f"<p>{escape(definition)}</p>" if definition else "")
+        + pager(class_iri, page, pages)
+        + table(("name", "id"), rows)
+        + pager(class_iri, page, pages)
+    )
+    return shell(label, body)
+
+
+LABEL_PREDICATES = {RDFS + "label", SKOS + "prefLabel"}
