@@ -25,6 +25,7 @@ table{border-collapse:collapse;width:100%;margin:.3rem 0 .8rem}
 td,th{border-bottom:1px solid var(--line);padding:.3rem .5rem;vertical-align:top;text-align:left}
 th{background:var(--soft);font-weight:600}
 table.props th{width:13rem;background:none;color:var(--muted);font-weight:500}
+table.tariffs td:first-child,table.tariffs td:nth-child(2){white-space:nowrap}
 td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 .claim{border:1px solid var(--line);border-radius:8px;padding:.6rem 1rem;margin:.8rem 0}
 .claim .from{color:var(--muted);font-size:.92rem;margin-bottom:.3rem}
@@ -43,6 +44,8 @@ height:.7rem;border-radius:50%;background:var(--link)}
 ol.timeline .when{font-weight:600;font-variant-numeric:tabular-nums}
 ol.timeline .stage{font-weight:600;margin-left:.5rem}
 .chart svg{max-width:100%;height:auto}
+.legend{font-size:.9rem;color:var(--muted)}.key{margin-right:1rem;white-space:nowrap}
+.dot{display:inline-block;width:.7rem;height:.7rem;border-radius:50%;margin-right:.3rem}
 .pair{display:grid;grid-template-columns:1fr 1fr;gap:1rem;margin:.6rem 0}
 .pair>div{border:1px solid var(--line);border-radius:8px;padding:.6rem .9rem}
 .pair .value{font-size:1.3rem;font-weight:600}

@@ -25,6 +25,7 @@ from loader.publish.site.model import SiteData, read_site_data
 from loader.publish.site.pages import Conflict, PageContext, entity_page, statistic_summary
 from loader.publish.site.paths import class_path, page_path
 from loader.publish.site.render import CAP, class_page, more, shell
+from loader.publish.site.writer import FileWriter
 from loader.query.local import open_store
 
 #: Instances per page of a class listing.
@@ -70,7 +71,7 @@ def generate_site(project: Project, out_dir: Path | None = None) -> SiteResult:
         out_dir=out,
         pages=counts,
         class_pages=class_pages,
-        charts=context.charts,
+        charts=context.chart_count,
         conflicts=pairs,
         seconds=time.perf_counter() - start,
     )
@@ -82,27 +83,41 @@ def _write_all(data: SiteData, context: PageContext, root: Path) -> tuple[int, i
     (root / "assets" / "search.js").write_text(SEARCH, encoding="utf-8")
     folders: set[str] = set()
     members: dict[str, list[str]] = defaultdict(list)
-    index_rows = []
-    for iri in data.pages:
-        path = page_path(iri)
-        folder = path.split("/", 1)[0]
-        if folder not in folders:
-            (root / folder).mkdir(exist_ok=True)
-            folders.add(folder)
-        (root / path).write_text(entity_page(data, iri, context), encoding="utf-8")
-        classes = data.types.get(iri, [])
-        for class_iri in classes:
-            members[class_iri].append(iri)
-        kinds = ", ".join(data.vocabulary.label(c) for c in classes) or "thing"
-        index_rows.append([data.name(iri), path, kinds])
-    class_pages = _write_classes(data, members, root)
+    index_rows: list[list[str]] = []
+    with FileWriter() as writer:
+        for iri in data.pages:
+            path = page_path(iri)
+            folder = path.split("/", 1)[0]
+            if folder not in folders:
+                (root / folder).mkdir(exist_ok=True)
+                folders.add(folder)
+            writer.write(root / path, entity_page(data, iri, context))
+            _list(data, iri, path, members, index_rows)
+        class_pages = _write_classes(data, members, root, writer)
     script = "window.TRADEKG_INDEX = " + json.dumps(index_rows, ensure_ascii=True) + ";\n"
     (root / "assets" / "search-index.js").write_text(script, encoding="utf-8")
     (root / "index.html").write_text(_index(data, context, members), encoding="utf-8")
     return len(data.pages), class_pages
 
 
-def _write_classes(data: SiteData, members: dict[str, list[str]], root: Path) -> int:
+def _list(
+    data: SiteData,
+    iri: str,
+    path: str,
+    members: dict[str, list[str]],
+    index_rows: list[list[str]],
+) -> None:
+    """Remember a page for its class listings and for the search index."""
+    classes = data.types.get(iri, [])
+    for class_iri in classes:
+        members[class_iri].append(iri)
+    kinds = ", ".join(data.vocabulary.label(c) for c in classes) or "thing"
+    index_rows.append([data.name(iri), path, kinds])
+
+
+def _write_classes(
+    data: SiteData, members: dict[str, list[str]], root: Path, writer: FileWriter
+) -> int:
     (root / "class").mkdir(exist_ok=True)
     written = 0
     for class_iri, things in members.items():
@@ -111,7 +126,7 @@ def _write_classes(data: SiteData, members: dict[str, list[str]], root: Path) ->
         for page in range(1, pages + 1):
             chunk = ordered[(page - 1) * LISTING : page * LISTING]
             html = class_page(data, class_iri, chunk, page, pages, len(ordered))
-            (root / class_path(class_iri, page)).write_text(html, encoding="utf-8")
+            writer.write(root / class_path(class_iri, page), html)
             written += 1
     return written
 

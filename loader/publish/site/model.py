@@ -84,6 +84,16 @@ GRAPH_SOURCES = PREFIXES + "SELECT ?g ?source WHERE { GRAPH ?g { ?g prov:wasDeri
 #: What a thing says, by graph.
 OUTGOING = PREFIXES + "SELECT ?this ?g ?p ?o WHERE { GRAPH ?g { ?this ?p ?o } }"
 
+#: What a thing says (``?out`` true) and what points at it (false), in one query.
+AROUND = (
+    PREFIXES
+    + """SELECT ?this ?out ?g ?p ?o WHERE {
+  { GRAPH ?g { ?this ?p ?o } BIND(true AS ?out) }
+  UNION
+  { GRAPH ?g { ?o ?p ?this } FILTER(?p != rdf:type && ?o != ?g) BIND(false AS ?out) }
+}"""
+)
+
 #: What points at a thing, by graph (the graph's own provenance left out).
 INCOMING = (
     PREFIXES
@@ -115,9 +125,9 @@ TARIFFS = (
 COMMITMENTS = (
     PREFIXES
     + """SELECT ?this ?commitment ?role ?type WHERE {
-  { ?commitment tkg:obligor ?this BIND("gives" AS ?role) }
-  UNION { ?commitment tkg:beneficiary ?this BIND("receives" AS ?role) }
-  ?commitment a/rdfs:subClassOf* tkg:Commitment .
+  VALUES (?side ?role) { (tkg:obligor "gives") (tkg:beneficiary "receives") }
+  ?commitment ?side ?this .
+  FILTER EXISTS { ?commitment a/rdfs:subClassOf* tkg:Commitment }
   OPTIONAL { ?commitment tkg:commitmentType ?type }
 }"""
 )

@@ -16,7 +16,7 @@ import pyoxigraph as ox
 
 from loader.namespaces import PROV, RDF, SKOS, TKG, shorten
 from loader.publish.site import model
-from loader.publish.site.charts import TariffPoint, parse_date, tariff_chart
+from loader.publish.site.charts import TariffCharts, TariffPoint, parse_date, status_colours
 from loader.publish.site.model import SiteData, Term, graph_kind
 from loader.publish.site.paths import page_path
 from loader.publish.site.render import (
@@ -42,6 +42,7 @@ EDITORIAL_NOTE = SKOS + "editorialNote"
 FRAMED = {RDF + "type", EVIDENCE, CLAIM_STATUS, REPORTED_AS, DERIVED_FROM, EDITORIAL_NOTE}
 #: How many tariff rows a party's page lists (the chart shows them all).
 TARIFF_ROWS = 100
+_TRUE = ox.Literal("true", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#boolean"))
 
 
 @dataclass
@@ -58,7 +59,16 @@ class PageContext:
     """Site-wide findings that pages refer to."""
 
     conflicts: dict[str, list[Conflict]] = field(default_factory=dict)
-    charts: int = 0
+    charts: TariffCharts | None = None
+
+    def chart(self, points: Sequence[TariffPoint]) -> str:
+        if self.charts is None:
+            self.charts = TariffCharts()
+        return self.charts.draw(points)
+
+    @property
+    def chart_count(self) -> int:
+        return self.charts.count if self.charts is not None else 0
 
 
 def _text(term: Term | None) -> str:
@@ -86,19 +96,22 @@ def entity_page(d: SiteData, iri: str, context: PageContext) -> str:
         parts.append(_source_facts(d, this))
     if iri in context.conflicts:
         parts.append(_conflicts(d, iri, context.conflicts[iri]))
-    parts.append(_statements(d, this))
-    parts.append(
-        _incoming(d, this, skip={DERIVED_FROM} if d.is_a(iri, TKG + "SourceDocument") else set())
-    )
+    outgoing: list[ox.QuerySolution] = []
+    incoming: list[ox.QuerySolution] = []
+    for row in d.select(model.AROUND, this):
+        (outgoing if row["out"] == _TRUE else incoming).append(row)
+    parts.append(_statements(d, outgoing))
+    skip = {DERIVED_FROM} if d.is_a(iri, TKG + "SourceDocument") else set()
+    parts.append(_incoming(d, this, incoming, skip=skip))
     return shell(name, "\n".join(p for p in parts if p))
 
 
 # ------------------------------------------------------------------ what it says
 
 
-def _statements(d: SiteData, this: ox.NamedNode) -> str:
+def _statements(d: SiteData, rows: list[ox.QuerySolution]) -> str:
     by_graph: dict[str, dict[str, list[Term]]] = defaultdict(lambda: defaultdict(list))
-    for row in d.select(model.OUTGOING, this):
+    for row in rows:
         by_graph[_text(row["g"])][_text(row["p"])].append(row["o"])
     if not by_graph:
         return ""
@@ -149,11 +162,13 @@ def _claim(d: SiteData, graph: str, props: dict[str, list[Term]]) -> str:
 # ------------------------------------------------------------------ what points at it
 
 
-def _incoming(d: SiteData, this: ox.NamedNode, *, skip: set[str]) -> str:
+def _incoming(
+    d: SiteData, this: ox.NamedNode, solutions: list[ox.QuerySolution], *, skip: set[str]
+) -> str:
     groups: dict[str, dict[str, str]] = defaultdict(dict)
-    for row in d.select(model.INCOMING, this):
+    for row in solutions:
         predicate = _text(row["p"])
-        subject = row["s"]
+        subject = row["o"]
         if predicate in skip or not isinstance(subject, ox.NamedNode):
             continue
         groups[predicate].setdefault(subject.value, _text(row["g"]))
@@ -218,21 +233,18 @@ def _tariffs(d: SiteData, this: ox.NamedNode, name: str, context: PageContext) -
         "reported them.</p>",
     ]
     if points:
-        context.charts += 1
-        out.append(
-            f'<div class="chart">{tariff_chart(points, f"Tariffs {name} faces and imposes")}</div>'
-        )
+        out.append(f"<h3>{escape(f'Tariffs {name} faces and imposes, over time')}</h3>")
+        out.append(f'<div class="chart">{context.chart(points)}</div>')
+        out.append(_legend(points))
     else:
-        out.append(
-            '<p class="more">No tariff here has both a rate and a date, so there is no chart.</p>'
-        )
+        out.append('<p class="more">No tariff here has both a rate and a date: no chart.</p>')
     cells = []
     for date, direction, other, rate, status, measure, source in rows[:TARIFF_ROWS]:
         other_html = link(d, other) if other else ""
         cells.append(
             (
                 escape(date) or '<span class="more">not given</span>',
-                "faces, by" if direction == "faces" else "imposes, on",
+                "imposed by" if direction == "faces" else "imposes on",
                 other_html,
                 f"{escape(rate)} %" if rate else "",
                 status_badge(d, status) if status else "",
@@ -241,10 +253,30 @@ def _tariffs(d: SiteData, this: ox.NamedNode, name: str, context: PageContext) -
             )
         )
     out.append(
-        table(("date", "", "party", "rate", "status", "measure", "source"), cells, numeric=(3,))
+        table(
+            ("date", "", "party", "rate", "status", "measure", "source"),
+            cells,
+            numeric=(3,),
+            css="tariffs",
+        )
     )
     out.append(more(len(rows), TARIFF_ROWS))
     return "\n".join(out)
+
+
+def _legend(points: Sequence[TariffPoint]) -> str:
+    """The chart's key, as HTML: a colour per status, a shape per direction."""
+    items = [
+        f'<span class="key"><span class="dot" style="background:{colour}"></span>'
+        f"{escape(status)}</span>"
+        for status, colour in status_colours(points).items()
+    ]
+    directions = {p.direction for p in points}
+    if "faces" in directions:
+        items.append('<span class="key">● faced</span>')
+    if "imposes" in directions:
+        items.append('<span class="key">▲ imposed</span>')
+    return f'<p class="legend">{" ".join(items)}</p>'
 
 
 def _commitments(d: SiteData, this: ox.NamedNode) -> str:

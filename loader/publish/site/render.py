@@ -107,7 +107,11 @@ def more(total: int, shown: int) -> str:
 
 
 def table(
-    head: Sequence[str], rows: Iterable[Sequence[str]], *, numeric: Iterable[int] = ()
+    head: Sequence[str],
+    rows: Iterable[Sequence[str]],
+    *,
+    numeric: Iterable[int] = (),
+    css: str = "",
 ) -> str:
     """A table of already-escaped cells; ``numeric`` columns are right-aligned."""
     right = set(numeric)
@@ -120,7 +124,8 @@ def table(
         + "</tr>"
         for r in rows
     )
-    return f"<table><tr>{cells}</tr>{body}</table>"
+    attribute = f' class="{escape(css)}"' if css else ""
+    return f"<table{attribute}><tr>{cells}</tr>{body}</table>"
 
 
 def pager(base: str, page: int, pages: int) -> str:
