@@ -1,0 +1,357 @@
+"""`tradekg site`: the browsable site, built for real from a copy of the project.
+
+The copy gets three extra notes: one whose label and title are HTML and script, whose
+quote holds quotes and a line break; and the investment-pledge extension of
+docs/EXTENDING.md (a new class, property, value set and note, no Python). Pages are parsed
+with html.parser, and rendered by a real headless Chromium with no network.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import shutil
+import subprocess
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pyoxigraph as ox
+import pytest
+from click.testing import CliRunner
+
+from loader.cli import main
+from loader.publish.site.paths import class_path, page_path
+
+PROJECT_PARTS = ("ontology", "data", "shapes", "queries", "qc")
+TKG = "https://w3id.org/tradekg/ontology#"
+SCRIPT_LABEL = "<script>alert(1)</script>"
+HOSTILE_NOTE = """\
+source:
+  title: "A <b>bold</b> & <script>alert(2)</script> title"
+  publisher: site-test-wire
+  issued: 2025-11-03
+  documentKind: news-article
+language: en
+statements:
+  - a: Company
+    id: site-test-wire
+    label: "<script>alert(1)</script>"
+    claimStatus: reported
+    evidence: "He said \\"no\\" and 'yes' to <that>\\nand then left & came back."
+"""
+EXTENSION_ONTOLOGY = """\
+@prefix owl: <http://www.w3.org/2002/07/owl#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix tkg: <https://w3id.org/tradekg/ontology#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+
+tkg:InvestmentPledge a owl:Class ;
+    rdfs:label "Investment pledge"@en ;
+    skos:definition "A commitment by a party to invest an amount in another party's economy."@en ;
+    rdfs:subClassOf tkg:Commitment .
+
+tkg:investmentAmount a owl:DatatypeProperty ;
+    rdfs:label "investment amount"@en ;
+    skos:definition "The amount pledged, in the unit given by tkg:unit, written in full."@en ;
+    rdfs:domain tkg:InvestmentPledge ;
+    rdfs:range xsd:decimal .
+"""
+EXTENSION_NOTE = """\
+source:
+  title: "Japan pledges investment in the United States"
+  publisher: site-extension-wire
+  issued: 2025-10-28
+  documentKind: news-article
+language: en
+statements:
+  - a: Company
+    id: site-extension-wire
+    label: Site Extension Wire
+    claimStatus: reported
+    evidence: "Site Extension Wire"
+  - a: InvestmentPledge
+    id: jpn-usa-investment-2025
+    obligor: JPN
+    beneficiary: USA
+    commitmentType: investment
+    commitmentStatus: pledged
+    investmentAmount: 550e9
+    unit: USD
+    claimStatus: reported
+    evidence: "Japan pledged $550 billion of investment in the United States"
+"""
+PLEDGE = "https://w3id.org/tradekg/id/investment-pledge/jpn-usa-investment-2025"
+
+
+def invoke(*args: str) -> str:
+    result = CliRunner().invoke(main, list(args))
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+@pytest.fixture(scope="module")
+def project(repo_root: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A built copy of the project with the hostile note and the extension, and its site."""
+    root = tmp_path_factory.mktemp("site")
+    for part in PROJECT_PARTS:
+        if (repo_root / part).exists():
+            shutil.copytree(repo_root / part, root / part)
+    notes = root / "data" / "notes" / "2025"
+    (notes / "2025-11-03-site-test-hostile.yaml").write_text(HOSTILE_NOTE, encoding="utf-8")
+    (notes / "2025-10-28-site-test-extension.yaml").write_text(EXTENSION_NOTE, encoding="utf-8")
+    (root / "ontology" / "investment.ttl").write_text(EXTENSION_ONTOLOGY, encoding="utf-8")
+    invoke("build", "--project", str(root), "--quiet")
+    output = invoke("site", "--project", str(root))
+    assert "Open dist/site/index.html" in output
+    return root
+
+
+@pytest.fixture(scope="module")
+def site(project: Path) -> Path:
+    return project / "dist" / "site"
+
+
+def things(project: Path, class_local: str) -> set[str]:
+    """IRIs of the things notes type with the class or a subclass, or point at as one."""
+    store = ox.Store.read_only(str(project / "dist" / "store"))
+    query = f"""
+        SELECT DISTINCT ?thing WHERE {{
+          GRAPH ?g {{ {{ ?thing a ?c }} UNION {{ ?s ?p ?thing }} }}
+          ?thing a/<http://www.w3.org/2000/01/rdf-schema#subClassOf>* <{TKG}{class_local}> .
+          FILTER(STRSTARTS(STR(?g), "https://w3id.org/tradekg/graph/note/"))
+        }}"""
+    answer = store.query(query, use_default_graph_as_union=True)
+    assert isinstance(answer, ox.QuerySolutions)
+    return {str(row["thing"].value) for row in answer}
+
+
+class Links(HTMLParser):
+    """Every href and src of a page, with the tag that holds it, and the page's text."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.links: list[tuple[str, str, str]] = []  # (tag, attribute, value)
+        self.tags: list[str] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(tag)
+        for name, value in attrs:
+            if name in ("href", "src") and value is not None:
+                self.links.append((tag, name, value))
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+def parse(path: Path) -> Links:
+    parser = Links()
+    parser.feed(path.read_text(encoding="utf-8"))
+    parser.close()
+    return parser
+
+
+@pytest.mark.parametrize(
+    "class_local", ["Party", "Agreement", "TradeMeasure", "Commitment", "SourceDocument"]
+)
+def test_every_seed_thing_of_the_kind_has_a_page(
+    project: Path, site: Path, class_local: str
+) -> None:
+    found = things(project, class_local)
+    assert found, class_local
+    missing = [iri for iri in found if not (site / page_path(iri)).is_file()]
+    assert not missing
+
+
+def test_statistics_events_and_people_have_pages(project: Path, site: Path) -> None:
+    for class_local in ("Statistic", "Event", "Person"):
+        found = things(project, class_local)
+        assert found, class_local
+        assert all((site / page_path(iri)).is_file() for iri in found), class_local
+
+
+def test_every_internal_link_resolves(site: Path) -> None:
+    pages = sorted(site.rglob("*.html"))
+    assert len(pages) > 150
+    broken = []
+    for page in pages:
+        for tag, attribute, value in parse(page).links:
+            parts = urlsplit(value)
+            if parts.scheme or value.startswith("#"):
+                continue
+            target = (page.parent / unquote(parts.path)).resolve()
+            if not target.is_file():
+                broken.append(f"{page.relative_to(site)}: <{tag} {attribute}={value}>")
+    assert not broken, broken[:10]
+
+
+def test_no_asset_comes_from_the_network(site: Path) -> None:
+    for page in site.rglob("*.html"):
+        for tag, _attribute, value in parse(page).links:
+            if tag in ("script", "link", "img", "iframe", "source", "embed"):
+                assert not re.match(r"(?i)^(https?:)?//", value), (page, value)
+    for script in site.glob("assets/*.js"):
+        assert "fetch(" not in script.read_text(encoding="utf-8")
+
+
+def test_hostile_label_and_title_are_text(site: Path) -> None:
+    page = site / page_path("https://w3id.org/tradekg/id/company/site-test-wire")
+    html = page.read_text(encoding="utf-8")
+    parsed = parse(page)
+    assert "script" not in parsed.tags
+    assert "b" not in parsed.tags
+    assert SCRIPT_LABEL in "".join(parsed.text)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    for path in site.rglob("*.html"):
+        text = path.read_text(encoding="utf-8")
+        assert "<script>alert" not in text, path
+        assert "<b>bold</b>" not in text, path
+
+
+def test_a_quote_with_quotes_and_a_line_break_reads_as_written(site: Path) -> None:
+    page = site / page_path("https://w3id.org/tradekg/id/company/site-test-wire")
+    text = "".join(parse(page).text)
+    assert "He said \"no\" and 'yes' to <that>\nand then left & came back." in text
+
+
+def test_a_thing_without_label_is_named_by_its_id(site: Path) -> None:
+    iri = "https://w3id.org/tradekg/id/commitment/vnm-usa-increase-imports-2025-10"
+    page = site / page_path(iri)
+    assert "<h1>vnm-usa-increase-imports-2025-10</h1>" in page.read_text(encoding="utf-8")
+
+
+def test_malaysia_has_its_tariff_chart_with_the_quote_one_click_away(site: Path) -> None:
+    page = site / "state" / "MYS.html"
+    html = page.read_text(encoding="utf-8")
+    assert "<svg" in html and "tariff rate (%)" in html
+    assert "19 %" in html and "maintained" in html
+    measure = re.search(r'href="\.\./(tariff-measure/us-tariff-mys-19[^"]*)"', html)
+    assert measure is not None
+    quote = (site / measure.group(1)).read_text(encoding="utf-8")
+    assert "Washington maintained a 19% tariff on exports from Malaysia" in quote
+    assert 'href="../source/' in quote
+
+
+def test_an_agreement_shows_its_lifecycle_as_a_timeline(site: Path) -> None:
+    page = site / "agreement" / "us-chn-rare-earth-agreement-2025-06.html"
+    html = page.read_text(encoding="utf-8")
+    assert '<ol class="timeline">' in html
+    assert "2025-06-26 – 2025-06-27" in html and "concluded" in html
+
+
+def test_a_source_page_lists_every_fact_it_states_with_its_quote(project: Path, site: Path) -> None:
+    for source in things(project, "SourceDocument"):
+        html = (site / page_path(source)).read_text(encoding="utf-8")
+        assert "Every fact it states" in html
+        assert "<blockquote>" in html
+
+
+def test_conflicting_statistics_are_side_by_side(site: Path) -> None:
+    index = (site / "index.html").read_text(encoding="utf-8")
+    assert '<div class="pair">' in index
+    assert "123,500,000,000" in index.replace("-", "") and "123,000,000,000" in index
+
+
+def test_the_extension_shows_up_with_no_python(site: Path) -> None:
+    page = site / page_path(PLEDGE)
+    html = page.read_text(encoding="utf-8")
+    assert "Investment pledge" in html and "investment amount" in html
+    assert "550,000,000,000" in html
+    assert (site / class_path(TKG + "InvestmentPledge")).is_file()
+
+
+def test_search_index_is_a_script_naming_every_page(site: Path) -> None:
+    text = (site / "assets" / "search-index.js").read_text(encoding="utf-8")
+    assert text.startswith("window.TRADEKG_INDEX = ")
+    rows = json.loads(text[len("window.TRADEKG_INDEX = ") :].rstrip().rstrip(";"))
+    paths = {row[1] for row in rows}
+    assert "state/MYS.html" in paths
+    assert all((site / p).is_file() for p in paths)
+    assert ["Malaysia", "state/MYS.html"] in [row[:2] for row in rows]
+
+
+def digest(folder: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def test_same_graph_same_site_and_the_swap_leaves_nothing_behind(project: Path, site: Path) -> None:
+    before = digest(site)
+    invoke("site", "--project", str(project))
+    assert digest(site) == before
+    leftovers = [p.name for p in site.parent.iterdir() if p.name.startswith(".site")]
+    assert not leftovers
+
+
+def test_without_a_build_it_says_to_build(repo_root: Path, tmp_path: Path) -> None:
+    for part in ("ontology", "data"):
+        shutil.copytree(repo_root / part, tmp_path / part)
+    result = CliRunner().invoke(main, ["site", "--project", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "tradekg build" in result.output
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "dist" / "site").exists()
+
+
+# ------------------------------------------------------------------ a real browser
+
+BROWSER = shutil.which("chromium") or shutil.which("chromium-browser")
+#: Hosts Chromium itself calls (updates, clock, accounts); anything else came from a page.
+BROWSER_OWN_HOSTS = re.compile(
+    r"^https?://([a-z0-9-]+\.)*(google\.com|googleapis\.com|gstatic\.com)[:/]"
+)
+
+
+def screenshot(page: Path, png: Path, profile: Path, netlog: Path) -> None:
+    assert BROWSER is not None
+    subprocess.run(
+        [
+            BROWSER,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--disable-dev-shm-usage",
+            "--proxy-server=http://127.0.0.1:9",  # nothing reaches the network
+            f"--user-data-dir={profile}",
+            f"--log-net-log={netlog}",
+            f"--screenshot={png}",
+            "--window-size=1280,1600",
+            page.as_uri(),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+
+
+@pytest.mark.skipif(
+    BROWSER is None, reason="no chromium on PATH (Debian: apt-get install chromium)"
+)
+@pytest.mark.parametrize(
+    "relative",
+    ["index.html", "state/MYS.html", "agreement/us-mys-reciprocal-trade-2025.html"],
+)
+def test_chromium_renders_the_page_offline(site: Path, tmp_path: Path, relative: str) -> None:
+    from PIL import Image
+
+    png = tmp_path / "page.png"
+    netlog = tmp_path / "net.json"
+    screenshot(site / relative, png, tmp_path / "profile", netlog)
+    assert png.stat().st_size > 20_000
+    with Image.open(png) as image:
+        assert image.size == (1280, 1600)
+        colours = image.convert("RGB").getcolors(maxcolors=1_000_000)
+    assert colours is not None and len(colours) > 50  # not blank: text, badges, a chart
+    urls = set(re.findall(r'"url":"([^"]+)"', netlog.read_text(encoding="utf-8", errors="replace")))
+    from_pages = [u for u in urls if re.match(r"^https?:", u) and not BROWSER_OWN_HOSTS.match(u)]
+    assert not from_pages
