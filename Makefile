@@ -1,5 +1,6 @@
 # The two commands of the README:
-#   make demo  — set up, build the graph from the notes (validated), answer a saved query
+#   make demo  — set up, build the graph from the notes (validated), answer a saved query,
+#                write the browsable site (dist/site/index.html)
 #   make test  — set up, then lint, type-check, format-check and run the whole test suite
 PYTHON ?= python3
 VENV ?= .venv
@@ -18,6 +19,8 @@ setup: $(BIN)/tradekg
 demo: setup
 	$(BIN)/tradekg build
 	$(BIN)/tradekg query tariffs-at-or-above-rate --param imposer=USA --param rate=19
+	$(BIN)/tradekg site
+	@echo "The graph to browse: open dist/site/index.html in a browser (no network needed)."
 
 lint: setup
 	$(BIN)/ruff check loader tests bench conftest.py

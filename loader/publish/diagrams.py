@@ -51,6 +51,7 @@ _EDGE_STYLES = {
     "member": 'arrowhead=none, style=dashed, color="#8c959f"',
     "measure": 'color="#cf222e", fontcolor="#cf222e"',
     "commitment": 'color="#1a7f37", fontcolor="#1a7f37"',
+    "pair": 'arrowhead=none, color="#6e7781", fontcolor="#1b1f24", penwidth=1.2',
 }
 
 

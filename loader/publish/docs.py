@@ -10,7 +10,7 @@ assembled in memory as ``tradekg build`` does; ``dist/`` itself is not needed.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -23,17 +23,18 @@ from loader.publish.diagrams import Diagram, Edge, Node, render_svg, write_png
 from loader.publish.html import data_page, index_page, ontology_page
 from loader.publish.model import DocModel, build_model
 
+# The class tests run over the union of all graphs: the data's types are in the note graphs,
+# the subclass links in the ontology's.
 _PREFIXES = """
 PREFIX tkg: <https://w3id.org/tradekg/ontology#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 """
 _LABEL = "OPTIONAL {{ {0} rdfs:label ?{1}Label FILTER (LANG(?{1}Label) IN ('en', '')) }}"
 
 AGREEMENTS = (
     _PREFIXES
-    + """SELECT DISTINCT ?agreement ?agreementLabel ?party ?partyLabel ?graph WHERE {
-  GRAPH ?graph { ?agreement a/rdfs:subClassOf* tkg:Agreement ; tkg:party ?party }
+    + """SELECT DISTINCT ?agreement ?agreementLabel ?party ?partyLabel WHERE {
+  ?agreement a/rdfs:subClassOf* tkg:Agreement ; tkg:party ?party .
   """
     + _LABEL.format("?agreement", "agreement")
     + "\n  "
@@ -42,12 +43,9 @@ AGREEMENTS = (
 )
 MEASURES = (
     _PREFIXES
-    + """SELECT DISTINCT ?from ?fromLabel ?to ?toLabel ?rate ?status ?graph WHERE {
-  GRAPH ?graph { ?measure a/rdfs:subClassOf* tkg:TradeMeasure ; tkg:imposedBy ?from ;
-                 tkg:appliesTo ?to .
-    OPTIONAL { ?measure tkg:rate ?rate }
-    OPTIONAL { ?measure tkg:measureStatus ?statusValue } }
-  OPTIONAL { ?statusValue skos:notation ?status }
+    + """SELECT DISTINCT ?measure ?from ?fromLabel ?to ?toLabel ?rate WHERE {
+  ?measure a/rdfs:subClassOf* tkg:TradeMeasure ; tkg:imposedBy ?from ; tkg:appliesTo ?to .
+  OPTIONAL { ?measure tkg:rate ?rate }
   """
     + _LABEL.format("?from", "from")
     + "\n  "
@@ -56,11 +54,8 @@ MEASURES = (
 )
 COMMITMENTS = (
     _PREFIXES
-    + """SELECT DISTINCT ?from ?fromLabel ?to ?toLabel ?kind ?graph WHERE {
-  GRAPH ?graph { ?commitment a/rdfs:subClassOf* tkg:Commitment ; tkg:obligor ?from ;
-                 tkg:beneficiary ?to .
-    OPTIONAL { ?commitment tkg:commitmentType ?kindValue } }
-  OPTIONAL { ?kindValue skos:notation ?kind }
+    + """SELECT DISTINCT ?commitment ?from ?fromLabel ?to ?toLabel WHERE {
+  ?commitment a/rdfs:subClassOf* tkg:Commitment ; tkg:obligor ?from ; tkg:beneficiary ?to .
   """
     + _LABEL.format("?from", "from")
     + "\n  "
@@ -124,69 +119,192 @@ def _label(solution: ox.QuerySolution, name: str) -> str:
     return shorten(node.value) if isinstance(node, ox.NamedNode) else str(node)
 
 
-def _short_graph(graph: object) -> str:
-    text = graph.value if isinstance(graph, ox.NamedNode) else str(graph)
-    return text.rsplit("/note/", 1)[-1]
+#: The parties a data picture names; the rest are drawn as one "other parties" node.
+TOP_PARTIES = 10
+#: The links a data picture draws: the strongest, by the number of things they stand for.
+TOP_LINKS = 18
+#: Agreements with more parties than this are not drawn as links between every two of them.
+PAIRWISE_AGREEMENT = 6
+_OTHER = "other"
 
 
-def data_diagram(store: ox.Store) -> tuple[Diagram, list[tuple[str, str, str, str]]]:
-    """Parties and the agreements, measures and commitments between them, and a table of it."""
-    diagram = Diagram("tradekg data: parties, agreements, measures and commitments", layout="neato")
-    nodes: dict[str, Node] = {}
-    rows: list[tuple[str, str, str, str]] = []
+@dataclass
+class _Links:
+    """Relations between parties, counted per (kind, from, to), with the tariff rates."""
+
+    things: dict[tuple[str, str, str], set[str]] = field(default_factory=dict)
+    rates: dict[tuple[str, str], set[float]] = field(default_factory=dict)
+    labels: dict[str, str] = field(default_factory=dict)
+
+    def add(self, kind: str, source: str, target: str, thing: str) -> None:
+        if source and target and source != target:
+            self.things.setdefault((kind, source, target), set()).add(thing)
+
+    def degree(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for (_, source, target), things in self.things.items():
+            for party in (source, target):
+                counts[party] = counts.get(party, 0) + len(things)
+        return counts
+
+
+def _iri(solution: ox.QuerySolution, name: str) -> str:
+    term = solution[name]
+    return str(term.value) if isinstance(term, ox.NamedNode) else ""
+
+
+def _read_links(store: ox.Store) -> _Links:
+    links = _Links()
 
     def party(solution: ox.QuerySolution, name: str) -> str:
-        iri = str(solution[name].value) if solution[name] is not None else ""
-        nodes.setdefault(
-            iri, Node(_node_id(iri), _label(solution, name), "ellipse", None, "#ddf4ff")
-        )
-        return _node_id(iri)
+        iri = _iri(solution, name)
+        if iri:
+            links.labels.setdefault(iri, _label(solution, name))
+        return iri
 
+    members: dict[str, set[str]] = {}
     for s in store.query(AGREEMENTS, use_default_graph_as_union=True):  # type: ignore[union-attr]
-        agreement = str(s["agreement"].value)
-        label = _label(s, "agreement")
-        nodes.setdefault(agreement, Node(_node_id(agreement), label, "box", None, "#fff8c5"))
-        diagram.edges.append(Edge(_node_id(agreement), party(s, "party"), "", "member"))
-        rows.append((label, "party", _label(s, "party"), _short_graph(s["graph"])))
+        members.setdefault(_iri(s, "agreement"), set()).add(party(s, "party"))
+    for agreement, parties in members.items():
+        if len(parties) <= PAIRWISE_AGREEMENT:
+            ordered = sorted(p for p in parties if p)
+            for i, first in enumerate(ordered):
+                for second in ordered[i + 1 :]:
+                    links.add("member", first, second, agreement)
     for s in store.query(MEASURES, use_default_graph_as_union=True):  # type: ignore[union-attr]
-        rate = f"{s['rate'].value}%" if s["rate"] is not None else "measure"
-        status = f" ({s['status'].value})" if s["status"] is not None else ""
-        diagram.edges.append(Edge(party(s, "from"), party(s, "to"), rate + status, "measure"))
+        source, target = party(s, "from"), party(s, "to")
+        links.add("measure", source, target, _iri(s, "measure"))
+        if s["rate"] is not None:
+            links.rates.setdefault((source, target), set()).add(float(s["rate"].value))
+    for s in store.query(COMMITMENTS, use_default_graph_as_union=True):  # type: ignore[union-attr]
+        links.add("commitment", party(s, "from"), party(s, "to"), _iri(s, "commitment"))
+    return links
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}" + ("" if count == 1 else "s")
+
+
+def _edge_label(kind: str, count: int, rates: set[float]) -> str:
+    if kind == "measure":
+        text = _plural(count, "tariff")
+        if rates:
+            low, high = min(rates), max(rates)
+            text += f" ({low:g} %)" if low == high else f" ({low:g}–{high:g} %)"
+        return text
+    return _plural(count, "agreement" if kind == "member" else "commitment")
+
+
+def _pair_label(links: _Links, first: str, second: str, things: dict[str, set[str]]) -> str:
+    """What binds two nodes, one line per direction and kind, with names of the parties."""
+    lines = []
+    for source, target in ((first, second), (second, first)):
+        parts = []
+        for kind in ("measure", "commitment"):
+            found = things.get(f"{kind} {source} {target}", set())
+            if found:
+                rates = links.rates.get((source, target), set()) if kind == "measure" else set()
+                parts.append(_edge_label(kind, len(found), rates))
+        if parts:
+            name = links.labels.get(source, "others") if source != _OTHER else "others"
+            lines.append(f"{name} → {', '.join(parts)}")
+    agreements = things.get(f"member {first} {second}", set())
+    if agreements:
+        lines.append(_plural(len(agreements), "shared agreement"))
+    return "\n".join(lines)
+
+
+def data_diagram(
+    store: ox.Store, *, site: str | None = None
+) -> tuple[Diagram, list[tuple[str, str, str, str]]]:
+    """Parties and what binds them, aggregated so that it stays readable at any size.
+
+    The :data:`TOP_PARTIES` parties with the most relations are drawn, all others as one
+    node; two nodes are joined by at most one line, which counts what binds them (tariffs
+    with their rates and commitments, per direction; shared agreements), and only the
+    :data:`TOP_LINKS` strongest lines are drawn. ``site`` is the relative path to the
+    browsable site (``tradekg site``): nodes then link to the parties' pages. The table
+    lists every relation, uncut.
+    """
+    from loader.publish.site.paths import page_path
+
+    links = _read_links(store)
+    degree = links.degree()
+    ranked = sorted(degree, key=lambda p: (-degree[p], links.labels.get(p, p)))
+    top = set(ranked[:TOP_PARTIES])
+    others = len(ranked) - len(top)
+    rows = []
+    pairs: dict[tuple[str, str], dict[str, set[str]]] = {}
+    for (kind, source, target), things in sorted(links.things.items()):
+        rate_set = links.rates.get((source, target), set()) if kind == "measure" else set()
         rows.append(
             (
-                _label(s, "from"),
-                f"tariff {rate}{status} on",
-                _label(s, "to"),
-                _short_graph(s["graph"]),
+                links.labels.get(source, source),
+                {"measure": "imposes tariffs on", "commitment": "commits to"}.get(
+                    kind, "shares agreements with"
+                ),
+                links.labels.get(target, target),
+                _edge_label(kind, len(things), rate_set),
             )
         )
-    for s in store.query(COMMITMENTS, use_default_graph_as_union=True):  # type: ignore[union-attr]
-        kind = str(s["kind"].value) if s["kind"] is not None else "commitment"
-        diagram.edges.append(Edge(party(s, "from"), party(s, "to"), kind, "commitment"))
-        rows.append(
-            (_label(s, "from"), f"commits ({kind}) to", _label(s, "to"), _short_graph(s["graph"]))
+        a = source if source in top else _OTHER
+        b = target if target in top else _OTHER
+        if a == b:
+            continue
+        first, second = sorted((a, b))
+        if kind == "member":
+            a, b = first, second
+        bucket = pairs.setdefault((first, second), {})
+        bucket.setdefault(f"{kind} {a} {b}", set()).update(things)
+        if kind == "measure" and (a != source or b != target):
+            links.rates.setdefault((a, b), set()).update(rate_set)
+    strength = {
+        pair: sum(len(things) for things in kinds.values()) for pair, kinds in pairs.items()
+    }
+    strongest = sorted(pairs, key=lambda pair: (-strength[pair], pair))[:TOP_LINKS]
+    drawn = {party for pair in strongest for party in pair}
+    diagram = Diagram(
+        "tradekg data: who imposes tariffs on, commits to and agrees with whom", layout="dot"
+    )
+    for iri in sorted(drawn - {_OTHER}):
+        href = f"{site}{page_path(iri)}" if site else None
+        diagram.nodes.append(
+            Node(_node_id(iri), links.labels.get(iri, shorten(iri)), "ellipse", href, "#ddf4ff")
         )
-    diagram.nodes = sorted(nodes.values(), key=lambda n: n.id)
-    diagram.edges = _merge_parallel(diagram.edges)
+    if _OTHER in drawn:
+        diagram.nodes.append(
+            Node(
+                _node_id(_OTHER),
+                _plural(others, "other party").replace("partys", "parties"),
+                "box",
+                None,
+                "#eaeef2",
+            )
+        )
+    for first, second in sorted(strongest):
+        label = _pair_label(links, first, second, pairs[(first, second)])
+        diagram.edges.append(Edge(_node_id(first), _node_id(second), label, "pair"))
+    left = len(pairs) - len(strongest)
+    if left:
+        diagram.title += f" (the {len(strongest)} strongest links; {left:,} more in the table)"
     return diagram, sorted(set(rows))
-
-
-def _merge_parallel(edges: list[Edge]) -> list[Edge]:
-    """One edge per (from, to, kind): "3 commitments" instead of three parallel arrows."""
-    labels: dict[tuple[str, str, str], set[str]] = {}
-    for edge in edges:
-        labels.setdefault((edge.source, edge.target, edge.style), set()).add(edge.label)
-    merged = []
-    for (source, target, style), texts in sorted(labels.items()):
-        names = sorted(t for t in texts if t)
-        label = ", ".join(names) if len(names) <= 2 else f"{len(names)} kinds of {style}"
-        merged.append(Edge(source, target, label, style))
-    return merged
 
 
 def _counts(assembled: Assembled) -> dict[str, int]:
     data = (t for part in assembled.parts if part.kind != "ontology" for t in part.triples)
     return count_instances(data, assembled.vocabulary)
+
+
+def _site_instances(store: ox.Store) -> dict[str, int]:
+    """How many pages each class's listing in the site has (the site's own rule)."""
+    from loader.publish.site.model import read_site_data
+
+    data = read_site_data(store)
+    counts: dict[str, int] = {}
+    for classes in data.types.values():
+        for class_iri in classes:
+            counts[class_iri] = counts.get(class_iri, 0) + 1
+    return counts
 
 
 def _strip_xml_prolog(svg: str) -> str:
@@ -206,13 +324,13 @@ def generate(project: Project, out_dir: Path | None = None) -> DocsResult:
     model = build_model(assembled.vocabulary.triples)
     store = store_quads(assembled.parts)
     classes = class_diagram(model)
-    data, rows = data_diagram(store)
+    data, rows = data_diagram(store, site="../site/")
     data_svg = render_svg(data)
     files = {
         "classes.svg": render_svg(classes),
         "data.svg": data_svg,
         "data.html": data_page(_strip_xml_prolog(data_svg), rows),
-        "ontology.html": ontology_page(model),
+        "ontology.html": ontology_page(model, _site_instances(store)),
         "index.html": index_page(model, _counts(assembled), data_svg=True),
     }
     result = DocsResult(classes=classes, data=data)
@@ -230,6 +348,9 @@ def write_readme_images(result: DocsResult, images_dir: Path) -> list[Path]:
     for name, diagram in (("classes", result.classes), ("data", result.data)):
         if diagram is None:
             continue
+        if name == "data":  # the README has no site beside it: no links into one
+            nodes = [replace(node, href=None) for node in diagram.nodes]
+            diagram = Diagram(diagram.title, nodes, diagram.edges, diagram.layout)
         svg = images_dir / f"{name}.svg"
         svg.write_text(render_svg(diagram), encoding="utf-8")
         written.append(svg)

@@ -60,7 +60,19 @@ def _used_by(model: DocModel, term: DocTerm) -> tuple[list[str], list[str]]:
     return sorted(with_domain), sorted(with_range)
 
 
-def term_section(model: DocModel, term: DocTerm) -> str:
+def _instances(term: DocTerm, instances: dict[str, int], site: str) -> str:
+    """A link to the site's listing of the class, when the data has instances of it."""
+    from loader.publish.site.paths import class_path
+
+    count = instances.get(term.iri, 0)
+    if not count:
+        return ""
+    return f'<a href="{escape(site + class_path(term.iri))}">{count:,} in the data</a>'
+
+
+def term_section(
+    model: DocModel, term: DocTerm, instances: dict[str, int] | None = None, site: str = ""
+) -> str:
     """One term: label, IRI, definition, then a table of everything else that is known."""
     title = escape(term.label)
     if term.deprecated:
@@ -84,6 +96,7 @@ def term_section(model: DocModel, term: DocTerm) -> str:
         with_domain, with_range = _used_by(model, term)
         rows.append(_row("properties of it", _links(model, with_domain)))
         rows.append(_row("properties pointing to it", _links(model, with_range)))
+        rows.append(_row("instances", _instances(term, instances or {}, site)))
     rows.append(
         _row(
             "alignments",
@@ -107,14 +120,20 @@ SECTIONS = (
 )
 
 
-def ontology_page(model: DocModel) -> str:
-    """``ontology.html``: every class, property, datatype, value set and controlled value."""
+def ontology_page(
+    model: DocModel, instances: dict[str, int] | None = None, site: str = "../site/"
+) -> str:
+    """``ontology.html``: every class, property, datatype, value set and controlled value.
+
+    ``instances`` counts the pages per class of the browsable site (``tradekg site``) at
+    ``site``, relative to this page; a class with instances links to its listing there.
+    """
     parts = [f"<h1>{escape(model.first(HEADER_FIELDS[0][1]) or 'Ontology')}</h1>", _toc(model)]
     for key, heading in SECTIONS:
         terms = _section_terms(model, key)
         parts.append(f'<h2 id="{escape(key.replace(" ", "-"))}">{escape(heading)}</h2>')
         for term in terms:
-            parts.append(term_section(model, term))
+            parts.append(term_section(model, term, instances, site))
             if key == "value sets":
                 for iri in sorted(term.members, key=lambda i: model.label(i).casefold()):
                     parts.append(term_section(model, model.terms[iri]))
@@ -187,10 +206,12 @@ def data_page(svg: str, rows: list[tuple[str, str, str, str]]) -> str:
     )
     body = (
         "<h1>Parties and what binds them</h1>\n"
-        "<p>Agreements (boxes) link their parties; tariff measures point from the imposing "
-        "party to the one whose goods they hit; commitments point from obligor to "
-        "beneficiary.</p>\n"
+        "<p>The parties with the most relations, and one box for all others. Red arrows: "
+        "tariffs, from the imposing party to the one whose goods they hit, with their rates; "
+        "green arrows: commitments, from obligor to beneficiary; dashed lines: agreements "
+        "both are party to. Each line counts the things it stands for; click a party for its "
+        "page in the site (made by <code>tradekg site</code>).</p>\n"
         f"{svg}\n<h2>As a table</h2>\n<table><tr><th>from</th><th>relation</th><th>to</th>"
-        f"<th>note</th></tr>{table}</table>"
+        f"<th>how many</th></tr>{table}</table>"
     )
     return page("Data picture", body)

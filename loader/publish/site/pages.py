@@ -228,9 +228,9 @@ def _tariffs(d: SiteData, this: ox.NamedNode, name: str, context: PageContext) -
     faced = sum(1 for r in rows if r[1] == "faces")
     out = [
         "<h2>Tariffs</h2>",
-        f"<p>{faced:,} tariff measure(s) it faces and {len(rows) - faced:,} it imposes, "
-        "dated by when they take effect, else when announced, else when the source "
-        "reported them.</p>",
+        f"<p>It faces {_count(faced, 'tariff measure')} and imposes "
+        f"{_count(len(rows) - faced, 'tariff measure')}, dated by when they take effect, else "
+        "when announced, else when the source reported them.</p>",
     ]
     if points:
         out.append(f"<h3>{escape(f'Tariffs {name} faces and imposes, over time')}</h3>")
@@ -262,6 +262,13 @@ def _tariffs(d: SiteData, this: ox.NamedNode, name: str, context: PageContext) -
     )
     out.append(more(len(rows), TARIFF_ROWS))
     return "\n".join(out)
+
+
+def _count(number: int, noun: str) -> str:
+    """``none``, ``1 tariff measure``, ``4 tariff measures``."""
+    if number == 0:
+        return "none"
+    return f"{number:,} {noun}" + ("" if number == 1 else "s")
 
 
 def _legend(points: Sequence[TariffPoint]) -> str:
