@@ -22,7 +22,8 @@ from loader.namespaces import ID, NOTE_GRAPH_PREFIX
 from loader.project import Project
 from loader.publish.site.assets import SEARCH, STYLE
 from loader.publish.site.model import SiteData, read_site_data
-from loader.publish.site.pages import Conflict, PageContext, entity_page, statistic_summary
+from loader.publish.site.pages import Conflict, PageContext, statistic_summary
+from loader.publish.site.parallel import workers, write_pages
 from loader.publish.site.paths import class_path, page_path
 from loader.publish.site.render import CAP, class_page, more, shell
 from loader.publish.site.writer import FileWriter
@@ -61,7 +62,7 @@ def generate_site(project: Project, out_dir: Path | None = None) -> SiteResult:
     if temp.exists():
         shutil.rmtree(temp)
     try:
-        counts, class_pages = _write_all(data, context, temp)
+        counts, class_pages = _write_all(data, context, temp, project.store_dir)
         _swap(temp, out)
     finally:
         if temp.exists():
@@ -71,28 +72,26 @@ def generate_site(project: Project, out_dir: Path | None = None) -> SiteResult:
         out_dir=out,
         pages=counts,
         class_pages=class_pages,
-        charts=context.chart_count,
+        charts=context.drawn,
         conflicts=pairs,
         seconds=time.perf_counter() - start,
     )
 
 
-def _write_all(data: SiteData, context: PageContext, root: Path) -> tuple[int, int]:
+def _write_all(
+    data: SiteData, context: PageContext, root: Path, store_dir: Path
+) -> tuple[int, int]:
     (root / "assets").mkdir(parents=True)
     (root / "assets" / "site.css").write_text(STYLE, encoding="utf-8")
     (root / "assets" / "search.js").write_text(SEARCH, encoding="utf-8")
-    folders: set[str] = set()
     members: dict[str, list[str]] = defaultdict(list)
     index_rows: list[list[str]] = []
+    for iri in data.pages:
+        _list(data, iri, page_path(iri), members, index_rows)
+    for folder in sorted({row[1].split("/", 1)[0] for row in index_rows}):
+        (root / folder).mkdir(exist_ok=True)
+    context.drawn = write_pages(data, context, root, store_dir, workers())
     with FileWriter() as writer:
-        for iri in data.pages:
-            path = page_path(iri)
-            folder = path.split("/", 1)[0]
-            if folder not in folders:
-                (root / folder).mkdir(exist_ok=True)
-                folders.add(folder)
-            writer.write(root / path, entity_page(data, iri, context))
-            _list(data, iri, path, members, index_rows)
         class_pages = _write_classes(data, members, root, writer)
     script = "window.TRADEKG_INDEX = " + json.dumps(index_rows, ensure_ascii=True) + ";\n"
     (root / "assets" / "search-index.js").write_text(script, encoding="utf-8")

@@ -168,6 +168,9 @@ SOURCE_FACTS = (
 )
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+#: One statement next to a thing: (graph, predicate, the other end).
+Link = tuple[str, str, Term]
+_RDF_TYPE = RDF + "type"
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 
 
@@ -226,6 +229,25 @@ class SiteData:
     def is_a(self, iri: str, class_iri: str) -> bool:
         return any(class_iri in self.vocabulary.ancestors(c) for c in self.types.get(iri, ()))
 
+    def around(self, this: ox.NamedNode) -> tuple[list[Link], list[Link]]:
+        """What a thing says and what points at it, as (graph, predicate, other) triples.
+
+        The same answer as :data:`AROUND`, read through the store's quad indexes: for one
+        thing, two index scans cost half as much as parsing and planning the query, and a
+        site asks this once per page. Types and a note graph's own provenance are left out
+        of what points at it.
+        """
+        outgoing: list[Link] = []
+        incoming: list[Link] = []
+        for quad in self.store.quads_for_pattern(this, None, None):
+            outgoing.append((_value(quad.graph_name), quad.predicate.value, quad.object))
+        for quad in self.store.quads_for_pattern(None, None, this):
+            graph = _value(quad.graph_name)
+            predicate = quad.predicate.value
+            if predicate != _RDF_TYPE and _value(quad.subject) != graph:
+                incoming.append((graph, predicate, quad.subject))
+        return outgoing, incoming
+
     def select(self, query: str, this: ox.NamedNode | None = None) -> Iterator[ox.QuerySolution]:
         """Run a SELECT over the union of all graphs, with ``?this`` bound when given."""
         substitutions: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple]
@@ -237,7 +259,7 @@ class SiteData:
         yield from answer
 
 
-def _value(term: Term | None) -> str:
+def _value(term: Term | ox.DefaultGraph | None) -> str:
     return str(term.value) if isinstance(term, ox.NamedNode | ox.Literal) else ""
 
 

@@ -17,7 +17,7 @@ import pyoxigraph as ox
 from loader.namespaces import PROV, RDF, SKOS, TKG, shorten
 from loader.publish.site import model
 from loader.publish.site.charts import TariffCharts, TariffPoint, parse_date, status_colours
-from loader.publish.site.model import SiteData, Term, graph_kind
+from loader.publish.site.model import Link, SiteData, Term, graph_kind
 from loader.publish.site.paths import page_path
 from loader.publish.site.render import (
     CAP,
@@ -42,7 +42,6 @@ EDITORIAL_NOTE = SKOS + "editorialNote"
 FRAMED = {RDF + "type", EVIDENCE, CLAIM_STATUS, REPORTED_AS, DERIVED_FROM, EDITORIAL_NOTE}
 #: How many tariff rows a party's page lists (the chart shows them all).
 TARIFF_ROWS = 100
-_TRUE = ox.Literal("true", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#boolean"))
 
 
 @dataclass
@@ -60,6 +59,8 @@ class PageContext:
 
     conflicts: dict[str, list[Conflict]] = field(default_factory=dict)
     charts: TariffCharts | None = None
+    #: Charts drawn by all page processes (set when every page is written).
+    drawn: int = 0
 
     def chart(self, points: Sequence[TariffPoint]) -> str:
         if self.charts is None:
@@ -96,10 +97,7 @@ def entity_page(d: SiteData, iri: str, context: PageContext) -> str:
         parts.append(_source_facts(d, this))
     if iri in context.conflicts:
         parts.append(_conflicts(d, iri, context.conflicts[iri]))
-    outgoing: list[ox.QuerySolution] = []
-    incoming: list[ox.QuerySolution] = []
-    for row in d.select(model.AROUND, this):
-        (outgoing if row["out"] == _TRUE else incoming).append(row)
+    outgoing, incoming = d.around(this)
     parts.append(_statements(d, outgoing))
     skip = {DERIVED_FROM} if d.is_a(iri, TKG + "SourceDocument") else set()
     parts.append(_incoming(d, this, incoming, skip=skip))
@@ -109,10 +107,10 @@ def entity_page(d: SiteData, iri: str, context: PageContext) -> str:
 # ------------------------------------------------------------------ what it says
 
 
-def _statements(d: SiteData, rows: list[ox.QuerySolution]) -> str:
+def _statements(d: SiteData, links: list[Link]) -> str:
     by_graph: dict[str, dict[str, list[Term]]] = defaultdict(lambda: defaultdict(list))
-    for row in rows:
-        by_graph[_text(row["g"])][_text(row["p"])].append(row["o"])
+    for graph, predicate, other in links:
+        by_graph[graph][predicate].append(other)
     if not by_graph:
         return ""
     blocks = []
@@ -162,16 +160,12 @@ def _claim(d: SiteData, graph: str, props: dict[str, list[Term]]) -> str:
 # ------------------------------------------------------------------ what points at it
 
 
-def _incoming(
-    d: SiteData, this: ox.NamedNode, solutions: list[ox.QuerySolution], *, skip: set[str]
-) -> str:
+def _incoming(d: SiteData, this: ox.NamedNode, links: list[Link], *, skip: set[str]) -> str:
     groups: dict[str, dict[str, str]] = defaultdict(dict)
-    for row in solutions:
-        predicate = _text(row["p"])
-        subject = row["o"]
+    for graph, predicate, subject in links:
         if predicate in skip or not isinstance(subject, ox.NamedNode):
             continue
-        groups[predicate].setdefault(subject.value, _text(row["g"]))
+        groups[predicate].setdefault(subject.value, graph)
     if not groups:
         return ""
     name = d.name(this.value)
@@ -181,10 +175,10 @@ def _incoming(
         label = d.vocabulary.label(predicate)
         ordered = sorted(items, key=lambda s: (d.name(s).casefold(), s))
         rows = []
-        for subject in ordered[:CAP]:
-            source = d.graph_sources.get(items[subject])
-            kinds = ", ".join(escape(d.vocabulary.label(c)) for c in d.types.get(subject, []))
-            rows.append((link(d, subject), kinds, link(d, source) if source else ""))
+        for thing in ordered[:CAP]:
+            source = d.graph_sources.get(items[thing])
+            kinds = ", ".join(escape(d.vocabulary.label(c)) for c in d.types.get(thing, []))
+            rows.append((link(d, thing), kinds, link(d, source) if source else ""))
         out.append(
             f'<h3>{escape(label)} <span class="more">— {len(items):,} whose “{escape(label)}” '
             f"is {escape(name)}</span></h3>"

@@ -16,6 +16,7 @@ page to another is always ``../<kind>/<file>.html``: a site copied anywhere, ope
 
 from __future__ import annotations
 
+import functools
 import re
 
 from loader.namespaces import ID, TKG
@@ -33,6 +34,7 @@ def has_page_iri(iri: str) -> bool:
     return iri.startswith(ID) and "/" in iri[len(ID) :]
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def page_path(iri: str) -> str:
     """The path of a thing's page below the site folder: ``<kind>/<key>.html``."""
     kind, key = iri[len(ID) :].split("/", 1)
