@@ -355,3 +355,33 @@ def test_chromium_renders_the_page_offline(site: Path, tmp_path: Path, relative:
     urls = set(re.findall(r'"url":"([^"]+)"', netlog.read_text(encoding="utf-8", errors="replace")))
     from_pages = [u for u in urls if re.match(r"^https?:", u) and not BROWSER_OWN_HOSTS.match(u)]
     assert not from_pages
+
+
+@pytest.mark.skipif(
+    BROWSER is None, reason="no chromium on PATH (Debian: apt-get install chromium)"
+)
+def test_search_finds_a_party_in_the_browser(site: Path, tmp_path: Path) -> None:
+    assert BROWSER is not None
+    answer = subprocess.run(
+        [
+            BROWSER,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--disable-dev-shm-usage",
+            "--proxy-server=http://127.0.0.1:9",
+            f"--user-data-dir={tmp_path / 'profile'}",
+            "--dump-dom",
+            (site / "index.html").as_uri() + "?q=malaysia",
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    ).stdout.decode("utf-8")
+    results = answer.split('<ul id="results">', 1)[1].split("</ul>", 1)[0]
+    assert 'href="state/MYS.html">Malaysia</a>' in results
+    assert SCRIPT_LABEL not in results  # the hostile label is not a match, and never markup
