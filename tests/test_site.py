@@ -385,3 +385,15 @@ def test_search_finds_a_party_in_the_browser(site: Path, tmp_path: Path) -> None
     results = answer.split('<ul id="results">', 1)[1].split("</ul>", 1)[0]
     assert 'href="state/MYS.html">Malaysia</a>' in results
     assert SCRIPT_LABEL not in results  # the hostile label is not a match, and never markup
+
+
+def test_it_will_not_replace_a_folder_that_is_not_a_site(project: Path, tmp_path: Path) -> None:
+    precious = tmp_path / "thesis"
+    precious.mkdir()
+    (precious / "chapter-1.md").write_text("months of work", encoding="utf-8")
+    for target in (precious, project):
+        result = CliRunner().invoke(main, ["site", "--project", str(project), "--out", str(target)])
+        assert result.exit_code == 2, result.output
+        assert "will not write the site there" in result.output
+    assert (precious / "chapter-1.md").read_text(encoding="utf-8") == "months of work"
+    assert (project / "ontology").is_dir()

@@ -19,6 +19,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from loader.namespaces import ID, NOTE_GRAPH_PREFIX
+from loader.problems import InputError, Problem
 from loader.project import Project
 from loader.publish.site.assets import SEARCH, STYLE
 from loader.publish.site.model import SiteData, read_site_data
@@ -32,6 +33,9 @@ from loader.query.local import open_store
 #: Instances per page of a class listing.
 LISTING = 500
 CONFLICTS_QUERY = "conflicting-statistics.rq"
+#: The file that says a folder is a site ``tradekg site`` may replace.
+MARKER = ".tradekg-site"
+MARKER_TEXT = "Written by `tradekg site`; the next run replaces this whole folder.\n"
 
 
 @dataclass
@@ -53,7 +57,8 @@ def generate_site(project: Project, out_dir: Path | None = None) -> SiteResult:
         InputError: there is no built store (``tradekg build`` first) or it cannot be read.
     """
     start = time.perf_counter()
-    out = out_dir if out_dir is not None else project.dist_dir / "site"
+    out = (out_dir if out_dir is not None else project.dist_dir / "site").resolve()
+    _check_target(out, project)
     store = open_store(project.store_dir)
     data = read_site_data(store)
     context = PageContext(conflicts=_read_conflicts(data, project))
@@ -84,6 +89,7 @@ def _write_all(
     (root / "assets").mkdir(parents=True)
     (root / "assets" / "site.css").write_text(STYLE, encoding="utf-8")
     (root / "assets" / "search.js").write_text(SEARCH, encoding="utf-8")
+    (root / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
     members: dict[str, list[str]] = defaultdict(list)
     index_rows: list[list[str]] = []
     for iri in data.pages:
@@ -211,6 +217,32 @@ def _read_conflicts(data: SiteData, project: Project) -> dict[str, list[Conflict
             found[a.value].append(Conflict(b.value, va, vb))
             found[b.value].append(Conflict(a.value, vb, va))
     return dict(found)
+
+
+def _check_target(out: Path, project: Project) -> None:
+    """Refuse to replace a folder that is not a site: the swap deletes what was there.
+
+    Raises:
+        InputError: ``out`` is a file, holds the project, or is a non-empty folder that no
+            ``tradekg site`` wrote.
+    """
+    problem = None
+    if out.exists() and not out.is_dir():
+        problem = f"{out} is a file, not a folder"
+    elif out == project.root or out in project.root.parents:
+        problem = f"{out} holds the project itself"
+    elif out.is_dir() and any(out.iterdir()) and not (out / MARKER).is_file():
+        problem = f"{out} is not empty and was not written by `tradekg site`"
+    if problem:
+        raise InputError(
+            [
+                Problem(
+                    "site-target",
+                    f"will not write the site there: {problem} (it would be replaced)",
+                    hint="give --out a new or empty folder, or one an earlier site was written to",
+                )
+            ]
+        )
 
 
 def _swap(temp: Path, out: Path) -> None:
