@@ -530,6 +530,18 @@ def measure_size(
     else:
         result.ours["validate_cli"] = {"note": "not available: no `tradekg validate` command"}
 
+    # -- ours: the browsable site ------------------------------------------------------------
+    if cli_supports("site"):
+        log(f"{notes} notes: tradekg site")
+        site = run_child(tradekg("site", "--project", str(project)), timeout=build_timeout)
+        result.ours["site"] = {
+            "wall_s": site.wall_s if site.returncode == 0 else None,
+            "maxrss_mb": site.maxrss_mb,
+            "error": site.stderr[-2000:] if site.returncode else None,
+        }
+    else:
+        result.ours["site"] = {"note": "not available: no `tradekg site` command"}
+
     # -- ours: index + queries (child) --------------------------------------------------------
     log(f"{notes} notes: index and saved queries on the embedded store")
     result.ours.update(child_json("ours", project, runs=runs, limit=limit))
@@ -717,6 +729,16 @@ def stage_rows(result: SizeResult) -> list[tuple[str, str, str, str]]:
             f"{_fmt(raw.get('wall_s'))}, {_fmt(raw.get('triples_per_s'), 'triples/s')}",
             "",
             "",
+        )
+    )
+    site = ours.get("site", {})
+    cold = ours.get("build", {}).get("wall_s")
+    rows.append(
+        (
+            "tradekg site (a page per thing, charts; vs the cold build)",
+            _fmt(site.get("wall_s")) if site.get("wall_s") else str(site.get("note", "–")),
+            "",
+            _fmt(_div(site.get("wall_s"), cold), "x"),
         )
     )
     rows.append(
