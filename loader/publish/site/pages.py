@@ -93,14 +93,16 @@ def entity_page(d: SiteData, iri: str, context: PageContext) -> str:
         parts.append(_agreements(d, this))
     if d.is_a(iri, TKG + "Agreement"):
         parts.append(_lifecycle(d, this))
-    if d.is_a(iri, TKG + "SourceDocument"):
+    outgoing, incoming = d.around(this)
+    source = d.is_a(iri, TKG + "SourceDocument")
+    if source:  # what the document is (title, publisher, date) before what it says
+        parts.append(_statements(d, outgoing))
         parts.append(_source_facts(d, this))
     if iri in context.conflicts:
         parts.append(_conflicts(d, iri, context.conflicts[iri]))
-    outgoing, incoming = d.around(this)
-    parts.append(_statements(d, outgoing))
-    skip = {DERIVED_FROM} if d.is_a(iri, TKG + "SourceDocument") else set()
-    parts.append(_incoming(d, this, incoming, skip=skip))
+    if not source:
+        parts.append(_statements(d, outgoing))
+    parts.append(_incoming(d, this, incoming, skip={DERIVED_FROM} if source else set()))
     return shell(name, "\n".join(p for p in parts if p))
 
 
