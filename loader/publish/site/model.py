@@ -1,11 +1,14 @@
 """What the site shows, read from the built store by SPARQL.
 
-Nothing here knows the ontology's classes or properties by heart except the handful the
-house's claim model is made of (evidence, claim status, source): which things get pages, what
-they are, their properties and what points at them all come from queries over whatever the
-store holds, so a class, property or note a researcher adds appears with no Python change.
-Each query runs once for the whole site, or once per page with ``?this`` substituted (SEP-0007),
-so memory holds labels and the list of pages, never the graph.
+Which things get pages, what they are, their properties and what points at them all come
+from queries over whatever the store holds, so a class, property or note a researcher adds
+appears with no Python change. Only the claim model (evidence, claim status, source) and the
+extra sections of some pages (a party's tariffs, commitments and agreements, an agreement's
+lifecycle, a source's facts) name core terms of the ontology; subclasses of those terms are
+found through ``rdfs:subClassOf*``.
+Each query runs once for the whole site, or once per page with ``?this`` substituted (SEP-0007);
+a page's own statements and what points at it are two scans of the store's quad indexes.
+Memory holds labels, types and the list of pages, never the graph.
 """
 
 from __future__ import annotations
@@ -83,24 +86,6 @@ GRAPH_SOURCES = PREFIXES + "SELECT ?g ?source WHERE { GRAPH ?g { ?g prov:wasDeri
 
 #: What a thing says, by graph.
 OUTGOING = PREFIXES + "SELECT ?this ?g ?p ?o WHERE { GRAPH ?g { ?this ?p ?o } }"
-
-#: What a thing says (``?out`` true) and what points at it (false), in one query.
-AROUND = (
-    PREFIXES
-    + """SELECT ?this ?out ?g ?p ?o WHERE {
-  { GRAPH ?g { ?this ?p ?o } BIND(true AS ?out) }
-  UNION
-  { GRAPH ?g { ?o ?p ?this } FILTER(?p != rdf:type && ?o != ?g) BIND(false AS ?out) }
-}"""
-)
-
-#: What points at a thing, by graph (the graph's own provenance left out).
-INCOMING = (
-    PREFIXES
-    + """SELECT ?this ?g ?p ?s WHERE {
-  GRAPH ?g { ?s ?p ?this } FILTER(?p != rdf:type && ?s != ?g)
-}"""
-)
 
 #: The tariffs a party faces and imposes, with the date the sources give (else the report's).
 TARIFFS = (
@@ -232,10 +217,10 @@ class SiteData:
     def around(self, this: ox.NamedNode) -> tuple[list[Link], list[Link]]:
         """What a thing says and what points at it, as (graph, predicate, other) triples.
 
-        The same answer as :data:`AROUND`, read through the store's quad indexes: for one
-        thing, two index scans cost half as much as parsing and planning the query, and a
-        site asks this once per page. Types and a note graph's own provenance are left out
-        of what points at it.
+        The same answer as ``SELECT ?g ?p ?o { GRAPH ?g { ?this ?p ?o } }`` and its mirror,
+        read through the store's quad indexes: for one thing, two index scans cost half as
+        much as parsing and planning the queries, and a site asks this once per page. Types
+        and a note graph's own provenance are left out of what points at it.
         """
         outgoing: list[Link] = []
         incoming: list[Link] = []

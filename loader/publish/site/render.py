@@ -148,12 +148,10 @@ def class_page(
 ) -> str:
     """One page of a class's listing: every instance by name, linked."""
     label = d.vocabulary.label(class_iri)
-    definition = d.names.get(class_iri + "#definition", "")
     rows = [(link(d, iri), f'<span class="id">{escape(shorten(iri))}</span>') for iri in members]
     body = (
         f"<h1>{escape(label)}</h1>"
         f'<p class="kind">{total:,} in the graph · <code>{escape(shorten(class_iri))}</code></p>'
-        + (f"<p>{escape(definition)}</p>" if definition else "")
         + pager(class_iri, page, pages)
         + table(("name", "id"), rows)
         + pager(class_iri, page, pages)
