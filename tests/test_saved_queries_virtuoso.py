@@ -25,11 +25,8 @@ import pytest
 from click.testing import CliRunner
 from load_support import (
     GRAPH,
-    ISQL,
     PASSWORD,
     USER,
-    VIRTUOSO,
-    VIRTUOSO_MISSING,
     Virtuoso,
     graph_counts,
     load_into_virtuoso,
@@ -41,7 +38,7 @@ from loader.project import Project
 from loader.query.result import QueryResult, Solutions, from_sparql_json, same_answer
 from loader.query.saved import load_saved_queries
 
-pytestmark = pytest.mark.skipif(VIRTUOSO is None or ISQL is None, reason=VIRTUOSO_MISSING)
+pytestmark = pytest.mark.requires("virtuoso")
 
 REPO = Path(__file__).resolve().parent.parent
 QUERIES = sorted((REPO / "queries").glob("*.rq"))
