@@ -56,8 +56,10 @@ def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
         "(never pasted into the query text). IRIs may be written as prefixed names "
         "(id:state/VNM, tkg:TariffMeasure). Without --endpoint the query runs on the "
         "embedded store dist/store (run `tradekg build` first), with the default graph as "
-        "the union of all graphs. Credentials for --endpoint come from TRADEKG_USER and "
-        "TRADEKG_PASSWORD or ~/.netrc and are never printed."
+        "the union of all graphs. --endpoint is a server's base URL and --store says which "
+        "server it is (its query URL is then known); --profile NAME takes both from "
+        "tradekg.toml. Credentials come from TRADEKG_USER and TRADEKG_PASSWORD or ~/.netrc "
+        "and are never printed."
     ),
 )
 @click.argument("name", required=False)
@@ -76,13 +78,23 @@ def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Run this .rq file instead of a saved query.",
 )
-@click.option("--endpoint", metavar="URL", help="Run on this SPARQL endpoint instead.")
+@click.option(
+    "--endpoint",
+    metavar="URL",
+    help="Run on this server instead: its base URL, e.g. http://127.0.0.1:7878 (see --store).",
+)
+@click.option(
+    "--store",
+    type=click.Choice(["oxigraph", "fuseki", "graphdb", "virtuoso", "generic"]),
+    default=None,
+    help="Which server --endpoint is (default oxigraph); generic: --endpoint is the query URL.",
+)
+@click.option("--profile", metavar="NAME", help="A connection profile from tradekg.toml.")
 @click.option(
     "--auth",
     type=click.Choice(["basic", "digest"]),
-    default="basic",
-    show_default=True,
-    help="HTTP authentication for --endpoint when credentials are set.",
+    default=None,
+    help="HTTP authentication when credentials are set (default: what the store wants).",
 )
 @click.option(
     "--timeout",
@@ -116,7 +128,9 @@ def command(
     params: tuple[str, ...],
     query_file: Path | None,
     endpoint: str | None,
-    auth: str,
+    store: str | None,
+    profile: str | None,
+    auth: str | None,
     timeout: float,
     fmt: str,
     show_query: bool,
@@ -151,16 +165,22 @@ def command(
         click.echo(text, nl=not text.endswith("\n"))
         return
 
-    if endpoint is not None:
+    from loader.store.connection import check_store, connect
+
+    connection = connect(
+        project.root, endpoint=endpoint, store=store, profile=profile, auth=auth, for_query=True
+    )
+    if connection is not None:
         from loader.query.remote import check_endpoint, credentials_for, run_remote
 
-        check_endpoint(endpoint)
+        url = check_endpoint(connection.query_url)
+        check_store(connection)
         result = run_remote(
-            endpoint,
+            url,
             text,
             form=query.form,
-            credentials=credentials_for(endpoint),
-            auth=auth,
+            credentials=credentials_for(url),
+            auth=connection.auth.value,
             timeout=timeout,
         )
     else:

@@ -27,6 +27,7 @@ from requests.auth import AuthBase, HTTPBasicAuth, HTTPDigestAuth
 
 from loader.store.credentials import Credentials, redact
 from loader.store.profiles import AuthScheme, StoreProfile
+from loader.store.redirects import refuse_cross_host_redirects
 
 TRANSIENT_STATUS = frozenset({502, 503, 504})
 MESSAGE_LIMIT = 300
@@ -128,6 +129,8 @@ class StoreClient:
         # (Credentials never come from requests' own ~/.netrc lookup: see loader.store.credentials.)
         self._session.trust_env = not _is_loopback(profile.gsp_url)
         self._session.auth = _auth(profile, credentials)
+        if credentials is not None:
+            self._session.hooks["response"].append(refuse_cross_host_redirects)
 
     def close(self) -> None:
         self._session.close()
