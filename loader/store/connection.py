@@ -49,6 +49,14 @@ _SERVER_HEADERS = (
 )
 
 
+_NAMES = {
+    StoreKind.OXIGRAPH: "an Oxigraph server",
+    StoreKind.VIRTUOSO: "a Virtuoso server",
+    StoreKind.FUSEKI: "an Apache Jena Fuseki server",
+    StoreKind.GRAPHDB: "a GraphDB server",
+}
+
+
 @dataclass(frozen=True, slots=True)
 class Connection:
     """A resolved connection: the store's profile, and where the settings came from."""
@@ -328,8 +336,8 @@ def check_store(connection: Connection, *, timeout: float = 5.0) -> None:
         [
             Problem(
                 "wrong-store",
-                f"{_redacted(connection.endpoint)} is a {actual.value} server, but the store "
-                f"was given as {kind.value} (from {connection.source})",
+                f"{_redacted(connection.endpoint)} is {_NAMES[actual]}, but --store "
+                f"{kind.value} was given (from {connection.source})",
                 hint=f"use --store {actual.value} (and its base URL as --endpoint), or "
                 "--store generic with the full query URL",
             )

@@ -193,7 +193,12 @@ class StoreClient:
                 status = response.status_code
                 message = self._redact(server_message(response))
                 hint = ""
-                if status in (401, 403):
+                if status == 403 and "read-only" in message.lower():
+                    hint = (
+                        " — the server refuses writes (`tradekg serve` is read-only unless "
+                        "started with --writable)"
+                    )
+                elif status in (401, 403):
                     hint = (
                         " — check the credentials (TRADEKG_USER / TRADEKG_PASSWORD or ~/.netrc)"
                         + (
