@@ -147,8 +147,6 @@ def command(
     Credentials: TRADEKG_USER / TRADEKG_PASSWORD, or ~/.netrc.
     """
     project = open_project(project_root)
-    dataset = read_dist(project.dist_dir)
-    index = index_dataset(dataset)
     clean_endpoint, credentials = resolve_credentials(endpoint) if endpoint else (None, None)
     connection = connect(
         project.root,
@@ -164,6 +162,8 @@ def command(
     if credentials is None:
         credentials = resolve_credentials(clean_endpoint)[1]
     store_profile = connection.profile
+    dataset = read_dist(project.dist_dir)
+    index = index_dataset(dataset)
     plan = plan_load(index, store_profile, chunk_triples=chunk_triples, staging=staging)
     if dry_run:
         click.echo(format_plan(plan, prune=prune))

@@ -98,10 +98,16 @@ def _read_toml(path: Path) -> tuple[dict[str, Any], str] | None:
             "bad-config",
             f"not valid TOML: {error}",
             file=path.name,
-            line=getattr(error, "lineno", None),
+            line=_toml_error_line(error),
             hint="fix the syntax (https://toml.io); profiles are [profiles.NAME] tables",
         )
         raise InputError([problem]) from None
+
+
+def _toml_error_line(error: tomllib.TOMLDecodeError) -> int | None:
+    """The line of a TOML syntax error (Python 3.11 has it only in the message)."""
+    found = re.search(r"at line (\d+)", str(error))
+    return int(found.group(1)) if found else None
 
 
 def read_profiles(root: Path) -> dict[str, NamedProfile]:
