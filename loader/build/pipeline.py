@@ -24,7 +24,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -68,12 +68,15 @@ class BuildResult:
 class _Clock:
     """Wall time per stage, for ``tradekg build --timings`` and the benchmark."""
 
-    def __init__(self) -> None:
+    def __init__(self, on_stage: Callable[[str], None] | None = None) -> None:
         self.timings: dict[str, float] = {}
         self._start = time.perf_counter()
         self._name: str | None = None
+        self._on_stage = on_stage
 
     def stage(self, name: str) -> None:
+        if self._on_stage is not None:
+            self._on_stage(name)
         now = time.perf_counter()
         if self._name is not None:
             self.timings[self._name] = self.timings.get(self._name, 0.0) + now - self._start
@@ -85,14 +88,21 @@ class _Clock:
         return self.timings
 
 
-def build(project: Project, *, use_cache: bool = True) -> BuildResult:
+def build(
+    project: Project,
+    *,
+    use_cache: bool = True,
+    on_stage: Callable[[str], None] | None = None,
+) -> BuildResult:
     """Build ``dist/`` from the project, redoing only what changed since the last build.
+
+    ``on_stage`` is told the name of each stage as it starts (for a progress display).
 
     Raises:
         InputError: the ontology, reference data or a note has a problem (nothing written).
         ValidationFailed: the data violates the shapes (nothing written).
     """
-    clock = _Clock()
+    clock = _Clock(on_stage)
     clock.stage("read ontology and reference")
     print_ = fingerprint(project)
     cache = load_cache(project, print_) if use_cache else None

@@ -2,15 +2,15 @@
 
 Thin glue: reading dist/ is :mod:`loader.store.dist`, the store's URLs are
 :mod:`loader.store.profiles`, credentials :mod:`loader.store.credentials`, and the load itself
-:mod:`loader.store.load`. Output: the verification table on stdout; progress, retries and
-errors on stderr. Exit codes: 0 loaded and verified, 1 the load failed or a count differs,
-2 usage or input error (no dist/, bad options).
+:mod:`loader.store.load`. Output: the verification table on stdout; retries and errors on
+stderr, and a progress bar there when stderr is a terminal. Exit codes: 0 loaded and
+verified, 1 the load failed or a count differs, 2 usage or input error (no dist/, bad
+options).
 """
 
 from __future__ import annotations
 
 import sys
-import time
 from pathlib import Path
 
 import click
@@ -22,6 +22,7 @@ from loader.commands.common import (
     project_option,
     reports_input_errors,
 )
+from loader.commands.progress import ProgressBar
 from loader.store.connection import check_store, connect
 from loader.store.credentials import mask_url, resolve_credentials
 from loader.store.dist import index_dataset, read_dist
@@ -38,29 +39,6 @@ from loader.store.load import (
 from loader.store.profiles import StoreKind
 
 DEFAULT_ENDPOINT = "http://127.0.0.1:7878"
-
-
-class ProgressPrinter:
-    """Progress lines on stderr, at most about one a second (every chunk of a big graph)."""
-
-    def __init__(self, *, interval: float = 1.0) -> None:
-        self.interval = interval
-        self.last = 0.0
-
-    def __call__(self, event: Progress) -> None:
-        now = time.monotonic()
-        last_graph = event.graph_number == event.graph_count and event.graph_done
-        if now - self.last < self.interval and not last_graph:
-            return
-        self.last = now
-        rate = event.sent / event.elapsed if event.elapsed > 0 else 0.0
-        big = event.graph_triples > 0 and not event.graph_done
-        within = f" ({event.graph_sent:,}/{event.graph_triples:,})" if big else ""
-        click.echo(
-            f"[{event.graph_number}/{event.graph_count}] {event.iri}{within}  "
-            f"{event.sent:,}/{event.total:,} triples, {rate:,.0f} triples/s",
-            err=True,
-        )
 
 
 @click.command(name="load")
@@ -175,14 +153,21 @@ def command(
         f"{store_profile.kind.value} at {mask_url(clean_endpoint)}{who}",
         err=True,
     )
-    with StoreClient(
-        store_profile,
-        credentials=credentials,
-        timeout=timeout,
-        retries=retries,
-        backoff=backoff,
-        on_retry=lambda message: click.echo(f"warning: {message}", err=True),
-    ) as client:
+    with (
+        StoreClient(
+            store_profile,
+            credentials=credentials,
+            timeout=timeout,
+            retries=retries,
+            backoff=backoff,
+            on_retry=lambda message: click.echo(f"warning: {message}", err=True),
+        ) as client,
+        ProgressBar(plan.total_triples, "loading", unit="triples") as bar,
+    ):
+
+        def progress(event: Progress) -> None:
+            bar.update(event.sent, label=f"graph {event.graph_number}/{event.graph_count}")
+
         try:
             report = load_dataset(
                 index,
@@ -190,7 +175,7 @@ def command(
                 chunk_triples=chunk_triples,
                 prune=prune,
                 staging=staging,
-                progress=ProgressPrinter(),
+                progress=progress,
             )
         except LoadFailed as error:
             click.echo(f"error: {error}", err=True)
