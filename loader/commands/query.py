@@ -165,13 +165,16 @@ def command(
         click.echo(text, nl=not text.endswith("\n"))
         return
 
-    from loader.store.connection import check_store, connect
-
-    connection = connect(
-        project.root, endpoint=endpoint, store=store, profile=profile, auth=auth, for_query=True
-    )
-    if connection is not None:
+    if (store or auth) and endpoint is None and profile is None:
+        raise click.UsageError("--store and --auth go with --endpoint URL or --profile NAME")
+    if endpoint is not None or profile is not None:
         from loader.query.remote import check_endpoint, credentials_for, run_remote
+        from loader.store.connection import check_store, connect
+
+        connection = connect(
+            project.root, endpoint=endpoint, store=store, profile=profile, auth=auth, for_query=True
+        )
+        assert connection is not None  # an endpoint or a profile (which must name one)
 
         url = check_endpoint(connection.query_url)
         check_store(connection)
