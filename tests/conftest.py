@@ -75,6 +75,7 @@ def pytest_configure(config: pytest.Config) -> None:
 _SKIPPED = pytest.StashKey[int]()
 
 
+@pytest.hookimpl(tryfirst=True)  # before `-m "not requires"` deselects
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         for fixture, component in FIXTURE_COMPONENTS.items():
@@ -100,9 +101,9 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    if not skipping_servers():
-        return
     skipped = terminalreporter.config.stash.get(_SKIPPED, 0)
+    if not skipping_servers() or not skipped:
+        return
     terminalreporter.write_line(
         f"{SKIP_VARIABLE}=1: {skipped} test(s) needing a missing real server or browser "
         "were skipped, not passed — unset it and run `make test` to test everything.",
