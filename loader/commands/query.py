@@ -9,7 +9,7 @@ writing :mod:`loader.query.output`. The remote path's SPARQLWrapper is imported 
 from __future__ import annotations
 
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,7 +18,7 @@ import pyoxigraph as ox
 
 from loader.commands.common import open_project, project_option, reports_input_errors
 from loader.problems import InputError, Problem
-from loader.query.labels import Runner, local_runner
+from loader.query.labels import fetch_labels, store_labels
 from loader.query.result import QueryResult
 from loader.query.values import value_choices
 
@@ -166,7 +166,6 @@ def command(
         click.echo(text, nl=not text.endswith("\n"))
         return
 
-    run: Runner
     if endpoint is not None:
         from loader.query.remote import check_endpoint, credentials_for, run_remote
 
@@ -179,16 +178,21 @@ def command(
             )
 
         result = run(text, query.form)
+
+        def labels_of(iris: set[str], properties: tuple[str, ...]) -> dict[str, str]:
+            return fetch_labels(iris, run, properties=properties)
     else:
         from loader.query.local import open_store, run_local
 
         store = local_store if local_store is not None else open_store(project.store_dir)
         result = run_local(store, text, file=query.file)
-        run = local_runner(store)
+
+        def labels_of(iris: set[str], properties: tuple[str, ...]) -> dict[str, str]:
+            return store_labels(store, iris, properties=properties)
 
     from loader.query.output import FormatError, render
 
-    readable = None if iris or fmt == "json" else _readable(result, query.units, run)
+    readable = None if iris or fmt == "json" else _readable(result, query.units, labels_of)
     width = TERMINAL_CELL_WIDTH if fmt == "table" and sys.stdout.isatty() else None
     try:
         output = render(result, fmt=fmt, max_width=width, readable=readable)
@@ -206,10 +210,14 @@ def _built_store(path: Path) -> ox.Store | None:
     return open_store(path)
 
 
-def _readable(result: QueryResult, units: Mapping[str, str], run: Runner) -> Readable | None:
+def _readable(
+    result: QueryResult,
+    units: Mapping[str, str],
+    labels_of: Callable[[set[str], tuple[str, ...]], dict[str, str]],
+) -> Readable | None:
     """Labels for the answer's IRIs and symbols for its units, from the engine that answered."""
     from loader.namespaces import SKOS
-    from loader.query.labels import fetch_labels, iris_in
+    from loader.query.labels import LABEL_PROPERTIES, iris_in
     from loader.query.output import Readable
     from loader.query.result import Solutions
 
@@ -222,8 +230,10 @@ def _readable(result: QueryResult, units: Mapping[str, str], run: Runner) -> Rea
         for name, cell in zip(result.variables, row, strict=True)
         if name in unit_columns and isinstance(cell, ox.NamedNode)
     }
-    symbols = fetch_labels(unit_iris, run, properties=(SKOS + "notation",)) if unit_iris else {}
-    return Readable(labels=fetch_labels(iris_in(result), run), units=units, symbols=symbols)
+    symbols = labels_of(unit_iris, (SKOS + "notation",)) if unit_iris else {}
+    return Readable(
+        labels=labels_of(iris_in(result), LABEL_PROPERTIES), units=units, symbols=symbols
+    )
 
 
 def _listing(queries: Sequence[SavedQuery]) -> str:

@@ -19,7 +19,7 @@ import pyoxigraph as ox
 
 from loader.namespaces import NOTE_GRAPH_PREFIX, PROV, RDF, RDFS, SKOS, TKG
 from loader.problems import InputError, Problem
-from loader.query.labels import fetch_labels, local_runner
+from loader.query.labels import store_labels
 from loader.query.output import display, short_iri
 
 #: What each claim of a statement is tied to (read for the thing and everything pointing at it).
@@ -228,33 +228,34 @@ def _by_label(store: ox.Store, word: str) -> list[str]:
 
 
 def describe(store: ox.Store, iri: str, *, limit: int | None = DEFAULT_LIMIT) -> Description:
-    """Read the description of ``iri`` from ``store`` (see the module docstring)."""
+    """Read the description of ``iri`` from ``store`` (see the module docstring).
+
+    What points at the thing is counted per (class, property) in the store, and only the
+    first ``limit`` of each group (by label) are read in detail, so a party that thousands
+    of measures name is described as fast as one that few name.
+    """
     node = f"<{iri}>"
     own = _rows(store, f"SELECT ?p ?o ?g WHERE {{ GRAPH ?g {{ {node} ?p ?o }} }}")
-    incoming = _rows(store, f"SELECT ?s ?p ?g WHERE {{ GRAPH ?g {{ ?s ?p {node} }} }}")
-    pointing = sorted({s.value for s, _, _ in incoming if isinstance(s, ox.NamedNode)})
+    counted = _pointing_groups(store, iri)
+    shown_of = {
+        (kind, via): _first_pointing(store, iri, kind, via, limit) for kind, via, _ in counted
+    }
+    pointing = sorted({s for subjects in shown_of.values() for s in subjects})
     details = _provenance_rows(store, [iri, *pointing])
-
-    kinds_of: dict[str, set[str]] = {}
-    for subject_iri, rows in details.items():
-        kinds_of[subject_iri] = {
-            o.value for p, o, _ in rows if p == RDF + "type" and isinstance(o, ox.NamedNode)
-        }
-    groups_raw: dict[tuple[str, str], set[str]] = {}
-    for pointer, via, _ in incoming:
-        if isinstance(pointer, ox.NamedNode) and isinstance(via, ox.NamedNode):
-            kind = min(kinds_of.get(pointer.value) or {""})  # one group per thing
-            groups_raw.setdefault((kind, via.value), set()).add(pointer.value)
+    kinds_of: dict[str, set[str]] = {
+        subject: {o.value for p, o, _ in rows if p == RDF + "type" and isinstance(o, ox.NamedNode)}
+        for subject, rows in details.items()
+    }
 
     wanted = {iri, *pointing}
     wanted |= {p.value for p, _, _ in own if isinstance(p, ox.NamedNode)}
     wanted |= {o.value for _, o, _ in own if isinstance(o, ox.NamedNode)}
     wanted |= {k for kinds in kinds_of.values() for k in kinds}
-    wanted |= {p for _, p in groups_raw}
+    wanted |= {k for k, _, _ in counted if k} | {via for _, via, _ in counted}
     wanted |= {
         o.value for rows in details.values() for _, o, _ in rows if isinstance(o, ox.NamedNode)
     }
-    labels = fetch_labels(wanted, local_runner(store))
+    labels = store_labels(store, wanted)
 
     def shown(term: _Term) -> Value:
         if isinstance(term, ox.NamedNode):
@@ -266,26 +267,23 @@ def describe(store: ox.Store, iri: str, *, limit: int | None = DEFAULT_LIMIT) ->
     def shown_fact(term: _Term, prop: str) -> Value:
         return _with_unit(shown(term), term, units.get(prop))
 
-    facts = _facts(own, shown_fact)
     groups = []
-    for (kind, prop_iri), subjects in sorted(
-        groups_raw.items(), key=lambda item: (labels.get(item[0][0], item[0][0]), item[0][1])
+    for kind, via, total in sorted(
+        counted, key=lambda item: ((labels.get(item[0]) or item[0]).lower(), item[1])
     ):
-        ordered = sorted(subjects, key=lambda s: ((labels.get(s) or s).lower(), s))
-        shown_subjects = ordered if limit is None else ordered[:limit]
         mentions = [
             Mention(
                 thing=Value(labels.get(s) or short_iri(s), s),
                 kinds=sorted(labels.get(k, short_iri(k)) for k in kinds_of.get(s, set())),
                 provenance=_merge(_provenance(details.get(s, []), shown)),
             )
-            for s in shown_subjects
+            for s in shown_of[(kind, via)]
         ]
         groups.append(
             Group(
                 kind=labels.get(kind, short_iri(kind)) if kind else "thing",
-                property=Value(labels.get(prop_iri) or short_iri(prop_iri), prop_iri),
-                total=len(subjects),
+                property=Value(labels.get(via) or short_iri(via), via),
+                total=total,
                 mentions=mentions,
             )
         )
@@ -293,10 +291,50 @@ def describe(store: ox.Store, iri: str, *, limit: int | None = DEFAULT_LIMIT) ->
         iri=iri,
         label=labels.get(iri) or short_iri(iri),
         kinds=sorted(labels.get(k, short_iri(k)) for k in kinds_of.get(iri, set())),
-        facts=facts,
+        facts=_facts(own, shown_fact),
         provenance=_provenance(details.get(iri, []), shown),
         groups=groups,
     )
+
+
+#: Each thing pointing at ``$x`` through ``?p``, with one class of it (the least IRI) as its kind.
+_POINTING = """
+SELECT ?s ?p (MIN(STR(?k)) AS ?kind) WHERE {{ ?s ?p <{iri}> . FILTER(isIRI(?s)) {where}
+  OPTIONAL {{ ?s a ?k }} }} GROUP BY ?s ?p
+"""
+
+
+def _pointing_groups(store: ox.Store, iri: str) -> list[tuple[str, str, int]]:
+    """(class IRI or "", property IRI, how many things) for what points at ``iri``."""
+    answer = store.query(
+        "SELECT ?kind ?p (COUNT(?s) AS ?n) WHERE { { "
+        + _POINTING.format(iri=iri, where="")
+        + " } } GROUP BY ?kind ?p",
+        use_default_graph_as_union=True,
+    )
+    groups = []
+    if isinstance(answer, ox.QuerySolutions):
+        for row in answer:
+            kind, via, count = row["kind"], row["p"], row["n"]
+            if isinstance(via, ox.NamedNode) and isinstance(count, ox.Literal):
+                groups.append((kind.value if kind is not None else "", via.value, int(count.value)))
+    return groups
+
+
+def _first_pointing(store: ox.Store, iri: str, kind: str, via: str, limit: int | None) -> list[str]:
+    """The things of one group, by label (then IRI), the first ``limit`` of them."""
+    same_kind = f'FILTER(?kind = "{kind}")' if kind else "FILTER(!BOUND(?kind))"
+    answer = store.query(
+        "SELECT ?s (MIN(LCASE(STR(?l))) AS ?key) WHERE { { "
+        + _POINTING.format(iri=iri, where=f"VALUES ?p {{ <{via}> }}")
+        + f" }} {same_kind} OPTIONAL {{ ?s <{RDFS}label> ?l }} }} GROUP BY ?s "
+        + "ORDER BY ?key ?s"
+        + (f" LIMIT {limit}" if limit is not None else ""),
+        use_default_graph_as_union=True,
+    )
+    if not isinstance(answer, ox.QuerySolutions):
+        return []
+    return [row["s"].value for row in answer if isinstance(row["s"], ox.NamedNode)]
 
 
 _Row = tuple[_Term, ...]
@@ -312,19 +350,19 @@ def _rows(store: ox.Store, sparql: str) -> list[_Row]:
 
 
 def _provenance_rows(store: ox.Store, subjects: Iterable[str]) -> dict[str, list[_Detail]]:
-    """Subject → (property, value, graph) for the type and provenance properties."""
+    """Subject → (property, value, graph) for the type and provenance properties.
+
+    Index look-ups per subject and property (see :func:`~loader.query.labels.store_labels`).
+    """
+    predicates = [ox.NamedNode(p) for p in _PROVENANCE.values()]
     found: dict[str, list[_Detail]] = {}
-    subjects = list(subjects)
-    predicates = " ".join(f"<{p}>" for p in _PROVENANCE.values())
-    for start in range(0, len(subjects), 400):
-        values = " ".join(f"<{s}>" for s in subjects[start : start + 400])
-        for s, p, o, g in _rows(
-            store,
-            f"SELECT ?s ?p ?o ?g WHERE {{ VALUES ?s {{ {values} }} VALUES ?p {{ {predicates} }} "
-            "GRAPH ?g { ?s ?p ?o } }",
-        ):
-            if isinstance(s, ox.NamedNode) and isinstance(p, ox.NamedNode):
-                found.setdefault(s.value, []).append((p.value, o, _graph(g)))
+    for subject in subjects:
+        node = ox.NamedNode(subject)
+        found[subject] = [
+            (prop.value, quad.object, _graph(quad.graph_name))
+            for prop in predicates
+            for quad in store.quads_for_pattern(node, prop, None, None)
+        ]
     return found
 
 

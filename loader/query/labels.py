@@ -92,16 +92,33 @@ def fetch_labels(
     return labels
 
 
+def store_labels(
+    store: ox.Store, iris: Iterable[str], *, properties: tuple[str, ...] = LABEL_PROPERTIES
+) -> dict[str, str]:
+    """:func:`fetch_labels` on the embedded store, by index look-ups instead of a query.
+
+    Oxigraph joins ``VALUES`` with a triple pattern by scanning the pattern, so for many IRIs
+    a query costs as much as the store is large; one look-up per IRI and property does not.
+    """
+    nodes = [ox.NamedNode(p) for p in properties]
+    labels: dict[str, str] = {}
+    for iri in set(iris):
+        subject = ox.NamedNode(iri)
+        candidates = [
+            (prop.value, quad.object)
+            for prop in nodes
+            for quad in store.quads_for_pattern(subject, prop, None, None)
+            if isinstance(quad.object, ox.Literal)
+        ]
+        label = best_label(candidates, properties)
+        if label:
+            labels[iri] = label
+    return labels
+
+
 def iris_in(result: Solutions) -> set[str]:
     """Every IRI that appears in a cell of ``result``."""
     return {cell.value for row in result.rows for cell in row if isinstance(cell, ox.NamedNode)}
-
-
-def local_runner(store: ox.Store) -> Runner:
-    """Label look-ups on the embedded store (the union of its graphs)."""
-    from loader.query.local import run_local
-
-    return lambda text: run_local(store, text)
 
 
 def labelled(term: Term | None, labels: dict[str, str]) -> str | None:
