@@ -42,8 +42,8 @@ Everything the graph says about one thing, in words, with each claim's source an
 >>> tariffs = next(g for g in malaysia.groups if g.kind == "Tariff measure")
 >>> tariffs.mentions[0].thing.text
 'US 19% tariff on exports from Malaysia, maintained (2025)'
->>> tariffs.mentions[0].provenance.quotes[0][:57]
-'Under these arrangements, Washington maintained a 19% tarif'
+>>> tariffs.mentions[0].provenance.quotes[0][:60]
+'Under these arrangements, Washington maintained a 19% tariff'
 
 Load the build into a real triplestore (here a local Oxigraph server) and verify it:
 
