@@ -21,6 +21,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "query": ("query", "Run a saved or ad-hoc SPARQL query, locally or on an endpoint."),
     "load": ("load", "Load the built graph into a triplestore and verify every graph's count."),
     "serve": ("serve", "Serve the built graph from a local Oxigraph server."),
+    "show": ("show", "Show everything the graph says about one thing, with sources and quotes."),
     "check": ("check", "Quality-control the ontology, notes, shapes and queries."),
     "docs": ("docs", "Generate HTML documentation and diagrams into dist/docs/."),
     "fmt": ("fmt", "Rewrite ontology/ and shapes/ canonically (--check: fail on drift)."),

@@ -9,16 +9,21 @@ writing :mod:`loader.query.output`. The remote path's SPARQLWrapper is imported 
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
+import pyoxigraph as ox
 
 from loader.commands.common import open_project, project_option, reports_input_errors
 from loader.problems import InputError, Problem
+from loader.query.labels import fetch_labels, store_labels
+from loader.query.result import QueryResult
+from loader.query.values import value_choices
 
 if TYPE_CHECKING:
+    from loader.query.output import Readable
     from loader.query.saved import SavedQuery
 
 FORMAT_CHOICES = ("table", "csv", "tsv", "json", "turtle", "ntriples")
@@ -115,6 +120,11 @@ def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
     ),
 )
 @click.option(
+    "--iris",
+    is_flag=True,
+    help="Show IRIs (id:state/VNM) instead of labels (Viet Nam) and plain numbers (for scripts).",
+)
+@click.option(
     "--show-query",
     is_flag=True,
     help="Print the query with its parameters bound instead of running it.",
@@ -133,6 +143,7 @@ def command(
     auth: str | None,
     timeout: float,
     fmt: str,
+    iris: bool,
     show_query: bool,
     project_root: Path,
 ) -> None:
@@ -159,7 +170,11 @@ def command(
     else:
         assert name is not None
         query = find_saved_query(project, name)
-    terms = resolve(query.params, _parse_params(params), ids=build_ids(project.dist_dir))
+    local_store = _built_store(project.store_dir)
+    choices = value_choices(local_store, query) if local_store is not None else None
+    terms = resolve(
+        query.params, _parse_params(params), ids=build_ids(project.dist_dir), choices=choices
+    )
     text = bind(query.text, terms)
     if show_query:
         click.echo(text, nl=not text.endswith("\n"))
@@ -175,30 +190,73 @@ def command(
             project.root, endpoint=endpoint, store=store, profile=profile, auth=auth, for_query=True
         )
         assert connection is not None  # an endpoint or a profile (which must name one)
-
         url = check_endpoint(connection.query_url)
         check_store(connection)
-        result = run_remote(
-            url,
-            text,
-            form=query.form,
-            credentials=credentials_for(url),
-            auth=connection.auth.value,
-            timeout=timeout,
-        )
+        credentials = credentials_for(url)
+        scheme = connection.auth.value
+
+        def run(sparql: str, form: str = "SELECT") -> QueryResult:
+            return run_remote(
+                url, sparql, form=form, credentials=credentials, auth=scheme, timeout=timeout
+            )
+
+        result = run(text, query.form)
+
+        def labels_of(iris: set[str], properties: tuple[str, ...]) -> dict[str, str]:
+            return fetch_labels(iris, run, properties=properties)
     else:
         from loader.query.local import open_store, run_local
 
-        result = run_local(open_store(project.store_dir), text, file=query.file)
+        embedded = local_store if local_store is not None else open_store(project.store_dir)
+        result = run_local(embedded, text, file=query.file)
+
+        def labels_of(iris: set[str], properties: tuple[str, ...]) -> dict[str, str]:
+            return store_labels(embedded, iris, properties=properties)
 
     from loader.query.output import FormatError, render
 
+    readable = None if iris or fmt == "json" else _readable(result, query.units, labels_of)
     width = TERMINAL_CELL_WIDTH if fmt == "table" and sys.stdout.isatty() else None
     try:
-        output = render(result, fmt=fmt, max_width=width)
+        output = render(result, fmt=fmt, max_width=width, readable=readable)
     except FormatError as error:
         raise InputError([Problem("bad-format", str(error))]) from None
     click.echo(output, nl=False)
+
+
+def _built_store(path: Path) -> ox.Store | None:
+    """The embedded store of the last build, or None when there is none yet."""
+    if not (path / "CURRENT").is_file():
+        return None
+    from loader.query.local import open_store
+
+    return open_store(path)
+
+
+def _readable(
+    result: QueryResult,
+    units: Mapping[str, str],
+    labels_of: Callable[[set[str], tuple[str, ...]], dict[str, str]],
+) -> Readable | None:
+    """Labels for the answer's IRIs and symbols for its units, from the engine that answered."""
+    from loader.namespaces import SKOS
+    from loader.query.labels import LABEL_PROPERTIES, iris_in
+    from loader.query.output import Readable
+    from loader.query.result import Solutions
+
+    if not isinstance(result, Solutions):
+        return None
+    unit_columns = {u[1:] for u in units.values() if u.startswith("?")}
+    unit_iris = {
+        cell.value
+        for row in result.rows
+        for name, cell in zip(result.variables, row, strict=True)
+        if name in unit_columns and isinstance(cell, ox.NamedNode)
+    }
+    symbols = labels_of(unit_iris, (SKOS + "notation",)) if unit_iris else {}
+    return Readable(
+        labels=labels_of(iris_in(result), LABEL_PROPERTIES), units=units, symbols=symbols
+    )
 
 
 def _listing(queries: Sequence[SavedQuery]) -> str:
