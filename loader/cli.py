@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import importlib
 import re
-from importlib import metadata
 from pathlib import Path
 
 import click
@@ -59,6 +58,8 @@ def _ontology_version(root: Path) -> str:
 
 
 def _installed(distribution: str) -> str:
+    from importlib import metadata  # only for --version: it costs start-up time
+
     try:
         return metadata.version(distribution)
     except metadata.PackageNotFoundError:
