@@ -1,8 +1,6 @@
 # The two commands of the README:
 #   make demo  — set up, build the graph from the notes (validated), answer a saved query
-#   make test  — set up, install (or check) the real servers and browser the tests use
-#                (.ci/install.sh), then lint, type-check, format-check and run the whole suite
-#   make check — the developers' fast loop: lint, types and the tests that need no server
+#   make test  — set up, then lint, type-check, format-check and run the whole test suite
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -26,8 +24,11 @@ lint: setup
 	$(BIN)/ruff format --check loader tests bench conftest.py
 	$(BIN)/mypy
 
-# Virtuoso, Java + Jena, Chromium, Graphviz (apt); exits non-zero with the command to run
-# when they are missing and cannot be installed, unless TRADEKG_SKIP_SERVERS=1.
+# `make test` first installs (or checks) the real servers and browser the tests use:
+# Virtuoso, Java + Jena, Chromium, Graphviz (apt, .ci/install.sh — the script CI runs too);
+# it exits non-zero with the command to run when they are missing and cannot be installed,
+# unless TRADEKG_SKIP_SERVERS=1. `make check` is the developers' fast loop: lint, types and
+# the tests that need no server or browser.
 servers: setup
 	bash .ci/install.sh
 
