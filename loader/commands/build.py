@@ -63,13 +63,13 @@ def problem_lines(warnings: list[Problem], redone: list[str], *, verbose: bool) 
 @click.option(
     "--full", is_flag=True, help="Ignore the build cache and redo every note (same output)."
 )
-@click.option("--quiet", is_flag=True, help="Print only problems, not the summary.")
 @click.option(
     "--verbose",
     "-v",
     is_flag=True,
     help="Print the warnings of unchanged notes too (by default: one summary line).",
 )
+@click.option("--quiet", is_flag=True, help="Print only problems, not the summary.")
 @click.option("--timings", is_flag=True, help="Print the time each stage took.")
 @reports_input_errors
 def command(project_root: Path, full: bool, quiet: bool, verbose: bool, timings: bool) -> None:
