@@ -23,7 +23,8 @@ from loader.commands.common import (
 from loader.commands.progress import ProgressBar
 from loader.problems import Problem
 
-#: the build's stages in order, as loader.build.pipeline names them (for the progress bar)
+#: the build's stages, as loader.build.pipeline names them: their number sizes the progress
+#: bar (a stage added there only makes the bar reach its end a little early)
 STAGES = (
     "read ontology and reference",
     "read notes",
@@ -87,9 +88,11 @@ def command(project_root: Path, full: bool, quiet: bool, verbose: bool, timings:
     project = open_project(project_root)
     try:
         with ProgressBar(len(STAGES), "build") as bar:
+            started: list[str] = []
 
             def on_stage(name: str) -> None:
-                bar.update(STAGES.index(name) if name in STAGES else 0, label=name)
+                bar.update(len(started), label=name)  # the stages before this one are done
+                started.append(name)
 
             result = build(project, use_cache=not full, on_stage=on_stage)
     except ValidationFailed as failure:
