@@ -79,7 +79,6 @@ class ProgressBar:
                 show_eta=True,
                 width=30,
             )
-            self._bar.render_progress()
         self._bar.label = self.label
         step = max(0, min(done, self.total) - self._done)
         self._done += step
