@@ -119,6 +119,18 @@ def test_a_bad_endpoint_is_a_usage_error(project: Path) -> None:
     assert "--endpoint" in result.stderr and "Traceback" not in result.output
 
 
+def test_store_without_endpoint_and_profile_without_endpoint_are_usage_errors(
+    project: Path,
+) -> None:
+    alone = run(project, "query", "ask", "--store", "virtuoso")
+    assert alone.exit_code == 2
+    assert "--store and --auth go with --endpoint" in alone.output
+    (project / "tradekg.toml").write_text('[profiles.empty]\nstore = "fuseki"\n', "utf-8")
+    empty = run(project, "query", "ask", "--profile", "empty")
+    assert empty.exit_code == 2
+    assert "profile 'empty' has no endpoint" in empty.stderr
+
+
 # -- redirects ------------------------------------------------------------------------------
 
 
