@@ -23,8 +23,13 @@ from loader.commands.common import (
 )
 @click.option("--quiet", is_flag=True, help="Print only problems, not the summary.")
 @click.option("--timings", is_flag=True, help="Print the time each stage took.")
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Fail when a note's source text is not in the archive (its quotes cannot be proved).",
+)
 @reports_input_errors
-def command(project_root: Path, full: bool, quiet: bool, timings: bool) -> None:
+def command(project_root: Path, full: bool, quiet: bool, timings: bool, strict: bool) -> None:
     """Build the graph from ontology/, data/reference/ and data/notes/ into dist/.
 
     Every key and value of every note is checked against the ontology, and the data is
@@ -38,7 +43,7 @@ def command(project_root: Path, full: bool, quiet: bool, timings: bool) -> None:
     start = time.perf_counter()
     project = open_project(project_root)
     try:
-        result = build(project, use_cache=not full)
+        result = build(project, use_cache=not full, strict=strict)
     except ValidationFailed as failure:
         for problem in failure.problems:
             click.echo(problem.format(), err=True)
