@@ -21,7 +21,7 @@ from loader.project import Project
 from loader.read.sources import ArchivedFile
 
 CACHE_FILE = "build.pickle"
-CACHE_FORMAT = 3
+CACHE_FORMAT = 4
 
 
 @dataclass
