@@ -73,7 +73,9 @@ _FILE_BASE = "file:///tradekg-dist/"
 
 _TYPE = ox.NamedNode(RDF + "type")
 _SD_NAME = ox.NamedNode("http://www.w3.org/ns/sparql-service-description#name")
-_INTEGER = ox.NamedNode(XSD + "nonNegativeInteger")
+#: xsd:integer, as VoID asks; also for byte sizes, because Oxigraph stores the derived
+#: integer types as xsd:integer and the store must hold exactly what the dumps hold.
+_INTEGER = ox.NamedNode(XSD + "integer")
 
 
 def _v(local: str) -> ox.NamedNode:

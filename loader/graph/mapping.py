@@ -29,7 +29,9 @@ _DERIVED_FROM = ox.NamedNode(PROV + "wasDerivedFrom")
 SOURCE_DOCUMENT = TKG + "SourceDocument"
 NOTE_CLASS = TKG + "Note"
 EVIDENCE = TKG + "evidence"
-_NON_NEGATIVE = ox.NamedNode(XSD + "nonNegativeInteger")
+#: xsd:integer, not the spec's xsd:nonNegativeInteger: Oxigraph stores derived integer
+#: types as xsd:integer, and the store must hold exactly what the dumps hold.
+_OFFSET = ox.NamedNode(XSD + "integer")
 
 
 @dataclass(frozen=True, slots=True)
@@ -320,9 +322,9 @@ class _NoteMapper:
         add(
             position,
             ox.NamedNode(OA + "start"),
-            ox.Literal(str(span.start), datatype=_NON_NEGATIVE),
+            ox.Literal(str(span.start), datatype=_OFFSET),
         )
-        add(position, ox.NamedNode(OA + "end"), ox.Literal(str(span.end), datatype=_NON_NEGATIVE))
+        add(position, ox.NamedNode(OA + "end"), ox.Literal(str(span.end), datatype=_OFFSET))
 
     def _resolve_property(self, item: Field, statement_id: str) -> PropertyTerm | None:
         found = self.vocab.find_property(item.key)
