@@ -156,9 +156,8 @@ def test_a_corrupted_seed_quote_fails_the_build_at_its_line(
     before = {p: p.read_bytes() for p in (tmp_path / "dist").glob("*.*")}
     note = next(p for p in sorted((tmp_path / "data" / "notes").rglob("*.yaml")))
     lines = note.read_text(encoding="utf-8").splitlines(keepends=True)
-    number, line = next(
-        (n, text) for n, text in enumerate(lines, start=1) if re.search(r"evidence: \"\w+ \w+", text)
-    )
+    quoted = re.compile(r"evidence: \"\w+ \w+")
+    number, line = next((n, t) for n, t in enumerate(lines, start=1) if quoted.search(t))
     word = re.search(r"evidence: \"(\w+)", line)
     assert word is not None
     lines[number - 1] = line.replace(word.group(1), word.group(1) + "x", 1)
