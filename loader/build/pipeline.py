@@ -280,19 +280,24 @@ def _same_text(archived: ArchivedFile | None, sources: SourcesSetting) -> bool:
     """Whether the archived text a cached note was proved against is still the same.
 
     A note whose text appeared, disappeared or changed is redone: its quotes' places (and
-    its warning) depend on the text, and the output must equal a full build's.
+    its warning) depend on the text, and the output must equal a full build's. Like notes,
+    a text whose size and modification time are unchanged is not hashed again.
     """
     if archived is None:
         return True
     path = sources.path / archived.identifier
-    return str(path) == archived.path and _digest(path) == archived.digest
-
-
-def _digest(path: Path) -> str | None:
+    if str(path) != archived.path:
+        return False
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
+        status = path.stat()
     except OSError:
-        return None
+        return archived.digest is None
+    if archived.stat == (status.st_size, status.st_mtime_ns):
+        return True
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest() == archived.digest
+    except OSError:
+        return False
 
 
 def _read(

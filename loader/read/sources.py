@@ -67,6 +67,8 @@ class ArchivedFile:
     path: str
     #: sha256 of the file's bytes; None when the archive holds no such file
     digest: str | None
+    #: (size, mtime_ns) when it was hashed: an unchanged stat means an unchanged digest
+    stat: tuple[int, int] | None = None
 
 
 @dataclass
@@ -212,10 +214,13 @@ def archived_file(note: Note, setting: SourcesSetting) -> ArchivedFile | None:
         return None
     path = setting.path / identifier.text.strip()
     try:
-        digest: str | None = hashlib.sha256(path.read_bytes()).hexdigest()
+        status = path.stat()
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
     except OSError:
-        digest = None
-    return ArchivedFile(identifier.text.strip(), str(path), digest)
+        return ArchivedFile(identifier.text.strip(), str(path), None)
+    return ArchivedFile(
+        identifier.text.strip(), str(path), digest, (status.st_size, status.st_mtime_ns)
+    )
 
 
 def prove_note(
