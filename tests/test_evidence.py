@@ -119,6 +119,21 @@ def test_the_first_occurrence_is_recorded() -> None:
     assert span is not None and span.start == 0
 
 
+def test_a_long_text_is_searched_through_its_word_index() -> None:
+    filler = "".join(f"Paragraph {n} says little of note.\n\n" for n in range(3000))
+    text = filler + ARTICLE + filler + ARTICLE
+    source = SourceText(text)
+    assert len(source.normal) > 100_000
+    span = source.find("epublic of Examplia said on Monday that it “will")
+    assert span is not None
+    assert span.start == text.index("epublic of Examplia")  # the first of the two places
+    assert text[span.start : span.end] == span.exact
+    assert source.find("a deal was close — perhaps") is not None
+    assert source.find("a deal was close — surely") is None
+    assert source.words["examplia"]  # the index was built and holds the text's words
+    assert source.closest("Paragraph 2999 sayz little") == "Paragraph 2999 says little"
+
+
 def test_empty_and_overlong_quotes_do_not_match() -> None:
     source = SourceText("short text")
     assert source.find("   ") is None

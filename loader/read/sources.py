@@ -7,21 +7,21 @@ nothing else is forgiven (curly quotes and dashes are part of a quote) — and s
 character offsets into the text, ready for W3C Web Annotation selectors.
 
 The cost stays linear in the size of the texts and quotes: each text is normalised once,
-with a map from normalised to original offsets, and a word index (word → positions) finds
-candidate places for a quote instead of scanning every window. The "did you mean" hint
-compares the quote only with the few windows the index votes for.
+with a map from normalised to original offsets, and in a long text a word index (word →
+positions) finds the candidate places for a quote instead of a scan per quote (a short text
+is scanned at C speed, which costs less than indexing it). The "did you mean" hint compares
+the quote only with the few windows the index votes for, never with every window.
 """
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import hashlib
 import re
-from array import array
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from loader.problems import Problem, Severity
 from loader.project import SourcesSetting
@@ -34,6 +34,10 @@ IDENTIFIER_KEY = "identifier"
 CONTEXT = 32
 
 _SPACE = re.compile(r"\s+")
+#: A whitespace run that is not exactly one plain space (it shifts offsets when normalised).
+_IRREGULAR_SPACE = re.compile(r"[^\S ]\s*| \s+")
+#: Texts up to this many characters are scanned per quote; longer ones use the word index.
+_SCAN_LIMIT = 50_000
 _WORD = re.compile(r"\w+")
 _BOM = b"\xef\xbb\xbf"
 #: Words more frequent than this in one text do not vote for a quote's place.
@@ -82,27 +86,35 @@ class NoteEvidence:
 
 
 class SourceText:
-    """One archived text, normalised once and indexed by word."""
+    """One archived text, normalised once; indexed by word when it is long."""
 
     def __init__(self, text: str) -> None:
         self.text = text
-        pieces: list[str] = []
-        #: normalised offset → original offset (one extra entry for the end)
-        self.offsets = array("q")
-        position = 0
-        for match in _SPACE.finditer(text):
-            pieces.append(text[position : match.start()])
-            self.offsets.extend(range(position, match.start()))
-            pieces.append(" ")
-            self.offsets.append(match.start())
-            position = match.end()
-        pieces.append(text[position:])
-        self.offsets.extend(range(position, len(text)))
-        self.offsets.append(len(text))
-        self.normal = "".join(pieces)
-        self.words: dict[str, list[int]] = {}
-        for match in _WORD.finditer(self.normal):
-            self.words.setdefault(match.group().lower(), []).append(match.start())
+        self.normal = _SPACE.sub(" ", text)
+        # Normalised → original offsets: only whitespace runs other than one plain space
+        # shift them, so the map keeps one breakpoint per such run (bisect to look up).
+        self._starts = [0]
+        self._shifts = [0]
+        shift = 0
+        for match in _IRREGULAR_SPACE.finditer(text):
+            position = match.start() - shift
+            shift += match.end() - match.start() - 1
+            self._starts.append(position + 1)
+            self._shifts.append(shift)
+        self._words: dict[str, list[int]] | None = None
+
+    def original(self, position: int) -> int:
+        """The offset in the original text of a position in the normalised one."""
+        return position + self._shifts[bisect.bisect_right(self._starts, position) - 1]
+
+    @property
+    def words(self) -> dict[str, list[int]]:
+        """Word (lower case) → its positions in the normalised text; built on first use."""
+        if self._words is None:
+            self._words = {}
+            for match in _WORD.finditer(self.normal):
+                self._words.setdefault(match.group().lower(), []).append(match.start())
+        return self._words
 
     @classmethod
     def from_bytes(cls, data: bytes, *, name: str) -> SourceText:
@@ -135,8 +147,8 @@ class SourceText:
         at = self._locate(wanted)
         if at < 0:
             return None
-        start = self.offsets[at]
-        end = self.offsets[at + len(wanted) - 1] + 1
+        start = self.original(at)
+        end = self.original(at + len(wanted) - 1) + 1
         return Span(
             start=start,
             end=end,
@@ -146,7 +158,13 @@ class SourceText:
         )
 
     def _locate(self, wanted: str) -> int:
-        """Offset of ``wanted`` in the normalised text, through the word index when it can."""
+        """Offset of ``wanted`` in the normalised text, through the word index when it can.
+
+        In a short text one scan at C speed costs less than building the index, and is
+        bounded by :data:`_SCAN_LIMIT` characters per quote; a long text is indexed once.
+        """
+        if len(self.normal) <= _SCAN_LIMIT:
+            return self.normal.find(wanted)
         words = list(_WORD.finditer(wanted))
         # The first and last words of a quote may be cut (a quote can start mid-word), so
         # only inner words, which are whole, can be looked up in the index.
@@ -197,30 +215,26 @@ def normalise(text: str) -> str:
     return _SPACE.sub(" ", text).strip()
 
 
-def read_text(path: Path) -> SourceText:
-    """Read one archived text.
-
-    Raises:
-        SourceTextError: see :meth:`SourceText.from_bytes`.
-        OSError: the file cannot be read.
-    """
-    return SourceText.from_bytes(path.read_bytes(), name=path.name)
-
-
 def archived_file(note: Note, setting: SourcesSetting) -> ArchivedFile | None:
     """The archive file the note's source ``identifier`` names (None if it names none)."""
+    found = _archived(note, setting)
+    return found[0] if found else None
+
+
+def _archived(note: Note, setting: SourcesSetting) -> tuple[ArchivedFile, bytes | None] | None:
+    """The archive file the note names and its bytes (read once: hashed, then decoded)."""
     identifier = _identifier(note)
     if identifier is None:
         return None
-    path = setting.path / identifier.text.strip()
+    name = identifier.text.strip()
+    path = setting.path / name
     try:
         status = path.stat()
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        data = path.read_bytes()
     except OSError:
-        return ArchivedFile(identifier.text.strip(), str(path), None)
-    return ArchivedFile(
-        identifier.text.strip(), str(path), digest, (status.st_size, status.st_mtime_ns)
-    )
+        return ArchivedFile(name, str(path), None), None
+    digest = hashlib.sha256(data).hexdigest()
+    return ArchivedFile(name, str(path), digest, (status.st_size, status.st_mtime_ns)), data
 
 
 def prove_note(
@@ -252,9 +266,10 @@ def prove_note(
             if quotes
             else [],
         )
-    archived = archived_file(note, setting)
-    assert archived is not None
-    if archived.digest is None:
+    found = _archived(note, setting)
+    assert found is not None
+    archived, data = found
+    if data is None:
         return NoteEvidence(
             archived=archived,
             problems=[
@@ -276,8 +291,8 @@ def prove_note(
     source = texts.get(archived.path) if texts is not None else None
     if source is None:
         try:
-            source = read_text(Path(archived.path))
-        except (SourceTextError, OSError) as error:
+            source = SourceText.from_bytes(data, name=archived.identifier)
+        except SourceTextError as error:
             return NoteEvidence(
                 archived=archived,
                 problems=[
