@@ -14,6 +14,8 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner, Result
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from loader.cli import main
 from loader.project import Project
@@ -359,3 +361,29 @@ def test_notes_without_quotes_need_no_archive(repo_root: Path, tmp_path: Path) -
     proved = prove_note(note, Project.at(project).sources())
     assert proved.problems == [] and proved.spans == {}
     assert proved.archived is not None and proved.archived.digest is None
+
+
+@given(
+    words=st.lists(st.text(alphabet="ab’—“”.,é", min_size=1, max_size=6), min_size=2, max_size=40),
+    gaps=st.lists(st.sampled_from([" ", "  ", "\n", "\n\n", "\t ", " \u00a0"]), min_size=40),
+    data=st.data(),
+)
+@settings(max_examples=200, deadline=None)
+def test_any_passage_is_found_and_its_offsets_cut_it_out(
+    words: list[str], gaps: list[str], data: st.DataObject
+) -> None:
+    text = "".join(w + g for w, g in zip(words, gaps, strict=False))
+    first = data.draw(st.integers(0, len(words) - 1))
+    last = data.draw(st.integers(first, len(words) - 1))
+    starts = [
+        sum(len(w) + len(g) for w, g in zip(words[:i], gaps, strict=False))
+        for i in range(len(words))
+    ]
+    passage = text[starts[first] : starts[last] + len(words[last])]
+    quote = " ".join(passage.split())  # as a note writer would retype it
+    source = SourceText(text)
+    for candidate in (source, SourceText(text * 300)):  # scanned, and indexed (long text)
+        span = candidate.find(quote)
+        assert span is not None
+        assert candidate.text[span.start : span.end] == span.exact
+        assert " ".join(span.exact.split()) == quote
