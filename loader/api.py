@@ -84,16 +84,20 @@ def open_project(root: str | Path = ".") -> Project:
     return Project.at(Path(root))
 
 
-def build(project: Project, *, full: bool = False) -> BuildResult:
+def build(project: Project, *, full: bool = False, strict: bool = False) -> BuildResult:
     """Read, check, validate and write ``dist/``; redo only changed notes unless ``full``.
 
+    Every evidence quote is proved against the archived source text (``project.sources()``);
+    ``strict`` makes a note whose text is not archived an error rather than a warning.
+
     Raises:
-        InputError: the ontology, reference data or a note has a problem (nothing written).
+        InputError: the ontology, reference data or a note has a problem, or a quote is not
+            in its source text (nothing written).
         ValidationFailed: the data violates the shapes (nothing written).
     """
     from loader.build import build as run_build
 
-    return run_build(project, use_cache=not full)
+    return run_build(project, use_cache=not full, strict=strict)
 
 
 def validate(

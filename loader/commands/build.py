@@ -29,6 +29,7 @@ STAGES = (
     "read ontology and reference",
     "read notes",
     "map notes",
+    "prove quotes",
     "fixed graphs",
     "validate",
     "serialise",
@@ -72,8 +73,15 @@ def problem_lines(warnings: list[Problem], redone: list[str], *, verbose: bool) 
 )
 @click.option("--quiet", is_flag=True, help="Print only problems, not the summary.")
 @click.option("--timings", is_flag=True, help="Print the time each stage took.")
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Fail when a note's source text is not in the archive (its quotes cannot be proved).",
+)
 @reports_input_errors
-def command(project_root: Path, full: bool, quiet: bool, verbose: bool, timings: bool) -> None:
+def command(
+    project_root: Path, full: bool, quiet: bool, verbose: bool, timings: bool, strict: bool
+) -> None:
     """Build the graph from ontology/, data/reference/ and data/notes/ into dist/.
 
     Every key and value of every note is checked against the ontology, and the data is
@@ -94,7 +102,7 @@ def command(project_root: Path, full: bool, quiet: bool, verbose: bool, timings:
                 bar.update(len(started), label=name)  # the stages before this one are done
                 started.append(name)
 
-            result = build(project, use_cache=not full, on_stage=on_stage)
+            result = build(project, use_cache=not full, strict=strict, on_stage=on_stage)
     except ValidationFailed as failure:
         for problem in failure.problems:
             click.echo(problem.format(), err=True)
