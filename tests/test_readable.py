@@ -194,3 +194,40 @@ def test_an_ambiguous_label_lists_the_things_it_names(tmp_path: Path) -> None:
     assert result.exit_code == 2, result.output
     assert "is the label of 2 things" in result.output
     assert first["id"] in result.output and twin["id"] in result.output
+
+
+def test_show_says_where_each_quote_stands_in_its_archived_source(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An archive text written from the note's own quotes: show gives offsets that cut them out."""
+    from loader.build import build
+
+    project = copy_project(tmp_path / "project")
+    note_path = next(
+        p for p in (project.root / "data" / "notes").rglob("*.yaml") if "gmt-eight" in p.name
+    )
+    note = yaml.safe_load(note_path.read_text(encoding="utf-8"))
+    quotes = [
+        q
+        for item in [note.get("source") or {}, *note["statements"]]
+        for q in (
+            item.get("evidence")
+            if isinstance(item.get("evidence"), list)
+            else [item.get("evidence")]
+        )
+        if isinstance(q, str)
+    ]
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    text = "Filler before.\n\n" + "\n\nMore filler. ".join(quotes) + "\n"
+    (archive / note["source"]["identifier"]).write_text(text, encoding="utf-8")
+    monkeypatch.setenv("TRADEKG_SOURCES", str(archive))
+    build(project, use_cache=False)
+    result = tradekg(project, "show", "us-tariff-mys-19-2025-10", "--format", "json")
+    assert result.exit_code == 0, result.output
+    places = [
+        p for record in json.loads(result.output)["provenance"] for p in record["places"].items()
+    ]
+    assert places, result.output
+    for quote, (start, end) in places:
+        assert " ".join(text[start:end].split()) == quote

@@ -95,6 +95,9 @@ def _provenance(record: Provenance, *, indent: str) -> list[str]:
     lines = [indent + " · ".join(parts)] if parts else []
     for quote in record.quotes:
         text = "“" + " ".join(quote.split()) + "”"
+        place = record.places.get(" ".join(quote.split()))
+        if place is not None:
+            text += f"  [characters {place[0]:,}–{place[1]:,} of the source text]"
         lines += textwrap.wrap(
             text, width=WIDTH, initial_indent=indent + "  ", subsequent_indent=indent + "   "
         )

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from loader.namespaces import NOTE_GRAPH_PREFIX, PROV, RDF, RDFS, SKOS, TKG
+from loader.namespaces import NOTE_GRAPH_PREFIX, OA, PROV, RDF, RDFS, SKOS, TKG
 from loader.problems import InputError, Problem
 from loader.query.labels import store_labels
 from loader.query.output import display, short_iri
@@ -56,6 +56,9 @@ class Provenance:
     status: str | None = None
     reported_as: str | None = None
     quotes: list[str] = field(default_factory=list)
+    #: quote → (start, end) character offsets in the archived source text, where the build
+    #: proved it (from the statement's Web Annotation)
+    places: dict[str, tuple[int, int]] = field(default_factory=dict)
 
 
 @dataclass
@@ -108,6 +111,7 @@ class Description:
                 "status": p.status,
                 "reportedAs": p.reported_as,
                 "quotes": p.quotes,
+                "places": {quote: list(span) for quote, span in p.places.items()},
             }
 
         return {
@@ -236,7 +240,7 @@ def describe(store: ox.Store, iri: str, *, limit: int | None = DEFAULT_LIMIT) ->
     """
     node = f"<{iri}>"
     own = _rows(store, f"SELECT ?p ?o ?g WHERE {{ GRAPH ?g {{ {node} ?p ?o }} }}")
-    counted = _pointing_groups(store, iri)
+    counted = [g for g in _pointing_groups(store, iri) if g[1] != OA + "hasBody"]
     shown_of = {
         (kind, via): _first_pointing(store, iri, kind, via, limit) for kind, via, _ in counted
     }
@@ -275,7 +279,7 @@ def describe(store: ox.Store, iri: str, *, limit: int | None = DEFAULT_LIMIT) ->
             Mention(
                 thing=Value(labels.get(s) or short_iri(s), s),
                 kinds=sorted(labels.get(k, short_iri(k)) for k in kinds_of.get(s, set())),
-                provenance=_merge(_provenance(details.get(s, []), shown)),
+                provenance=_placed(store, s, _merge(_provenance(details.get(s, []), shown))),
             )
             for s in shown_of[(kind, via)]
         ]
@@ -292,7 +296,7 @@ def describe(store: ox.Store, iri: str, *, limit: int | None = DEFAULT_LIMIT) ->
         label=labels.get(iri) or short_iri(iri),
         kinds=sorted(labels.get(k, short_iri(k)) for k in kinds_of.get(iri, set())),
         facts=_facts(own, shown_fact),
-        provenance=_provenance(details.get(iri, []), shown),
+        provenance=[_placed(store, iri, p) for p in _provenance(details.get(iri, []), shown)],
         groups=groups,
     )
 
@@ -391,6 +395,27 @@ def _provenance(rows: list[_Detail], shown: _Shown) -> list[Provenance]:
         elif prop == _PROVENANCE["quote"]:
             record.quotes.append(_text(value))
     return list(by_graph.values())
+
+
+def _placed(store: ox.Store, subject: str, record: Provenance) -> Provenance:
+    """Add where each quote stands in its source text, from the statement's annotations."""
+    if not record.quotes:
+        return record
+
+    def objects(node: _Term, prop: str) -> list[_Term]:
+        if not isinstance(node, ox.NamedNode | ox.BlankNode):
+            return []
+        return [q.object for q in store.quads_for_pattern(node, ox.NamedNode(prop), None, None)]
+
+    for quad in store.quads_for_pattern(None, ox.NamedNode(OA + "hasBody"), ox.NamedNode(subject)):
+        for target in objects(quad.subject, OA + "hasTarget"):
+            selectors = objects(target, OA + "hasSelector")
+            exact = [_text(e) for sel in selectors for e in objects(sel, OA + "exact")]
+            start = [int(_text(v)) for sel in selectors for v in objects(sel, OA + "start")]
+            end = [int(_text(v)) for sel in selectors for v in objects(sel, OA + "end")]
+            if exact and start and end:
+                record.places.setdefault(" ".join(exact[0].split()), (start[0], end[0]))
+    return record
 
 
 def _merge(records: list[Provenance]) -> Provenance:
