@@ -6,7 +6,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test setup lint bench clean
+.PHONY: demo test check servers setup lint bench clean
 
 $(BIN)/tradekg: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,9 +27,22 @@ lint: setup
 	$(BIN)/ruff format --check loader tests bench conftest.py
 	$(BIN)/mypy
 
-test: lint
+# `make test` first installs (or checks) the real servers and browser the tests use:
+# Virtuoso, Java + Jena, Chromium, Graphviz (apt, .ci/install.sh — the script CI runs too);
+# it exits non-zero with the command to run when they are missing and cannot be installed,
+# unless TRADEKG_SKIP_SERVERS=1. `make check` is the developers' fast loop: lint, types and
+# the tests that need no server or browser.
+servers: setup
+	bash .ci/install.sh
+
+test: servers lint
 	$(BIN)/tradekg fmt --check
-	$(BIN)/pytest
+	$(BIN)/pytest -rs
+
+# No servers, no browser: tests marked `requires` are left out (not skipped), the rest run.
+check: lint
+	$(BIN)/tradekg fmt --check
+	TRADEKG_SKIP_SERVERS=1 $(BIN)/pytest -q -rs -m "not requires"
 
 bench: setup
 	$(BIN)/python -m bench.run

@@ -1,7 +1,8 @@
 """A realistic, deterministic synthetic corpus of notes for benchmarking the pipeline.
 
 ``python -m bench.generate --notes N --out DIR`` writes N ordinary YAML notes under
-``DIR/data/notes/`` and copies ``ontology/``, ``data/reference/``, ``shapes/`` and ``queries/``
+``DIR/data/notes/``, the source text each quotes under ``DIR/data/sources/``, and copies
+``ontology/``, ``data/reference/``, ``shapes/`` and ``queries/``
 next to them, so that DIR is a complete project ``tradekg build --project DIR`` accepts.
 
 Why synthetic and why like this: a benchmark at a million triples needs ten thousand notes,
@@ -548,6 +549,23 @@ def render_note(plan: Plan, index: int) -> str:
 # ---------------------------------------------------------------------------------------------
 
 
+def source_text(note: str) -> str:
+    """The archived article a note quotes: its title, then its quotes as paragraphs.
+
+    The build proves every quote against it (``data/sources/``, the default archive), so
+    the benchmark times quote proving on real work, not on ten thousand missing texts.
+    """
+    import yaml
+
+    data = yaml.safe_load(note)
+    paragraphs = [str(data["source"]["title"])]
+    for statement in data["statements"]:
+        quotes = statement.get("evidence", [])
+        for quote in quotes if isinstance(quotes, list) else [quotes]:
+            paragraphs.append(f"The report adds that {quote}, according to people present.")
+    return "\n\n".join(paragraphs) + "\n"
+
+
 def generate(
     notes: int, out: Path, *, seed: int = DEFAULT_SEED, source: Path = REPO_ROOT
 ) -> list[Path]:
@@ -569,8 +587,11 @@ def generate(
         if (source / part).is_dir():
             shutil.copytree(source / part, target)
     notes_dir = out / "data" / "notes"
-    if notes_dir.exists():
-        shutil.rmtree(notes_dir)
+    sources_dir = out / "data" / "sources"
+    for folder in (notes_dir, sources_dir):
+        if folder.exists():
+            shutil.rmtree(folder)
+    sources_dir.mkdir(parents=True)
 
     vocab = load_vocabulary(sorted((out / "ontology").glob("*.ttl")), root=out)
     plan = make_plan(notes, seed, load_pools(out / "data" / "reference"), capabilities(vocab))
@@ -578,7 +599,11 @@ def generate(
     for index in range(notes):
         path = notes_dir / note_path(plan, index)
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(render_note(plan, index), encoding="utf-8")
+        text = render_note(plan, index)
+        path.write_text(text, encoding="utf-8")
+        (sources_dir / f"bench-{seed}-{index:05d}.txt").write_text(
+            source_text(text), encoding="utf-8"
+        )
         written.append(path)
     (out / MARKER).write_text(
         json.dumps({"notes": notes, "seed": seed, "source": str(source)}) + "\n",

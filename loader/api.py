@@ -35,6 +35,16 @@ A wrong value is refused with what was expected, as on the command line:
 ...     print(error.problems[0].message)
 parameter 'rate' (decimal): 'high' is not a decimal number such as 19.5
 
+Everything the graph says about one thing, in words, with each claim's source and quote:
+
+>>> from loader.api import show
+>>> malaysia = show(project, "MYS")
+>>> tariffs = next(g for g in malaysia.groups if g.kind == "Tariff measure")
+>>> tariffs.mentions[0].thing.text
+'US 19% tariff on exports from Malaysia, maintained (2025)'
+>>> tariffs.mentions[0].provenance.quotes[0][:60]
+'Under these arrangements, Washington maintained a 19% tariff'
+
 Load the build into a real triplestore (here a local Oxigraph server) and verify it:
 
 >>> from loader.api import load
@@ -54,11 +64,12 @@ from loader.project import Project
 
 if TYPE_CHECKING:
     from loader.build import BuildResult
+    from loader.query.describe import Description
     from loader.query.result import Term
     from loader.store import LoadReport
     from loader.validate import ValidationReport
 
-__all__ = ["build", "load", "open_project", "run_query", "validate"]
+__all__ = ["build", "load", "open_project", "run_query", "show", "validate"]
 
 #: One answer row: variable name (without ``?``) → term, or None where it is unbound.
 Row = dict[str, "Term | None"]
@@ -73,16 +84,20 @@ def open_project(root: str | Path = ".") -> Project:
     return Project.at(Path(root))
 
 
-def build(project: Project, *, full: bool = False) -> BuildResult:
+def build(project: Project, *, full: bool = False, strict: bool = False) -> BuildResult:
     """Read, check, validate and write ``dist/``; redo only changed notes unless ``full``.
 
+    Every evidence quote is proved against the archived source text (``project.sources()``);
+    ``strict`` makes a note whose text is not archived an error rather than a warning.
+
     Raises:
-        InputError: the ontology, reference data or a note has a problem (nothing written).
+        InputError: the ontology, reference data or a note has a problem, or a quote is not
+            in its source text (nothing written).
         ValidationFailed: the data violates the shapes (nothing written).
     """
     from loader.build import build as run_build
 
-    return run_build(project, use_cache=not full)
+    return run_build(project, use_cache=not full, strict=strict)
 
 
 def validate(
@@ -120,6 +135,23 @@ def run_query(project: Project, name: str, /, **params: str) -> list[Row]:
     if not isinstance(result, Solutions):
         raise TypeError(f"{name} is a {query.form} query; run_query returns SELECT rows")
     return [dict(zip(result.variables, row, strict=True)) for row in result.rows]
+
+
+def show(project: Project, thing: str, /, *, limit: int | None = 25) -> Description:
+    """Everything the built graph says about ``thing`` (an id as notes write it, an IRI or a
+    label): its facts, the notes, sources, status words and quotes behind them, and what
+    points at it, the first ``limit`` per group (None for all).
+
+    Raises:
+        InputError: there is no build, nothing is called ``thing`` (with the closest ids),
+            or ``thing`` is the label of several things.
+    """
+    from loader.query import open_store
+    from loader.query.describe import describe, resolve_id
+    from loader.query.params import build_ids
+
+    store = open_store(project.store_dir)
+    return describe(store, resolve_id(store, thing, build_ids(project.dist_dir)), limit=limit)
 
 
 def load(

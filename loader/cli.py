@@ -8,6 +8,8 @@ SPARQL machinery (GUIDE §8: no eager imports that make a CLI slow to start).
 from __future__ import annotations
 
 import importlib
+import re
+from pathlib import Path
 
 import click
 
@@ -18,6 +20,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "query": ("query", "Run a saved or ad-hoc SPARQL query, locally or on an endpoint."),
     "load": ("load", "Load the built graph into a triplestore and verify every graph's count."),
     "serve": ("serve", "Serve the built graph from a local Oxigraph server."),
+    "show": ("show", "Show everything the graph says about one thing, with sources and quotes."),
     "check": ("check", "Quality-control the ontology, notes, shapes and queries."),
     "docs": ("docs", "Generate HTML documentation and diagrams into dist/docs/."),
     "site": ("site", "Write the browsable static site of the built graph into dist/site/."),
@@ -46,12 +49,60 @@ class LazyGroup(click.Group):
             formatter.write_dl(rows)
 
 
+def _ontology_version(root: Path) -> str:
+    """``owl:versionInfo`` of the project's ontology, read as text (no RDF library at start)."""
+    for path in sorted((root / "ontology").glob("*.ttl")):
+        found = re.search(r'owl:versionInfo\s+"([^"]+)"', path.read_text(encoding="utf-8"))
+        if found:
+            return f"{found.group(1)} ({path.relative_to(root).as_posix()})"
+    return "none here (no ontology/ in this folder)"
+
+
+def _installed(distribution: str) -> str:
+    from importlib import metadata  # only for --version: it costs start-up time
+
+    try:
+        return metadata.version(distribution)
+    except metadata.PackageNotFoundError:
+        return "not installed"
+
+
+def version_text(root: Path) -> str:
+    """What ``tradekg --version`` prints: ours, the ontology's and the engines' versions."""
+    return "\n".join(
+        [
+            f"tradekg {_installed('tradekg')}",
+            f"ontology {_ontology_version(root)}",
+            f"pyoxigraph {_installed('pyoxigraph')} (embedded engine)",
+            f"oxigraph {_installed('oxigraph')} (server: tradekg serve, tests)",
+        ]
+    )
+
+
+def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if not value or ctx.resilient_parsing:
+        return
+    click.echo(version_text(Path.cwd()))
+    ctx.exit()
+
+
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="tradekg")
+@click.option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_print_version,
+    help="Show the versions of tradekg, the ontology (of the project here), pyoxigraph and "
+    "the oxigraph server, and exit.",
+)
 def main() -> None:
     """tradekg: a knowledge graph of trade agreements, measures and commitments.
 
     Exit codes: 0 success, 1 the data has violations or a check failed, 2 usage or input error.
+
+    Shell completion (bash): eval "$(_TRADEKG_COMPLETE=bash_source tradekg)" — zsh and fish
+    likewise; see the README.
     """
 
 

@@ -29,6 +29,9 @@ SCHEMA: Final = "https://schema.org/"
 TIME: Final = "http://www.w3.org/2006/time#"
 SH: Final = "http://www.w3.org/ns/shacl#"
 VANN: Final = "http://purl.org/vocab/vann/"
+OA: Final = "http://www.w3.org/ns/oa#"
+VOID: Final = "http://rdfs.org/ns/void#"
+DCAT: Final = "http://www.w3.org/ns/dcat#"
 
 #: Prefixes used when serialising Turtle/TriG and when printing IRIs to people.
 PREFIXES: Final[dict[str, str]] = {
@@ -46,6 +49,9 @@ PREFIXES: Final[dict[str, str]] = {
     "time": TIME,
     "sh": SH,
     "vann": VANN,
+    "oa": OA,
+    "void": VOID,
+    "dcat": DCAT,
 }
 
 #: Prefixes written into Turtle/TriG files: vocabularies only. Thing and graph IRIs stay

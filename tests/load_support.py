@@ -29,11 +29,6 @@ TKG = "https://w3id.org/tradekg/ontology#"
 
 VIRTUOSO = shutil.which("virtuoso-t")
 ISQL = shutil.which("isql-vt")
-#: Why the Virtuoso tests are skipped on a machine without it.
-VIRTUOSO_MISSING = (
-    "virtuoso-t / isql-vt not installed (run `bash .ci/install-virtuoso.sh`: "
-    "Debian package virtuoso-opensource-7-bin)"
-)
 #: The account of a new Virtuoso database.
 USER, PASSWORD = "dba", "dba"
 

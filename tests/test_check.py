@@ -83,6 +83,7 @@ def test_undeclared_term_in_a_query_is_named_with_file_and_line(project: Path) -
     ]
 
 
+@pytest.mark.requires("java")
 def test_unsatisfiable_class_is_found_by_the_reasoner(project: Path) -> None:
     with (project / "ontology" / "tradekg.ttl").open("a", encoding="utf-8") as f:
         f.write(

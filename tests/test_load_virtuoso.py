@@ -2,7 +2,7 @@
 
 Virtuoso is started with its own ini in a temporary folder, on free loopback ports; a new
 database has the account ``dba``/``dba``. Install
-it with ``bash .ci/install-virtuoso.sh``; without ``virtuoso-t`` these tests are skipped.
+it with ``bash .ci/install.sh``; without ``virtuoso-t`` these tests fail (see tests/conftest.py).
 """
 
 from __future__ import annotations
@@ -14,12 +14,9 @@ import pytest
 import requests
 from load_support import (
     GRAPH,
-    ISQL,
     PASSWORD,
     TKG,
     USER,
-    VIRTUOSO,
-    VIRTUOSO_MISSING,
     Virtuoso,
     expected_counts,
     graph_counts,
@@ -31,7 +28,7 @@ from load_support import (
 )
 from requests.auth import HTTPDigestAuth
 
-pytestmark = pytest.mark.skipif(VIRTUOSO is None or ISQL is None, reason=VIRTUOSO_MISSING)
+pytestmark = pytest.mark.requires("virtuoso")
 
 
 @pytest.fixture

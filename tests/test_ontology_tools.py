@@ -85,10 +85,10 @@ def test_docs_use_no_network_assets(docs: Path) -> None:
         assert "<script src=" not in text and "stylesheet" not in text, name
 
 
+@pytest.mark.requires("chromium")
 def test_index_renders_in_a_headless_browser(docs: Path, tmp_path: Path) -> None:
     browser = shutil.which("chromium") or shutil.which("chromium-browser")
-    if browser is None:
-        pytest.skip("no chromium on PATH (Debian: apt-get install chromium)")
+    assert browser is not None
     png = tmp_path / "index.png"
     subprocess.run(
         [

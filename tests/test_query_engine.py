@@ -700,8 +700,12 @@ def test_cli_lists_and_runs_saved_queries(project: Path) -> None:
     build_store(project)
     ran = runner.invoke(query_command, ["tariffs", "--project", str(project), "-p", "rate=20"])
     assert ran.exit_code == 0, ran.output
-    assert ran.output.splitlines()[2].startswith("id:tariff-measure/m1  46")
+    assert ran.output.splitlines()[2].startswith("US tariff on Viet Nam           46")
     assert ran.output.splitlines()[-1] == "(2 rows)"
+    as_iris = runner.invoke(
+        query_command, ["tariffs", "--project", str(project), "-p", "rate=20", "--iris"]
+    )
+    assert as_iris.output.splitlines()[2].startswith("id:tariff-measure/m1  46")
     as_csv = runner.invoke(query_command, ["tariffs", "--project", str(project), "--format", "csv"])
     assert as_csv.stdout_bytes.count(b"\r\n") == 4  # header + 3 measures at or above 19
     ask = runner.invoke(

@@ -91,6 +91,7 @@ def test_there_are_saved_queries_each_with_an_expected_answer() -> None:
 
 
 @pytest.mark.parametrize("path", QUERIES, ids=[p.stem for p in QUERIES])
+@pytest.mark.requires("oxigraph")
 def test_saved_query_gives_the_expected_answer_on_both_engines(
     path: Path, saved: dict[str, SavedQuery], store: ox.Store, server: OxigraphServer
 ) -> None:

@@ -1,13 +1,14 @@
 """Every saved query gives the same answer on a real Virtuoso 7 as on the embedded store.
 
 The issue "Triplestores" is done when the saved queries run against each server
-(``tradekg query --endpoint``) give the same answers as on the embedded store. This checks
+(``tradekg query --endpoint URL --store virtuoso``) give the same answers as on the embedded
+store. This checks
 it for Virtuoso, end to end through the CLI: a copy of the project is built
 (``tradekg build``), loaded into a new Virtuoso database (``tradekg load --store virtuoso``,
 digest credentials from ``TRADEKG_USER``/``TRADEKG_PASSWORD``), and each ``queries/NAME.rq``
 is run with its default parameters by ``tradekg query NAME --format json``, once on the
-embedded store and once with ``--endpoint`` on Virtuoso's ``/sparql-auth``. The two answers,
-and ``queries/expected/NAME.json``, must be the same by the project's own comparison
+embedded store and once with ``--endpoint BASE --store virtuoso`` (``/sparql-auth``). The
+two answers, and ``queries/expected/NAME.json``, must be the same by the project's own comparison
 (:func:`loader.query.result.same_answer`: a multiset of rows, in order under ORDER BY).
 
 One Virtuoso, one build and one load serve all the queries (module-scoped fixtures).
@@ -25,11 +26,8 @@ import pytest
 from click.testing import CliRunner
 from load_support import (
     GRAPH,
-    ISQL,
     PASSWORD,
     USER,
-    VIRTUOSO,
-    VIRTUOSO_MISSING,
     Virtuoso,
     graph_counts,
     load_into_virtuoso,
@@ -41,7 +39,7 @@ from loader.project import Project
 from loader.query.result import QueryResult, Solutions, from_sparql_json, same_answer
 from loader.query.saved import load_saved_queries
 
-pytestmark = pytest.mark.skipif(VIRTUOSO is None or ISQL is None, reason=VIRTUOSO_MISSING)
+pytestmark = pytest.mark.requires("virtuoso")
 
 REPO = Path(__file__).resolve().parent.parent
 QUERIES = sorted((REPO / "queries").glob("*.rq"))
@@ -83,7 +81,7 @@ def loaded(project: Path, virtuoso: Virtuoso) -> Virtuoso:
 
 
 def tradekg_query(project: Path, name: str, *endpoint: str) -> QueryResult:
-    """``tradekg query NAME --format json [--endpoint URL --auth digest]``, read back."""
+    """``tradekg query NAME --format json [--endpoint URL --store virtuoso]``, read back."""
     result = CliRunner(env=CREDENTIALS).invoke(
         main,
         ["query", name, "--project", str(project), "--format", "json", *endpoint],
@@ -102,9 +100,8 @@ def test_saved_query_gives_the_same_answer_on_virtuoso(
     expected_path = REPO / "queries" / "expected" / f"{name}.json"
     expected = from_sparql_json(json.loads(expected_path.read_text(encoding="utf-8")))
     local = tradekg_query(project, name)
-    remote = tradekg_query(
-        project, name, "--endpoint", loaded.url + "/sparql-auth", "--auth", "digest"
-    )
+    # the server's base URL and the store: the profile knows /sparql-auth and Digest
+    remote = tradekg_query(project, name, "--endpoint", loaded.url, "--store", "virtuoso")
     if isinstance(expected, Solutions):
         assert expected.rows, "an expected answer with no rows checks nothing"
     assert same_answer(local, expected, ordered=ordered), f"{name}: embedded store differs"
@@ -113,3 +110,17 @@ def test_saved_query_gives_the_same_answer_on_virtuoso(
 
 def test_every_saved_query_is_checked() -> None:
     assert len(QUERIES) >= 20
+
+
+@pytest.mark.parametrize("command", ["query", "load"])
+def test_a_virtuoso_url_with_the_wrong_store_says_which_store(
+    command: str, project: Path, loaded: Virtuoso
+) -> None:
+    args = [command, "--project", str(project), "--endpoint", loaded.url, "--store", "oxigraph"]
+    if command == "query":
+        args.insert(1, QUERIES[0].stem)
+    result = CliRunner(env=CREDENTIALS).invoke(main, args)
+    assert result.exit_code == 2, result.output
+    assert "is a Virtuoso server" in result.stderr
+    assert "--store virtuoso" in result.stderr
+    assert "Traceback" not in result.output

@@ -4,12 +4,16 @@ A note's ``evidence`` is the link between a fact in the graph and the words that
 so every quote must occur in the seed file the note names (``source: identifier:``). Only
 runs of whitespace are normalised: the quote must keep the seed's own characters (curly
 apostrophes and quotes, en dashes), because a "corrected" quote is no longer a quote.
+
+The seeds are read through the project's ``sources`` setting (``TRADEKG_SOURCES``, else
+``[tool.tradekg] sources`` in pyproject.toml); this check is written apart from the build's
+own quote proving (loader/read/sources.py), so that the two check each other.
 """
 
 from __future__ import annotations
 
-import os
 import re
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,16 +21,19 @@ from typing import Any
 import pytest
 import yaml
 
+from loader.project import Project
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 NOTES_DIR = REPO_ROOT / "data" / "notes"
-#: The archive of source texts: the seed articles are third-party texts kept outside the
-#: repository, so the folder is named by the environment (``.ci/run`` sets it).
-SOURCES = os.environ.get("TRADEKG_SOURCES", "")
-SEEDS_DIR = Path(SOURCES) if SOURCES else REPO_ROOT / "data" / "sources"
+#: The archive of source texts, through the same setting the build uses. The seed articles
+#: are third-party texts kept outside the repository; ``.ci/run`` points TRADEKG_SOURCES there.
+SETTING = Project.at(REPO_ROOT).sources()
+SEEDS_DIR = SETTING.path
 
 pytestmark = pytest.mark.skipif(
     not any(SEEDS_DIR.glob("*.txt")),
-    reason=f"no source texts in {SEEDS_DIR}: set TRADEKG_SOURCES to the seed articles' folder",
+    reason=f"no source texts in {SEEDS_DIR} (from {SETTING.origin}): set TRADEKG_SOURCES "
+    "(or [tool.tradekg] sources in pyproject.toml) to the folder of the seed articles",
 )
 
 
@@ -94,3 +101,71 @@ def test_every_evidence_quote_is_verbatim_in_its_seed(path: Path) -> None:
     assert quotes, f"{path.name} has no evidence"
     missing = [f"{where}: {quote!r}" for where, quote in quotes if normalise(quote) not in text]
     assert not missing, f"quotes not found verbatim in {identifier}:\n" + "\n".join(missing)
+
+
+def test_build_proves_the_seed_quotes_and_records_where_they_are(
+    repo_root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every quote becomes a Web Annotation whose offsets cut the quote out of the seed."""
+    import pyoxigraph as ox
+    from click.testing import CliRunner
+
+    from loader.cli import main
+
+    for part in ("ontology", "data", "shapes", "queries"):
+        shutil.copytree(repo_root / part, tmp_path / part)
+    monkeypatch.setenv("TRADEKG_SOURCES", str(SEEDS_DIR.resolve()))
+    result = CliRunner().invoke(main, ["build", "--strict", "--project", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    store = ox.Store.read_only(str(tmp_path / "dist" / "store"))
+    rows = list(
+        store.query(
+            """PREFIX oa: <http://www.w3.org/ns/oa#>
+            PREFIX dcterms: <http://purl.org/dc/terms/>
+            SELECT ?file ?exact ?start ?end WHERE {
+              ?annotation oa:hasBody ?statement ; oa:hasTarget ?target .
+              ?target oa:hasSource ?source ;
+                      oa:hasSelector [ oa:exact ?exact ] , [ oa:start ?start ; oa:end ?end ] .
+              ?source dcterms:identifier ?file .
+            }""",
+            use_default_graph_as_union=True,
+        )
+    )
+    quotes = {normalise(q) for p in note_paths() for _, q in evidence_quotes(load(p))}
+    assert len(rows) >= len(quotes) > 0
+    texts: dict[str, str] = {}
+    for row in rows:
+        name = row["file"].value
+        text = texts.setdefault(name, (SEEDS_DIR / name).read_text(encoding="utf-8-sig"))
+        start, end = int(row["start"].value), int(row["end"].value)
+        assert text[start:end] == row["exact"].value
+        assert normalise(row["exact"].value) in quotes
+
+
+def test_a_corrupted_seed_quote_fails_the_build_at_its_line(
+    repo_root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from click.testing import CliRunner
+
+    from loader.cli import main
+
+    for part in ("ontology", "data", "shapes", "queries"):
+        shutil.copytree(repo_root / part, tmp_path / part)
+    monkeypatch.setenv("TRADEKG_SOURCES", str(SEEDS_DIR.resolve()))
+    assert CliRunner().invoke(main, ["build", "--project", str(tmp_path)]).exit_code == 0
+    before = {p: p.read_bytes() for p in (tmp_path / "dist").glob("*.*")}
+    note = next(p for p in sorted((tmp_path / "data" / "notes").rglob("*.yaml")))
+    lines = note.read_text(encoding="utf-8").splitlines(keepends=True)
+    quoted = re.compile(r"evidence: \"\w+ \w+")
+    number, line = next((n, t) for n, t in enumerate(lines, start=1) if quoted.search(t))
+    word = re.search(r"evidence: \"(\w+)", line)
+    assert word is not None
+    lines[number - 1] = line.replace(word.group(1), word.group(1) + "x", 1)
+    note.write_text("".join(lines), encoding="utf-8")
+    result = CliRunner().invoke(main, ["build", "--project", str(tmp_path)])
+    assert result.exit_code == 2
+    relative = note.relative_to(tmp_path).as_posix()
+    assert f"{relative}:{number}:" in result.output
+    assert "did you mean: " in result.output
+    assert word.group(1) + " " in result.output.split("did you mean: ", 1)[1]
+    assert before == {p: p.read_bytes() for p in (tmp_path / "dist").glob("*.*")}

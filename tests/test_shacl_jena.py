@@ -1,15 +1,14 @@
 """A third, independent SHACL engine (Apache Jena, Java) reaches the same results as ours.
 
 Jena implements SHACL Core and SHACL-SPARQL, so it runs shapes/ unchanged. Debian's
-``libapache-jena-java`` (installed by ``.ci/install-shacl-checkers.sh``) crashes at start from
+``libapache-jena-java`` (installed by ``.ci/install.sh``) crashes at start from
 a packaging bug (misplaced Xerces message files); the fixture below works around it: copy
 ``org/apache/jena/ext/xerces/*`` out of jena-core.jar into a jar as ``xerces/…`` and put it
-first on the classpath. Skipped when Java or Jena is missing.
+first on the classpath. Fails when Java or Jena is missing (see tests/conftest.py).
 """
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import zipfile
 from collections import Counter
@@ -31,10 +30,7 @@ JAVA_DIR = Path("/usr/share/java")
 #: logging bindings that clash with each other on a classpath of every jar in /usr/share/java
 CLASHING = ("log4j-over-slf4j", "slf4j-log4j12", "slf4j-jdk14", "slf4j-simple", "slf4j-nop")
 
-pytestmark = pytest.mark.skipif(
-    shutil.which("java") is None or not (JAVA_DIR / "jena-shacl.jar").exists(),
-    reason="Java or Debian's libapache-jena-java is not installed (.ci/install-shacl-checkers.sh)",
-)
+pytestmark = pytest.mark.requires("jena")
 
 
 @pytest.fixture(scope="module")

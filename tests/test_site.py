@@ -27,9 +27,15 @@ from loader.publish.site.paths import class_path, page_path
 PROJECT_PARTS = ("ontology", "data", "shapes", "queries", "qc")
 TKG = "https://w3id.org/tradekg/ontology#"
 SCRIPT_LABEL = "<script>alert(1)</script>"
+HOSTILE_TEXT = """A test wire story.
+
+Asked about it, he said "no" and 'yes' to <that>
+and then left & came back. <script>alert(1)</script> wrote the wire.
+"""
 HOSTILE_NOTE = """\
 source:
   title: "A <b>bold</b> & <script>alert(2)</script> title"
+  identifier: site-test-hostile.txt
   publisher: site-test-wire
   issued: 2025-11-03
   documentKind: news-article
@@ -39,7 +45,7 @@ statements:
     id: site-test-wire
     label: "<script>alert(1)</script>"
     claimStatus: reported
-    evidence: "He said \\"no\\" and 'yes' to <that>\\nand then left & came back."
+    evidence: "he said \\"no\\" and 'yes' to <that>\\nand then left & came back."
 """
 EXTENSION_ONTOLOGY = """\
 @prefix owl: <http://www.w3.org/2002/07/owl#> .
@@ -103,7 +109,12 @@ def project(repo_root: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     (notes / "2025-11-03-site-test-hostile.yaml").write_text(HOSTILE_NOTE, encoding="utf-8")
     (notes / "2025-10-28-site-test-extension.yaml").write_text(EXTENSION_NOTE, encoding="utf-8")
     (root / "ontology" / "investment.ttl").write_text(EXTENSION_ONTOLOGY, encoding="utf-8")
-    invoke("build", "--project", str(root), "--quiet")
+    archive = root / "data" / "sources"
+    archive.mkdir(parents=True, exist_ok=True)
+    (archive / "site-test-hostile.txt").write_text(HOSTILE_TEXT, encoding="utf-8")
+    with pytest.MonkeyPatch.context() as patch:  # this test's archive, not CI's seed folder
+        patch.setenv("TRADEKG_SOURCES", str(archive))
+        invoke("build", "--project", str(root), "--quiet")
     output = invoke("site", "--project", str(root))
     assert "Open dist/site/index.html" in output
     return root
@@ -214,7 +225,17 @@ def test_hostile_label_and_title_are_text(site: Path) -> None:
 def test_a_quote_with_quotes_and_a_line_break_reads_as_written(site: Path) -> None:
     page = site / page_path("https://w3id.org/tradekg/id/company/site-test-wire")
     text = "".join(parse(page).text)
-    assert "He said \"no\" and 'yes' to <that>\nand then left & came back." in text
+    assert "he said \"no\" and 'yes' to <that>\nand then left & came back." in text
+
+
+def test_a_quote_proved_against_its_source_shows_its_place_and_no_page_of_its_own(
+    site: Path,
+) -> None:
+    page = site / page_path("https://w3id.org/tradekg/id/company/site-test-wire")
+    assert "of the archived source text" in page.read_text(encoding="utf-8")
+    assert not [p for p in site.rglob("*.html") if "_23" in p.name]  # no '#…' part pages
+    source = site / page_path("https://w3id.org/tradekg/id/source/2025-11-03-site-test-hostile")
+    assert "<blockquote>" in source.read_text(encoding="utf-8")
 
 
 def test_a_thing_without_label_is_named_by_its_id(site: Path) -> None:
@@ -334,9 +355,7 @@ def screenshot(page: Path, png: Path, profile: Path, netlog: Path) -> None:
     )
 
 
-@pytest.mark.skipif(
-    BROWSER is None, reason="no chromium on PATH (Debian: apt-get install chromium)"
-)
+@pytest.mark.requires("chromium")
 @pytest.mark.parametrize(
     "relative",
     ["index.html", "state/MYS.html", "agreement/us-mys-reciprocal-trade-2025.html"],
@@ -357,9 +376,7 @@ def test_chromium_renders_the_page_offline(site: Path, tmp_path: Path, relative:
     assert not from_pages
 
 
-@pytest.mark.skipif(
-    BROWSER is None, reason="no chromium on PATH (Debian: apt-get install chromium)"
-)
+@pytest.mark.requires("chromium")
 def test_search_finds_a_party_in_the_browser(site: Path, tmp_path: Path) -> None:
     assert BROWSER is not None
     answer = subprocess.run(

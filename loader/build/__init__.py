@@ -7,7 +7,8 @@ calls :mod:`loader.validate`, and redoes only the notes that changed (the cache)
 - :mod:`loader.build.pipeline` — :func:`build`, the one entry point;
 - :mod:`loader.build.cache` — what is kept of each note between builds;
 - :mod:`loader.build.catalogue` — the saved queries as a graph;
-- :mod:`loader.build.export` — canonical files, manifest and embedded store, written atomically.
+- :mod:`loader.build.export` — canonical files, manifest and embedded store, written atomically;
+- :mod:`loader.build.void` — the VoID + DCAT description of what was written.
 """
 
 from loader.build.pipeline import BuildResult, build

@@ -18,9 +18,10 @@ from loader.build.export import GraphChunks
 from loader.graph.mapping import Entity
 from loader.problems import Problem
 from loader.project import Project
+from loader.read.sources import ArchivedFile
 
 CACHE_FILE = "build.pickle"
-CACHE_FORMAT = 2
+CACHE_FORMAT = 4
 
 
 @dataclass
@@ -37,6 +38,8 @@ class NoteRecord:
     chunks: GraphChunks
     counts: dict[str, int]
     warnings: list[Problem]
+    #: the archived source text the note's quotes were proved against (None: names none)
+    archived: ArchivedFile | None = None
 
 
 @dataclass

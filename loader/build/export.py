@@ -26,18 +26,23 @@ from types import TracebackType
 
 import pyoxigraph as ox
 
+from loader.build.void import VOID_GRAPH, void_quads, void_turtle
 from loader.graph.parts import GraphPart
-from loader.namespaces import SERIALIZATION_PREFIXES
+from loader.namespaces import DCTERMS, RDF, SERIALIZATION_PREFIXES
+
+_RDF_TYPE = RDF + "type"
+_LICENSE = DCTERMS + "license"
 
 NQUADS = "tradekg.nq"
 TRIG = "tradekg.trig"
 TURTLE = "tradekg.ttl"
 MANIFEST = "manifest.json"
 IDS = "ids.json"
+VOID = "void.ttl"
 STORE = "store"
 DIRTY_MARKER = "store.dirty"
 #: What a build writes; anything else found in dist/ (docs/, …) is left untouched.
-BUILD_OUTPUTS = (NQUADS, TRIG, TURTLE, IDS, MANIFEST, STORE)
+BUILD_OUTPUTS = (NQUADS, TRIG, TURTLE, IDS, MANIFEST, VOID, STORE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +59,11 @@ class GraphChunks:
     turtle: bytes
     #: where the chunks stand in the dist files: (offset, length) in .nq, .trig and .ttl
     spans: tuple[tuple[int, int], tuple[int, int], tuple[int, int]] | None = None
+    #: what the dataset description (VoID) says of the graph: class → distinct instances,
+    #: property → triples, and the licences (dcterms:license values) the graph states
+    classes: tuple[tuple[str, int], ...] = ()
+    properties: tuple[tuple[str, int], ...] = ()
+    licences: tuple[str, ...] = ()
 
     def stripped(self) -> GraphChunks:
         """The chunk without its bytes, for the build cache: they stay in the dist files."""
@@ -108,6 +118,7 @@ def graph_chunks(part: GraphPart) -> GraphChunks:
     lines = sorted({line[:-2] + suffix for line in ntriples.splitlines() if line})
     nquads = b"".join(line + b"\n" for line in lines)
     quads = list(ox.parse(nquads, format=ox.RdfFormat.N_QUADS))
+    classes, properties, licences = _statistics(quads)
     trig = ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=SERIALIZATION_PREFIXES)
     turtle = ox.serialize(
         [q.triple for q in quads], format=ox.RdfFormat.TURTLE, prefixes=SERIALIZATION_PREFIXES
@@ -121,6 +132,30 @@ def graph_chunks(part: GraphPart) -> GraphChunks:
         nquads=nquads,
         trig=_without_header(trig),
         turtle=_without_header(turtle),
+        classes=classes,
+        properties=properties,
+        licences=licences,
+    )
+
+
+def _statistics(
+    quads: list[ox.Quad],
+) -> tuple[tuple[tuple[str, int], ...], tuple[tuple[str, int], ...], tuple[str, ...]]:
+    """Instances per class, triples per property and licences of one graph, sorted."""
+    members: dict[str, set[str]] = {}
+    properties: dict[str, int] = {}
+    licences: set[str] = set()
+    for quad in quads:
+        predicate = quad.predicate.value
+        properties[predicate] = properties.get(predicate, 0) + 1
+        if predicate == _RDF_TYPE and isinstance(quad.object, ox.NamedNode):
+            members.setdefault(quad.object.value, set()).add(str(quad.subject))
+        elif predicate == _LICENSE and isinstance(quad.object, ox.NamedNode):
+            licences.add(quad.object.value)
+    return (
+        tuple(sorted((c, len(s)) for c, s in members.items())),
+        tuple(sorted(properties.items())),
+        tuple(sorted(licences)),
     )
 
 
@@ -162,20 +197,24 @@ def write_dist(
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=dist_dir))
     try:
         written = _write_files(ordered, staging, version, counts)
+        sizes = {name: (staging / name).stat().st_size for name in (NQUADS, TRIG, TURTLE)}
+        described = void_turtle(written, version=version, sizes=sizes)
+        (staging / VOID).write_bytes(described)
+        previous = _read_bytes(dist_dir / VOID)
         (staging / IDS).write_text(
             json.dumps(dict(sorted(ids.items())), indent=0, ensure_ascii=False) + "\n",
             encoding="utf-8",
         )
         store = dist_dir / STORE
         if store_has is not None and store.is_dir() and not (dist_dir / DIRTY_MARKER).exists():
-            _update_store(store, ordered, store_has, dist_dir / DIRTY_MARKER)
+            _update_store(store, ordered, store_has, dist_dir / DIRTY_MARKER, described, previous)
         else:
             ordered.clear()
             _release_freed_memory()
-            _new_store(staging / STORE, staging / NQUADS)
+            _new_store(staging / STORE, staging / NQUADS, described)
             _replace_dir(staging / STORE, store)
             (dist_dir / DIRTY_MARKER).unlink(missing_ok=True)
-        for name in (NQUADS, TRIG, TURTLE, IDS, MANIFEST):
+        for name in (NQUADS, TRIG, TURTLE, IDS, MANIFEST, VOID):
             os.replace(staging / name, dist_dir / name)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
@@ -281,24 +320,43 @@ class DistChunks:
         return dataclasses.replace(chunk, nquads=data[0], trig=data[1], turtle=data[2])
 
 
-def _new_store(path: Path, nquads: Path) -> None:
+def _read_bytes(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
+def _new_store(path: Path, nquads: Path, described: bytes) -> None:
     store = ox.Store(str(path))
     store.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
+    store.extend(void_quads(described))
     store.flush()
     del store  # closes RocksDB before the folder is moved
 
 
 def _update_store(
-    path: Path, ordered: list[GraphChunks], store_has: Mapping[str, str], dirty: Path
+    path: Path,
+    ordered: list[GraphChunks],
+    store_has: Mapping[str, str],
+    dirty: Path,
+    described: bytes,
+    previous: bytes | None,
 ) -> None:
-    """Replace only the graphs whose content changed; the marker guards against a crash."""
+    """Replace only the graphs whose content changed; the marker guards against a crash.
+
+    The store's description graph is replaced when ``void.ttl`` changed (``previous`` is
+    the last build's).
+    """
     wanted = {c.iri: c for c in ordered}
     stale = [iri for iri in store_has if iri not in wanted]
     changed = [c for c in ordered if store_has.get(c.iri) != c.sha256]
-    if not stale and not changed:
+    if not stale and not changed and described == previous:
         return
     dirty.touch()
     store = ox.Store(str(path))
+    store.remove_graph(VOID_GRAPH)
+    store.extend(void_quads(described))
     for iri in stale:
         store.remove_graph(ox.NamedNode(iri))
     for chunk in changed:

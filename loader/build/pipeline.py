@@ -24,7 +24,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -46,9 +46,10 @@ from loader.graph.mapping import Entity, MappedNote, Registry, map_note, registe
 from loader.graph.parts import GraphPart
 from loader.namespaces import QUERIES_GRAPH
 from loader.problems import InputError, Problem, Severity
-from loader.project import Project
+from loader.project import Project, SourcesSetting
 from loader.read.notes import Note, note_key, read_note
 from loader.read.reference import ReferenceData, load_reference
+from loader.read.sources import ArchivedFile, NoteEvidence, SourceText, prove_note
 from loader.read.vocabulary import Vocabulary, load_vocabulary
 from loader.validate import ValidationFailed, validate
 
@@ -68,12 +69,15 @@ class BuildResult:
 class _Clock:
     """Wall time per stage, for ``tradekg build --timings`` and the benchmark."""
 
-    def __init__(self) -> None:
+    def __init__(self, on_stage: Callable[[str], None] | None = None) -> None:
         self.timings: dict[str, float] = {}
         self._start = time.perf_counter()
         self._name: str | None = None
+        self._on_stage = on_stage
 
     def stage(self, name: str) -> None:
+        if self._on_stage is not None:
+            self._on_stage(name)
         now = time.perf_counter()
         if self._name is not None:
             self.timings[self._name] = self.timings.get(self._name, 0.0) + now - self._start
@@ -85,14 +89,26 @@ class _Clock:
         return self.timings
 
 
-def build(project: Project, *, use_cache: bool = True) -> BuildResult:
+def build(
+    project: Project,
+    *,
+    use_cache: bool = True,
+    strict: bool = False,
+    on_stage: Callable[[str], None] | None = None,
+) -> BuildResult:
     """Build ``dist/`` from the project, redoing only what changed since the last build.
 
+    Every evidence quote of a note whose source text is archived is proved against that
+    text (see :mod:`loader.read.sources`); ``strict`` makes a note whose text is not
+    archived an error instead of a warning. ``on_stage`` is told the name of each stage as
+    it starts (for a progress display).
+
     Raises:
-        InputError: the ontology, reference data or a note has a problem (nothing written).
+        InputError: the ontology, reference data or a note has a problem, or a quote is not
+            in its source text (nothing written).
         ValidationFailed: the data violates the shapes (nothing written).
     """
-    clock = _Clock()
+    clock = _Clock(on_stage)
     clock.stage("read ontology and reference")
     print_ = fingerprint(project)
     cache = load_cache(project, print_) if use_cache else None
@@ -114,7 +130,12 @@ def build(project: Project, *, use_cache: bool = True) -> BuildResult:
             digests[file] = record.digest
         else:
             digests[file] = hashlib.sha256(path.read_bytes()).hexdigest()
-    unchanged = {f: r for f, r in old.items() if f in digests and r.digest == digests[f]}
+    sources = project.sources()
+    unchanged = {
+        f: r
+        for f, r in old.items()
+        if f in digests and r.digest == digests[f] and _same_text(r.archived, sources)
+    }
     redo = [f for f in files if f not in unchanged]
     notes, problems = _read(files, redo, project)
 
@@ -142,9 +163,23 @@ def build(project: Project, *, use_cache: bool = True) -> BuildResult:
             del unchanged[f]
         registry, id_problems = register_ids(notes.values(), vocabulary, base)
     problems.extend(id_problems)
+
+    clock.stage("prove quotes")
+    texts: dict[str, SourceText] = {}
+    evidence: dict[str, NoteEvidence] = {}
+    for file, note in notes.items():
+        evidence[file] = proved = prove_note(note, sources, texts)
+        problems.extend(proved.problems)
+    texts.clear()
+    if strict:
+        problems = [_strict(p) for p in problems]
+        for record in unchanged.values():
+            problems.extend(_strict(w) for w in record.warnings if w.code == _MISSING_TEXT)
+
+    clock.stage("map notes")
     mapped: dict[str, MappedNote] = {}
     for file, note in notes.items():
-        result, note_problems = map_note(note, vocabulary, registry)
+        result, note_problems = map_note(note, vocabulary, registry, spans=evidence[file].spans)
         problems.extend(note_problems)
         # The parsed statements are not needed once mapped (positions are kept in the
         # result); dropping them keeps a 10,000-note build well under 2 GB.
@@ -153,6 +188,9 @@ def build(project: Project, *, use_cache: bool = True) -> BuildResult:
     notes.clear()
     if any(p.severity is Severity.ERROR for p in problems):
         raise InputError(problems)
+    source_warnings = {
+        f: [p for p in e.problems if p.severity is Severity.WARNING] for f, e in evidence.items()
+    }
 
     clock.stage("fixed graphs")
     if cache is not None and cache.fixed:
@@ -190,7 +228,8 @@ def build(project: Project, *, use_cache: bool = True) -> BuildResult:
             references=result.references,
             chunks=graph_chunks(GraphPart(result.graph.value, "note", file, result.triples)),
             counts=count_instances(result.triples, vocabulary),
-            warnings=warnings_of.get(file, []),
+            warnings=source_warnings.get(file, []) + warnings_of.get(file, []),
+            archived=evidence[file].archived,
         )
         result.triples = []  # serialised now; free them before the store is built
     counts = dict(fixed_counts)
@@ -233,6 +272,42 @@ def build(project: Project, *, use_cache: bool = True) -> BuildResult:
         warnings=all_warnings,
         redone=sorted(mapped),
     )
+
+
+_MISSING_TEXT = "source-text-missing"
+
+
+def _strict(problem: Problem) -> Problem:
+    """Under ``--strict`` a note whose source text is not archived fails the build."""
+    if problem.code != _MISSING_TEXT:
+        return problem
+    return dataclasses.replace(
+        problem, severity=Severity.ERROR, hint=f"{problem.hint} (--strict requires every text)"
+    )
+
+
+def _same_text(archived: ArchivedFile | None, sources: SourcesSetting) -> bool:
+    """Whether the archived text a cached note was proved against is still the same.
+
+    A note whose text appeared, disappeared or changed is redone: its quotes' places (and
+    its warning) depend on the text, and the output must equal a full build's. Like notes,
+    a text whose size and modification time are unchanged is not hashed again.
+    """
+    if archived is None:
+        return True
+    path = sources.path / archived.identifier
+    if str(path) != archived.path:
+        return False
+    try:
+        status = path.stat()
+    except OSError:
+        return archived.digest is None
+    if archived.stat == (status.st_size, status.st_mtime_ns):
+        return True
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest() == archived.digest
+    except OSError:
+        return False
 
 
 def _read(

@@ -1,4 +1,10 @@
-"""``tradekg build``: notes → validated dataset → dist/, with a summary of what was built."""
+"""``tradekg build``: notes → validated dataset → dist/, with a summary of what was built.
+
+Quiet by default: the warnings and infos of the notes this build redid are printed in full,
+those of unchanged notes (already shown when they were built) only as one summary line, so
+the line that matters is not buried; ``--verbose`` prints them all. A progress bar on stderr
+shows the stages of a long build when stderr is a terminal.
+"""
 
 from __future__ import annotations
 
@@ -14,6 +20,44 @@ from loader.commands.common import (
     project_option,
     reports_input_errors,
 )
+from loader.commands.progress import ProgressBar
+from loader.problems import Problem
+
+#: the build's stages, as loader.build.pipeline names them: their number sizes the progress
+#: bar (a stage added there only makes the bar reach its end a little early)
+STAGES = (
+    "read ontology and reference",
+    "read notes",
+    "map notes",
+    "prove quotes",
+    "fixed graphs",
+    "validate",
+    "serialise",
+    "export and index",
+)
+
+
+def problem_lines(warnings: list[Problem], redone: list[str], *, verbose: bool) -> list[str]:
+    """The warnings of redone notes in full; of the others one summary line (or all)."""
+    if verbose:
+        return [warning.format() for warning in warnings]
+    fresh = set(redone)
+    shown = [w.format() for w in warnings if w.file is None or w.file in fresh]
+    old = [w for w in warnings if w.file is not None and w.file not in fresh]
+    if old:
+        by_level: dict[str, int] = {}
+        for warning in old:
+            by_level[warning.severity.value] = by_level.get(warning.severity.value, 0) + 1
+        levels = " and ".join(
+            f"{n} {level}{'s' if n != 1 else ''}"
+            for level, n in sorted(by_level.items(), key=lambda x: x[0] != "warning")
+        )
+        notes = len({w.file for w in old})
+        shown.append(
+            f"{levels} in {notes} unchanged note{'s' if notes != 1 else ''} — "
+            "`tradekg validate` lists them (or `tradekg build --verbose`)"
+        )
+    return shown
 
 
 @click.command(name="build")
@@ -21,10 +65,23 @@ from loader.commands.common import (
 @click.option(
     "--full", is_flag=True, help="Ignore the build cache and redo every note (same output)."
 )
+@click.option(
+    "--verbose",
+    "-v",
+    is_flag=True,
+    help="Print the warnings of unchanged notes too (by default: one summary line).",
+)
 @click.option("--quiet", is_flag=True, help="Print only problems, not the summary.")
 @click.option("--timings", is_flag=True, help="Print the time each stage took.")
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Fail when a note's source text is not in the archive (its quotes cannot be proved).",
+)
 @reports_input_errors
-def command(project_root: Path, full: bool, quiet: bool, timings: bool) -> None:
+def command(
+    project_root: Path, full: bool, quiet: bool, verbose: bool, timings: bool, strict: bool
+) -> None:
     """Build the graph from ontology/, data/reference/ and data/notes/ into dist/.
 
     Every key and value of every note is checked against the ontology, and the data is
@@ -38,14 +95,21 @@ def command(project_root: Path, full: bool, quiet: bool, timings: bool) -> None:
     start = time.perf_counter()
     project = open_project(project_root)
     try:
-        result = build(project, use_cache=not full)
+        with ProgressBar(len(STAGES), "build") as bar:
+            started: list[str] = []
+
+            def on_stage(name: str) -> None:
+                bar.update(len(started), label=name)  # the stages before this one are done
+                started.append(name)
+
+            result = build(project, use_cache=not full, strict=strict, on_stage=on_stage)
     except ValidationFailed as failure:
         for problem in failure.problems:
             click.echo(problem.format(), err=True)
         click.echo(f"{failure}: nothing was written.", err=True)
         sys.exit(EXIT_VIOLATIONS)
-    for warning in result.warnings:
-        click.echo(warning.format(), err=True)
+    for line in problem_lines(result.warnings, result.redone, verbose=verbose):
+        click.echo(line, err=True)
     if timings:
         for stage, seconds in result.timings.items():
             click.echo(f"{stage:<28} {seconds:8.3f} s", err=True)

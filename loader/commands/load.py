@@ -2,15 +2,15 @@
 
 Thin glue: reading dist/ is :mod:`loader.store.dist`, the store's URLs are
 :mod:`loader.store.profiles`, credentials :mod:`loader.store.credentials`, and the load itself
-:mod:`loader.store.load`. Output: the verification table on stdout; progress, retries and
-errors on stderr. Exit codes: 0 loaded and verified, 1 the load failed or a count differs,
-2 usage or input error (no dist/, bad options).
+:mod:`loader.store.load`. Output: the verification table on stdout; retries and errors on
+stderr, and a progress bar there when stderr is a terminal. Exit codes: 0 loaded and
+verified, 1 the load failed or a count differs, 2 usage or input error (no dist/, bad
+options).
 """
 
 from __future__ import annotations
 
 import sys
-import time
 from pathlib import Path
 
 import click
@@ -22,6 +22,8 @@ from loader.commands.common import (
     project_option,
     reports_input_errors,
 )
+from loader.commands.progress import ProgressBar
+from loader.store.connection import check_store, connect
 from loader.store.credentials import mask_url, resolve_credentials
 from loader.store.dist import index_dataset, read_dist
 from loader.store.http import StoreClient
@@ -34,49 +36,27 @@ from loader.store.load import (
     load_dataset,
     plan_load,
 )
-from loader.store.profiles import ProfileError, StoreKind, profile_for
+from loader.store.profiles import StoreKind
 
 DEFAULT_ENDPOINT = "http://127.0.0.1:7878"
-
-
-class ProgressPrinter:
-    """Progress lines on stderr, at most about one a second (every chunk of a big graph)."""
-
-    def __init__(self, *, interval: float = 1.0) -> None:
-        self.interval = interval
-        self.last = 0.0
-
-    def __call__(self, event: Progress) -> None:
-        now = time.monotonic()
-        last_graph = event.graph_number == event.graph_count and event.graph_done
-        if now - self.last < self.interval and not last_graph:
-            return
-        self.last = now
-        rate = event.sent / event.elapsed if event.elapsed > 0 else 0.0
-        big = event.graph_triples > 0 and not event.graph_done
-        within = f" ({event.graph_sent:,}/{event.graph_triples:,})" if big else ""
-        click.echo(
-            f"[{event.graph_number}/{event.graph_count}] {event.iri}{within}  "
-            f"{event.sent:,}/{event.total:,} triples, {rate:,.0f} triples/s",
-            err=True,
-        )
 
 
 @click.command(name="load")
 @click.option(
     "--endpoint",
-    default=DEFAULT_ENDPOINT,
-    show_default=True,
+    default=None,
     help="Base URL of the server (oxigraph, virtuoso), of the dataset (fuseki: …/DATASET), "
-    "of the repository (graphdb: …/repositories/ID), or the GSP URL (generic).",
+    f"of the repository (graphdb: …/repositories/ID), or the GSP URL (generic). "
+    f"Default: the profile's, else {DEFAULT_ENDPOINT}.",
 )
 @click.option(
     "--store",
     type=click.Choice([kind.value for kind in StoreKind]),
-    default=StoreKind.OXIGRAPH.value,
-    show_default=True,
-    help="Which store: sets the GSP, query and update paths, auth and SPARQL dialect.",
+    default=None,
+    help="Which store (default oxigraph): sets the GSP, query and update paths, auth and "
+    "SPARQL dialect.",
 )
+@click.option("--profile", metavar="NAME", help="A connection profile from tradekg.toml.")
 @click.option("--query-endpoint", default=None, help="Override the SPARQL query URL.")
 @click.option("--update-endpoint", default=None, help="Override the SPARQL Update URL.")
 @click.option("--dry-run", is_flag=True, help="Show what would be sent; send nothing.")
@@ -124,8 +104,9 @@ class ProgressPrinter:
 @reports_input_errors
 def command(
     *,
-    endpoint: str,
-    store: str,
+    endpoint: str | None,
+    store: str | None,
+    profile: str | None,
     query_endpoint: str | None,
     update_endpoint: str | None,
     dry_run: bool,
@@ -144,36 +125,49 @@ def command(
     Credentials: TRADEKG_USER / TRADEKG_PASSWORD, or ~/.netrc.
     """
     project = open_project(project_root)
+    clean_endpoint, credentials = resolve_credentials(endpoint) if endpoint else (None, None)
+    connection = connect(
+        project.root,
+        endpoint=clean_endpoint,
+        store=store,
+        profile=profile,
+        query_endpoint=query_endpoint and resolve_credentials(query_endpoint)[0],
+        update_endpoint=update_endpoint and resolve_credentials(update_endpoint)[0],
+        default_endpoint=DEFAULT_ENDPOINT,
+    )
+    assert connection is not None  # there is a default endpoint
+    clean_endpoint = connection.endpoint
+    if credentials is None:
+        credentials = resolve_credentials(clean_endpoint)[1]
+    store_profile = connection.profile
     dataset = read_dist(project.dist_dir)
     index = index_dataset(dataset)
-    clean_endpoint, credentials = resolve_credentials(endpoint)
-    try:
-        profile = profile_for(
-            store,
-            clean_endpoint,
-            query_endpoint=query_endpoint and resolve_credentials(query_endpoint)[0],
-            update_endpoint=update_endpoint and resolve_credentials(update_endpoint)[0],
-        )
-    except ProfileError as error:
-        raise click.UsageError(str(error)) from None
-    plan = plan_load(index, profile, chunk_triples=chunk_triples, staging=staging)
+    plan = plan_load(index, store_profile, chunk_triples=chunk_triples, staging=staging)
     if dry_run:
         click.echo(format_plan(plan, prune=prune))
         sys.exit(EXIT_OK)
+    check_store(connection)
     who = f" with credentials from {credentials.origin}" if credentials is not None else ""
     click.echo(
         f"loading {len(plan.graphs)} graphs, {plan.total_triples:,} triples into "
-        f"{profile.kind.value} at {mask_url(clean_endpoint)}{who}",
+        f"{store_profile.kind.value} at {mask_url(clean_endpoint)}{who}",
         err=True,
     )
-    with StoreClient(
-        profile,
-        credentials=credentials,
-        timeout=timeout,
-        retries=retries,
-        backoff=backoff,
-        on_retry=lambda message: click.echo(f"warning: {message}", err=True),
-    ) as client:
+    with (
+        StoreClient(
+            store_profile,
+            credentials=credentials,
+            timeout=timeout,
+            retries=retries,
+            backoff=backoff,
+            on_retry=lambda message: click.echo(f"warning: {message}", err=True),
+        ) as client,
+        ProgressBar(plan.total_triples, "loading", unit="triples") as bar,
+    ):
+
+        def progress(event: Progress) -> None:
+            bar.update(event.sent, label=f"graph {event.graph_number}/{event.graph_count}")
+
         try:
             report = load_dataset(
                 index,
@@ -181,7 +175,7 @@ def command(
                 chunk_triples=chunk_triples,
                 prune=prune,
                 staging=staging,
-                progress=ProgressPrinter(),
+                progress=progress,
             )
         except LoadFailed as error:
             click.echo(f"error: {error}", err=True)

@@ -9,16 +9,21 @@ writing :mod:`loader.query.output`. The remote path's SPARQLWrapper is imported 
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
+import pyoxigraph as ox
 
 from loader.commands.common import open_project, project_option, reports_input_errors
 from loader.problems import InputError, Problem
+from loader.query.labels import fetch_labels, store_labels
+from loader.query.result import QueryResult
+from loader.query.values import value_choices
 
 if TYPE_CHECKING:
+    from loader.query.output import Readable
     from loader.query.saved import SavedQuery
 
 FORMAT_CHOICES = ("table", "csv", "tsv", "json", "turtle", "ntriples")
@@ -56,8 +61,10 @@ def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
         "(never pasted into the query text). IRIs may be written as prefixed names "
         "(id:state/VNM, tkg:TariffMeasure). Without --endpoint the query runs on the "
         "embedded store dist/store (run `tradekg build` first), with the default graph as "
-        "the union of all graphs. Credentials for --endpoint come from TRADEKG_USER and "
-        "TRADEKG_PASSWORD or ~/.netrc and are never printed."
+        "the union of all graphs. --endpoint is a server's base URL and --store says which "
+        "server it is (its query URL is then known); --profile NAME takes both from "
+        "tradekg.toml. Credentials come from TRADEKG_USER and TRADEKG_PASSWORD or ~/.netrc "
+        "and are never printed."
     ),
 )
 @click.argument("name", required=False)
@@ -76,13 +83,23 @@ def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Run this .rq file instead of a saved query.",
 )
-@click.option("--endpoint", metavar="URL", help="Run on this SPARQL endpoint instead.")
+@click.option(
+    "--endpoint",
+    metavar="URL",
+    help="Run on this server instead: its base URL, e.g. http://127.0.0.1:7878 (see --store).",
+)
+@click.option(
+    "--store",
+    type=click.Choice(["oxigraph", "fuseki", "graphdb", "virtuoso", "generic"]),
+    default=None,
+    help="Which server --endpoint is (default oxigraph); generic: --endpoint is the query URL.",
+)
+@click.option("--profile", metavar="NAME", help="A connection profile from tradekg.toml.")
 @click.option(
     "--auth",
     type=click.Choice(["basic", "digest"]),
-    default="basic",
-    show_default=True,
-    help="HTTP authentication for --endpoint when credentials are set.",
+    default=None,
+    help="HTTP authentication when credentials are set (default: what the store wants).",
 )
 @click.option(
     "--timeout",
@@ -103,6 +120,11 @@ def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
     ),
 )
 @click.option(
+    "--iris",
+    is_flag=True,
+    help="Show IRIs (id:state/VNM) instead of labels (Viet Nam) and plain numbers (for scripts).",
+)
+@click.option(
     "--show-query",
     is_flag=True,
     help="Print the query with its parameters bound instead of running it.",
@@ -116,9 +138,12 @@ def command(
     params: tuple[str, ...],
     query_file: Path | None,
     endpoint: str | None,
-    auth: str,
+    store: str | None,
+    profile: str | None,
+    auth: str | None,
     timeout: float,
     fmt: str,
+    iris: bool,
     show_query: bool,
     project_root: Path,
 ) -> None:
@@ -145,37 +170,93 @@ def command(
     else:
         assert name is not None
         query = find_saved_query(project, name)
-    terms = resolve(query.params, _parse_params(params), ids=build_ids(project.dist_dir))
+    local_store = _built_store(project.store_dir)
+    choices = value_choices(local_store, query) if local_store is not None else None
+    terms = resolve(
+        query.params, _parse_params(params), ids=build_ids(project.dist_dir), choices=choices
+    )
     text = bind(query.text, terms)
     if show_query:
         click.echo(text, nl=not text.endswith("\n"))
         return
 
-    if endpoint is not None:
+    if (store or auth) and endpoint is None and profile is None:
+        raise click.UsageError("--store and --auth go with --endpoint URL or --profile NAME")
+    if endpoint is not None or profile is not None:
         from loader.query.remote import check_endpoint, credentials_for, run_remote
+        from loader.store.connection import check_store, connect
 
-        check_endpoint(endpoint)
-        result = run_remote(
-            endpoint,
-            text,
-            form=query.form,
-            credentials=credentials_for(endpoint),
-            auth=auth,
-            timeout=timeout,
+        connection = connect(
+            project.root, endpoint=endpoint, store=store, profile=profile, auth=auth, for_query=True
         )
+        assert connection is not None  # an endpoint or a profile (which must name one)
+        url = check_endpoint(connection.query_url)
+        check_store(connection)
+        credentials = credentials_for(url)
+        scheme = connection.auth.value
+
+        def run(sparql: str, form: str = "SELECT") -> QueryResult:
+            return run_remote(
+                url, sparql, form=form, credentials=credentials, auth=scheme, timeout=timeout
+            )
+
+        result = run(text, query.form)
+
+        def labels_of(iris: set[str], properties: tuple[str, ...]) -> dict[str, str]:
+            return fetch_labels(iris, run, properties=properties)
     else:
         from loader.query.local import open_store, run_local
 
-        result = run_local(open_store(project.store_dir), text, file=query.file)
+        embedded = local_store if local_store is not None else open_store(project.store_dir)
+        result = run_local(embedded, text, file=query.file)
+
+        def labels_of(iris: set[str], properties: tuple[str, ...]) -> dict[str, str]:
+            return store_labels(embedded, iris, properties=properties)
 
     from loader.query.output import FormatError, render
 
+    readable = None if iris or fmt == "json" else _readable(result, query.units, labels_of)
     width = TERMINAL_CELL_WIDTH if fmt == "table" and sys.stdout.isatty() else None
     try:
-        output = render(result, fmt=fmt, max_width=width)
+        output = render(result, fmt=fmt, max_width=width, readable=readable)
     except FormatError as error:
         raise InputError([Problem("bad-format", str(error))]) from None
     click.echo(output, nl=False)
+
+
+def _built_store(path: Path) -> ox.Store | None:
+    """The embedded store of the last build, or None when there is none yet."""
+    if not (path / "CURRENT").is_file():
+        return None
+    from loader.query.local import open_store
+
+    return open_store(path)
+
+
+def _readable(
+    result: QueryResult,
+    units: Mapping[str, str],
+    labels_of: Callable[[set[str], tuple[str, ...]], dict[str, str]],
+) -> Readable | None:
+    """Labels for the answer's IRIs and symbols for its units, from the engine that answered."""
+    from loader.namespaces import SKOS
+    from loader.query.labels import LABEL_PROPERTIES, iris_in
+    from loader.query.output import Readable
+    from loader.query.result import Solutions
+
+    if not isinstance(result, Solutions):
+        return None
+    unit_columns = {u[1:] for u in units.values() if u.startswith("?")}
+    unit_iris = {
+        cell.value
+        for row in result.rows
+        for name, cell in zip(result.variables, row, strict=True)
+        if name in unit_columns and isinstance(cell, ox.NamedNode)
+    }
+    symbols = labels_of(unit_iris, (SKOS + "notation",)) if unit_iris else {}
+    return Readable(
+        labels=labels_of(iris_in(result), LABEL_PROPERTIES), units=units, symbols=symbols
+    )
 
 
 def _listing(queries: Sequence[SavedQuery]) -> str:

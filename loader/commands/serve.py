@@ -5,6 +5,10 @@ loader (``oxigraph load``: atomic, and much faster than HTTP), so what is served
 exactly dist/ — never a mix with an older build — and nothing is left behind on exit.
 The default graph is the union of the named graphs, as the saved queries expect. The
 server binds 127.0.0.1 only: it has no authentication.
+
+Read-only by default (``oxigraph serve-read-only``: SPARQL Update and Graph Store writes are
+refused with 403 by the server itself), so the served graph cannot silently drift from dist/;
+``--writable`` opts in to a read-write server, and the banner says which one runs.
 """
 
 from __future__ import annotations
@@ -35,13 +39,23 @@ EXAMPLE_QUERY = "SELECT ?g (COUNT(*) AS ?triples) WHERE { GRAPH ?g { ?s ?p ?o } 
 
 
 def _banner(server: OxigraphServer, *, graphs: int, triples: int) -> str:
+    if server.read_only:
+        mode = "read-only: updates and Graph Store writes are refused (--writable to allow)"
+        update = "  SPARQL update:  refused (read-only)"
+        store = f"  Graph Store:    {server.store_endpoint}?graph=IRI (GET only)"
+    else:
+        mode = "WRITABLE: updates change the served graph, not dist/ (started with --writable)"
+        update = f"  SPARQL update:  {server.update_endpoint}"
+        store = f"  Graph Store:    {server.store_endpoint}?graph=IRI"
     return "\n".join(
         [
             f"tradekg: {graphs} graphs, {triples:,} triples (counts verified), "
             "default graph = union of the named graphs",
+            f"  mode:           {mode}",
+            f"  base URL:       {server.url}  (--endpoint {server.url} --store oxigraph)",
             f"  SPARQL query:   {server.query_endpoint}",
-            f"  SPARQL update:  {server.update_endpoint}",
-            f"  Graph Store:    {server.store_endpoint}?graph=IRI",
+            update,
+            store,
             f"  web UI:         {server.url}/",
             "example:",
             f"  curl -s {server.query_endpoint} -H 'Accept: text/csv' \\",
@@ -81,10 +95,17 @@ def _wait_for_stop(server: OxigraphServer) -> int:
     show_default=True,
     help="Port on 127.0.0.1 (0: any free port).",
 )
+@click.option(
+    "--writable",
+    is_flag=True,
+    help="Accept SPARQL Update and Graph Store writes (default: read-only).",
+)
 @project_option
 @reports_input_errors
-def command(*, port: int, project_root: Path) -> None:
+def command(*, port: int, writable: bool, project_root: Path) -> None:
     """Serve the built graph (dist/) from a local Oxigraph server on 127.0.0.1.
+
+    Read-only unless --writable: the server refuses updates, so it serves exactly dist/.
 
     Exit codes: 0 stopped by Ctrl-C/SIGTERM, 1 the server failed, 2 no dist/ (run
     `tradekg build` first).
@@ -97,7 +118,12 @@ def command(*, port: int, project_root: Path) -> None:
     try:
         click.echo(f"loading {project.rel(dataset.nquads_path)} …", err=True)
         bulk_load(location=workdir / "store", file=dataset.nquads_path)
-        server = start_server(location=workdir / "store", port=port or None, own_session=True)
+        server = start_server(
+            location=workdir / "store",
+            port=port or None,
+            own_session=True,
+            read_only=not writable,
+        )
         profile = profile_for(StoreKind.OXIGRAPH, server.url)
         with StoreClient(profile, timeout=60, retries=1) as client:
             checks = verify_counts(client, dataset)

@@ -1,13 +1,11 @@
 """Logical consistency and unsatisfiable classes, decided by a real OWL 2 reasoner (HermiT).
 
 HermiT ships inside owlready2 and runs on Java. owlready2 cannot read Turtle, so the triples
-are handed over as N-Triples. Two adjustments keep HermiT to what it can decide:
-
-- the ``owl:Ontology`` header is left out: its annotations (``dcterms:creator`` "…") are not
-  axioms, and ``dcterms:creator`` is an object property in our ontology;
-- HermiT runs with ``--ignoreUnsupportedDatatypes``: ``xsd:date``, ``xsd:gYear`` and
-  ``xsd:gYearMonth`` (the parts of ``tkg:dateOrPeriod``) are outside the OWL 2 datatype map,
-  so date values are not reasoned about (SHACL checks them instead).
+are handed over as N-Triples, the ``owl:Ontology`` header included (its creator is an agent,
+as ``dcterms:creator``, an object property, requires). One adjustment keeps HermiT to what it
+can decide: HermiT runs with ``--ignoreUnsupportedDatatypes``, because ``xsd:date``,
+``xsd:gYear`` and ``xsd:gYearMonth`` (the parts of ``tkg:dateOrPeriod``) are outside the OWL 2
+datatype map, so date values are not reasoned about (SHACL checks them instead).
 
 When the reasoner cannot run (no Java, no owlready2, a Java error), :class:`ReasonerUnavailable`
 says why; the caller reports it as a failed check, never as a pass.
@@ -17,14 +15,13 @@ from __future__ import annotations
 
 import io
 import shutil
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from loader.namespaces import OWL, RDF
+from loader.namespaces import OWL
 
-_ONTOLOGY_TYPE = OWL + "Ontology"
 _NOTHING = OWL + "Nothing"
 
 
@@ -38,18 +35,6 @@ class Reasoning:
 
     consistent: bool
     unsatisfiable: list[str] = field(default_factory=list)
-
-
-def _without_header(triples: Iterable[ox.Triple]) -> list[ox.Triple]:
-    triples = list(triples)
-    headers = {
-        t.subject
-        for t in triples
-        if t.predicate.value == RDF + "type"
-        and isinstance(t.object, ox.NamedNode)
-        and t.object.value == _ONTOLOGY_TYPE
-    }
-    return [t for t in triples if t.subject not in headers]
 
 
 def reason(triples: Sequence[ox.Triple]) -> Reasoning:
@@ -72,7 +57,7 @@ def reason(triples: Sequence[ox.Triple]) -> Reasoning:
         ) from error
 
     owlready2.JAVA_EXE = java
-    data = ox.serialize(_without_header(triples), format=ox.RdfFormat.N_TRIPLES)
+    data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
     world = owlready2.World()
     try:
         world.get_ontology("urn:tradekg:qc:reasoning").load(

@@ -9,6 +9,7 @@ builds) while ids stay checked across all notes.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -16,9 +17,10 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from loader.graph.literals import LiteralError, to_literal
-from loader.namespaces import PROV, RDF, TKG, kebab, note_graph, slug, thing
+from loader.namespaces import OA, PROV, RDF, TKG, XSD, kebab, note_graph, slug, thing
 from loader.problems import Problem
 from loader.read.notes import ID_KEY, TYPE_KEY, Field, Note, Scalar, Statement
+from loader.read.sources import Span
 from loader.read.vocabulary import PropertyKind, PropertyTerm, Vocabulary
 
 _ID_SYNTAX = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
@@ -26,6 +28,10 @@ _TYPE = ox.NamedNode(RDF + "type")
 _DERIVED_FROM = ox.NamedNode(PROV + "wasDerivedFrom")
 SOURCE_DOCUMENT = TKG + "SourceDocument"
 NOTE_CLASS = TKG + "Note"
+EVIDENCE = TKG + "evidence"
+#: xsd:integer, not the spec's xsd:nonNegativeInteger: Oxigraph stores derived integer
+#: types as xsd:integer, and the store must hold exactly what the dumps hold.
+_OFFSET = ox.NamedNode(XSD + "integer")
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,8 +74,24 @@ class MappedNote:
     references: dict[str, Entity] = field(default_factory=dict)
 
 
+def source_key(note_key: str) -> str:
+    """The key of a note's source document: its note key, folders joined by '-'.
+
+    A folder whose name the file name already starts with is dropped, so that
+    ``2025/2025-10-27-gmt-eight-us-asean-deals`` gives ``2025-10-27-gmt-eight-us-asean-deals``
+    rather than repeating the year; ``2025/livemint`` still gives ``2025-livemint``.
+    """
+    parts = note_key.split("/")
+    kept = [
+        part
+        for i, part in enumerate(parts[:-1])
+        if not any(later.startswith(part + "-") for later in parts[i + 1 :])
+    ]
+    return "-".join([*kept, parts[-1]])
+
+
 def source_iri(note: Note) -> str:
-    return thing("source", note.key).value
+    return thing("source", source_key(note.key)).value
 
 
 def generated_id(note: Note, statement: Statement) -> str:
@@ -130,9 +152,20 @@ def register_ids(
     return registry, problems
 
 
-def map_note(note: Note, vocab: Vocabulary, registry: Registry) -> tuple[MappedNote, list[Problem]]:
-    """Turn one note into the triples of its named graph."""
-    mapper = _NoteMapper(note, vocab, registry)
+def map_note(
+    note: Note,
+    vocab: Vocabulary,
+    registry: Registry,
+    *,
+    spans: Mapping[tuple[int, int], Span] | None = None,
+) -> tuple[MappedNote, list[Problem]]:
+    """Turn one note into the triples of its named graph.
+
+    ``spans`` says where evidence quotes were found in the archived source text (by the
+    quote's line and column, see :func:`loader.read.sources.prove_note`); each found quote
+    becomes a W3C Web Annotation whose body is the statement and whose target is the passage.
+    """
+    mapper = _NoteMapper(note, vocab, registry, spans or {})
     mapper.run()
     return mapper.result, mapper.problems
 
@@ -198,8 +231,15 @@ def _resolve_classes(
 class _NoteMapper:
     """The state of mapping one note; kept in one place so the steps stay small."""
 
-    def __init__(self, note: Note, vocab: Vocabulary, registry: Registry) -> None:
+    def __init__(
+        self,
+        note: Note,
+        vocab: Vocabulary,
+        registry: Registry,
+        spans: Mapping[tuple[int, int], Span],
+    ) -> None:
         self.note = note
+        self.spans = spans
         self.vocab = vocab
         self.registry = registry
         self.problems: list[Problem] = []
@@ -250,6 +290,41 @@ class _NoteMapper:
                 obj = self._resolve_value(prop, value, item, shown_id)
                 if obj is not None:
                     self._add(subject, ox.NamedNode(prop.iri), obj)
+                span = self.spans.get((value.line, value.column))
+                if span is not None and prop.iri == EVIDENCE:
+                    self._annotate(subject, span)
+
+    def _annotate(self, subject: ox.NamedNode, span: Span) -> None:
+        """The statement as the body of an annotation targeting its quote in the source.
+
+        Node IRIs are the statement's IRI plus a hash of the offsets, so that the output
+        stays byte-identical from build to build (no blank nodes to relabel).
+        """
+        key = hashlib.sha256(f"{span.start}:{span.end}".encode()).hexdigest()[:12]
+        base = f"{subject.value}#evidence-{key}"
+        annotation = ox.NamedNode(base)
+        target = ox.NamedNode(base + "-target")
+        quote = ox.NamedNode(base + "-quote")
+        position = ox.NamedNode(base + "-position")
+        add = self._add
+        add(annotation, _TYPE, ox.NamedNode(OA + "Annotation"))
+        add(annotation, ox.NamedNode(OA + "hasBody"), subject)
+        add(annotation, ox.NamedNode(OA + "hasTarget"), target)
+        add(target, _TYPE, ox.NamedNode(OA + "SpecificResource"))
+        add(target, ox.NamedNode(OA + "hasSource"), self.source)
+        add(target, ox.NamedNode(OA + "hasSelector"), quote)
+        add(target, ox.NamedNode(OA + "hasSelector"), position)
+        add(quote, _TYPE, ox.NamedNode(OA + "TextQuoteSelector"))
+        add(quote, ox.NamedNode(OA + "exact"), ox.Literal(span.exact))
+        add(quote, ox.NamedNode(OA + "prefix"), ox.Literal(span.prefix))
+        add(quote, ox.NamedNode(OA + "suffix"), ox.Literal(span.suffix))
+        add(position, _TYPE, ox.NamedNode(OA + "TextPositionSelector"))
+        add(
+            position,
+            ox.NamedNode(OA + "start"),
+            ox.Literal(str(span.start), datatype=_OFFSET),
+        )
+        add(position, ox.NamedNode(OA + "end"), ox.Literal(str(span.end), datatype=_OFFSET))
 
     def _resolve_property(self, item: Field, statement_id: str) -> PropertyTerm | None:
         found = self.vocab.find_property(item.key)

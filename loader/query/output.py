@@ -1,10 +1,13 @@
 """Write a query result for people (a table) or programs (CSV, TSV, JSON, Turtle, N-Triples).
 
-- ``table``: aligned columns; IRIs shortened with the project prefixes, literals shown as
-  their value (with ``@lang`` when tagged), unbound cells empty, and a row count.
+- ``table``: aligned columns; each IRI shown by its label when ``labels`` has one (else
+  shortened with the project prefixes), literals shown as their value (with ``@lang`` when
+  tagged), numbers with their unit when the query declares one (``19 %``, ``USD 123.5 bn``),
+  unbound cells empty, and a row count.
 - ``csv`` / ``tsv``: SPARQL 1.1 Query Results CSV and TSV (W3C Recommendation): CSV has bare
   variable names, IRIs and literal values as plain text, RFC 4180 quoting and CRLF line ends;
-  TSV has ``?``-prefixed names and every term in SPARQL/Turtle syntax.
+  TSV has ``?``-prefixed names and every term in SPARQL/Turtle syntax. With ``labels``, an
+  IRI cell that has a label holds the label instead (numbers stay plain numbers).
 - ``json``: SPARQL 1.1 Query Results JSON.
 - ``turtle`` / ``ntriples``: for CONSTRUCT and DESCRIBE answers.
 
@@ -17,6 +20,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 
 import pyoxigraph as ox
 
@@ -39,10 +45,31 @@ class FormatError(ValueError):
     """The format cannot express this kind of result (e.g. Turtle for a SELECT)."""
 
 
-def render(result: QueryResult, *, fmt: str, max_width: int | None = None) -> str:
+@dataclass(frozen=True)
+class Readable:
+    """What makes cells readable: labels of IRIs and the units of numeric columns.
+
+    ``units`` maps a column to a unit: a unit's notation (``percent``, ``USD``) or ``?col``,
+    another column whose IRI is the row's unit; ``symbols`` maps unit IRIs to notations.
+    """
+
+    labels: Mapping[str, str] = field(default_factory=dict)
+    units: Mapping[str, str] = field(default_factory=dict)
+    symbols: Mapping[str, str] = field(default_factory=dict)
+
+
+def render(
+    result: QueryResult,
+    *,
+    fmt: str,
+    max_width: int | None = None,
+    readable: Readable | None = None,
+) -> str:
     """The result written in ``fmt`` (one of :data:`FORMATS`).
 
     ``max_width`` cuts table cells longer than that (with ``…``); use it only for a terminal.
+    ``readable`` shows IRIs by their labels and numbers with their units (table, CSV, TSV;
+    JSON stays standard SPARQL JSON with IRIs).
 
     Raises:
         FormatError: ``turtle``/``ntriples`` for a SELECT or ASK answer, or an unknown format.
@@ -62,11 +89,11 @@ def render(result: QueryResult, *, fmt: str, max_width: int | None = None) -> st
         word = "true" if result.value else "false"
         return ("yes" if result.value else "no") + "\n" if fmt == "table" else word + "\n"
     if fmt == "table":
-        return table(result, max_width=max_width)
+        return table(result, max_width=max_width, readable=readable)
     if fmt == "csv":
-        return to_csv(result)
+        return to_csv(result, readable=readable)
     if fmt == "tsv":
-        return to_tsv(result)
+        return to_tsv(result, readable=readable)
     raise FormatError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
 
 
@@ -102,10 +129,16 @@ def short_iri(iri: str) -> str:
     return f"{best[0]}:{iri[len(best[1]) :]}"
 
 
-def table(result: Solutions, *, max_width: int | None = None) -> str:
+def table(
+    result: Solutions, *, max_width: int | None = None, readable: Readable | None = None
+) -> str:
     """An aligned text table with a header rule and a row count."""
     header = list(result.variables)
-    cells = [[_cell(display(t), max_width) for t in row] for row in result.rows]
+    if readable is None:
+        cells = [[_cell(display(t), max_width) for t in row] for row in result.rows]
+    else:
+        shown = _readable_rows(result, readable)
+        cells = [[_cell(text, max_width) for text in row] for row in shown]
     widths = [len(h) for h in header]
     for row in cells:
         widths = [max(w, len(c)) for w, c in zip(widths, row, strict=True)]
@@ -128,14 +161,19 @@ def _cell(text: str, max_width: int | None) -> str:
     return text
 
 
-def to_csv(result: Solutions) -> str:
+def to_csv(result: Solutions, *, readable: Readable | None = None) -> str:
     """SPARQL 1.1 CSV: values only (IRIs bare, literals' lexical form), RFC 4180 quoting."""
+    labels = readable.labels if readable else {}
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(result.variables)
     for row in result.rows:
-        writer.writerow([_csv_value(t) for t in row])
+        writer.writerow([_label_of(t, labels) or _csv_value(t) for t in row])
     return out.getvalue()
+
+
+def _label_of(term: Term | None, labels: Mapping[str, str]) -> str | None:
+    return labels.get(term.value) if isinstance(term, ox.NamedNode) else None
 
 
 def _csv_value(term: Term | None) -> str:
@@ -148,11 +186,24 @@ def _csv_value(term: Term | None) -> str:
     return str(term)
 
 
-def to_tsv(result: Solutions) -> str:
-    """SPARQL 1.1 TSV: ``?var`` header, terms in SPARQL syntax, tabs and newlines escaped."""
+def to_tsv(result: Solutions, *, readable: Readable | None = None) -> str:
+    """SPARQL 1.1 TSV: ``?var`` header, terms in SPARQL syntax, tabs and newlines escaped.
+
+    With labels, a labelled IRI is written as its label in plain text (escaped the same way).
+    """
+    labels = readable.labels if readable else {}
     lines = ["\t".join(f"?{v}" for v in result.variables)]
-    lines += ["\t".join(tsv_term(t) for t in row) for row in result.rows]
+    for row in result.rows:
+        cells = []
+        for term in row:
+            label = _label_of(term, labels)
+            cells.append(_escape_tsv(label) if label is not None else tsv_term(term))
+        lines.append("\t".join(cells))
     return "\n".join(lines) + "\n"
+
+
+def _escape_tsv(text: str) -> str:
+    return "".join(_TSV_ESCAPES.get(c, c) for c in text)
 
 
 _TSV_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
@@ -163,7 +214,7 @@ def tsv_term(term: Term | None) -> str:
     if term is None:
         return ""
     if isinstance(term, ox.Literal):
-        text = "".join(_TSV_ESCAPES.get(c, c) for c in term.value)
+        text = _escape_tsv(term.value)
         if term.language:
             return f'"{text}"@{term.language}'
         if term.datatype.value == XSD + "string":
@@ -174,3 +225,72 @@ def tsv_term(term: Term | None) -> str:
     if isinstance(term, ox.BlankNode):
         return f"_:{term.value}"
     return str(term)
+
+
+_NUMERIC = frozenset(
+    XSD + name
+    for name in ("decimal", "integer", "double", "float", "long", "int", "nonNegativeInteger")
+)
+#: Unit notations written as a symbol after the number.
+_SYMBOLS = {"percent": "%", "tonne": "t"}
+
+
+def _readable_rows(result: Solutions, readable: Readable) -> list[list[str]]:
+    """Each cell as people read it: labels for IRIs, numbers with their units."""
+    index = {name: i for i, name in enumerate(result.variables)}
+    rows: list[list[str]] = []
+    for row in result.rows:
+        cells: list[str] = []
+        for name, term in zip(result.variables, row, strict=True):
+            label = _label_of(term, readable.labels)
+            if label is not None:
+                cells.append(label)
+                continue
+            unit = readable.units.get(name)
+            if unit is not None and unit.startswith("?") and unit[1:] in index:
+                unit_term = row[index[unit[1:]]]
+                unit = (
+                    readable.symbols.get(unit_term.value)
+                    if isinstance(unit_term, ox.NamedNode)
+                    else None
+                )
+            cells.append(with_unit(term, unit) if unit else display(term))
+        rows.append(cells)
+    return rows
+
+
+def with_unit(term: Term | None, unit: str) -> str:
+    """A number with its unit as people write it: ``19 %``, ``USD 123.5 bn``, ``22 m t``.
+
+    A value that is not a number is shown as it is.
+    """
+    if not isinstance(term, ox.Literal) or term.datatype.value not in _NUMERIC:
+        return display(term)
+    try:
+        number = Decimal(term.value)
+    except InvalidOperation:
+        return display(term)
+    if unit == "percent":
+        return f"{_plain(number)} %"
+    if len(unit) == 3 and unit.isalpha() and unit.isupper():  # an ISO 4217 currency code
+        return f"{unit} {compact(number)}"
+    return f"{compact(number)} {_SYMBOLS.get(unit, unit)}"
+
+
+def compact(number: Decimal) -> str:
+    """``123.5 bn``, ``2.1 m``, ``9,500``: large amounts the way trade reports print them."""
+    size = abs(number)
+    for scale, word in (
+        (Decimal(10) ** 12, "tn"),
+        (Decimal(10) ** 9, "bn"),
+        (Decimal(10) ** 6, "m"),
+    ):
+        if size >= scale:
+            return f"{_plain((number / scale).quantize(Decimal('0.01')))} {word}"
+    return f"{number:,f}".rstrip("0").rstrip(".") if "." in f"{number:f}" else f"{number:,f}"
+
+
+def _plain(number: Decimal) -> str:
+    """A decimal without trailing zeros or exponent: 19, 19.5, −123.5 (minus sign as is)."""
+    text = f"{number:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text

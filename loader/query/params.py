@@ -181,12 +181,18 @@ class ParamValueError(ValueError):
 
 
 def to_term(
-    spec: ParamSpec, value: str, *, ids: Mapping[str, str] | None = None
+    spec: ParamSpec,
+    value: str,
+    *,
+    ids: Mapping[str, str] | None = None,
+    choices: Mapping[str, str] | None = None,
 ) -> ox.NamedNode | ox.Literal:
     """Check ``value`` against ``spec`` and return the RDF term it denotes.
 
     For an IRI parameter, ``ids`` (from ``dist/ids.json``) lets users write the ids notes
-    use — ``VNM``, ``hs:2805``, ``rare-earths`` — instead of whole IRIs.
+    use — ``VNM``, ``hs:2805``, ``rare-earths`` — instead of whole IRIs. ``choices`` (notation
+    → IRI) makes it a value-set parameter: the value is a notation as notes write it
+    (``announced``) or the IRI of one of the values, and nothing else.
 
     Raises:
         ParamValueError: the value is not of the declared type, or is not in the
@@ -195,6 +201,8 @@ def to_term(
     if spec.enumeration is not None and value not in spec.enumeration:
         raise ParamValueError(f"must be one of: {', '.join(spec.enumeration)}")
     _check_text(value)
+    if spec.kind == "iri" and choices:
+        return _choice(value, choices)
     if spec.kind == "iri":
         if ids is not None and value.strip() in ids:
             return ox.NamedNode(ids[value.strip()])
@@ -217,6 +225,21 @@ def to_term(
     if spec.kind == "anyURI":
         text = expand_iri(text)
     return ox.Literal(text, datatype=ox.NamedNode(spec.datatype))
+
+
+def _choice(value: str, choices: Mapping[str, str]) -> ox.NamedNode:
+    """A value-set member by notation or IRI; anything else is refused with the notations."""
+    text = value.strip()
+    if text in choices:
+        return ox.NamedNode(choices[text])
+    allowed = ", ".join(sorted(choices))
+    try:
+        iri = expand_iri(text)
+    except ParamValueError:
+        iri = None
+    if iri is not None and iri in choices.values():
+        return ox.NamedNode(iri)
+    raise ParamValueError(f"'{_show(value)}' is not one of its values: {allowed}")
 
 
 def expand_iri(value: str) -> str:
@@ -401,10 +424,13 @@ def resolve(
     given: Mapping[str, str],
     *,
     ids: Mapping[str, str] | None = None,
+    choices: Mapping[str, Mapping[str, str]] | None = None,
 ) -> dict[str, ox.NamedNode | ox.Literal]:
     """Check the user's values (and fill in defaults): parameter variable → term.
 
-    ``specs`` maps parameter names to specs. Every problem is reported at once.
+    ``specs`` maps parameter names to specs; ``choices`` maps the names of value-set
+    parameters to their values (notation → IRI, see :mod:`loader.query.values`). Every
+    problem is reported at once.
 
     Raises:
         InputError: an unknown parameter was given, a required one is missing, or a value
@@ -435,13 +461,18 @@ def resolve(
                 )
             continue
         try:
-            terms[spec.variable] = to_term(spec, value, ids=ids)
+            allowed = (choices or {}).get(name)
+            terms[spec.variable] = to_term(spec, value, ids=ids, choices=allowed)
         except ParamValueError as error:
             problems.append(
                 Problem(
                     "bad-parameter-value",
                     f"parameter '{name}' ({spec.describe_type()}): {error}",
-                    hint=f"give {spec.expected()}",
+                    hint=(
+                        f"give {spec.expected()}"
+                        if not (choices or {}).get(name)
+                        else "give one of the values listed, as notes write them"
+                    ),
                 )
             )
     if problems:

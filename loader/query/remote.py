@@ -25,6 +25,7 @@ from typing import Any
 from loader.problems import InputError, Problem
 from loader.query.result import QueryResult, ResultFormatError, Triples, from_sparql_json
 from loader.store.credentials import PASSWORD_ENV, USER_ENV, Credentials, redact
+from loader.store.redirects import CrossHostRedirect, guard_urllib
 
 USER_VARIABLE = USER_ENV
 PASSWORD_VARIABLE = PASSWORD_ENV
@@ -135,6 +136,8 @@ def run_remote(
     wrapper.queryType = form  # we know the form; do not rely on SPARQLWrapper's regex
     where = _redacted(endpoint)
     who = f" as the user from {credentials.origin}" if credentials else " without credentials"
+    if credentials is not None:
+        guard_urllib()  # credentials never follow a redirect to another host
     try:
         return _ask(wrapper, graph_form=graph_form, where=where, who=who, errors=errors)
     except InputError as error:
@@ -169,6 +172,8 @@ def _ask(wrapper: Any, *, graph_form: bool, where: str, who: str, errors: Any) -
         raise _fail("endpoint-failed", f"{where} failed: {_server_message(error)}") from None
     except urllib.error.HTTPError as error:
         raise _fail("endpoint-failed", f"{where} answered HTTP {error.code}{who}") from None
+    except CrossHostRedirect as error:
+        raise _fail("redirect-to-other-host", str(error.reason)) from None
     except (urllib.error.URLError, OSError) as error:
         reason = getattr(error, "reason", error)
         raise _fail("endpoint-unreachable", f"cannot reach {where}: {reason}") from None

@@ -30,7 +30,7 @@ from loader.query.params import ParamSpec, ParamValueError, spec_for_variable, t
 from loader.query.scan import UPDATE_KEYWORDS, ScanError, structure
 
 #: Header keys we read, and grlc keys we accept but do not use (they configure grlc's API).
-HEADER_KEYS = frozenset({"summary", "description", "tags", "defaults", "enumerate"})
+HEADER_KEYS = frozenset({"summary", "description", "tags", "defaults", "enumerate", "units"})
 GRLC_ONLY_KEYS = frozenset(
     {"endpoint", "method", "pagination", "transform", "endpoint_in_url", "language"}
 )
@@ -48,6 +48,9 @@ class SavedQuery:
     tags: tuple[str, ...] = ()
     params: Mapping[str, ParamSpec] = field(default_factory=dict)
     file: str | None = None  # as shown to users
+    #: column → unit of its numbers: a unit notation (``percent``) or ``?col`` naming the
+    #: column that holds each row's unit (``#+ units:`` in the header; tables show ``19 %``)
+    units: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def body(self) -> str:
@@ -118,6 +121,17 @@ def parse_query(
     summary = _text_value(meta, "summary", key_line, problem)
     description = _text_value(meta, "description", key_line, problem)
     tags = _tags(meta.get("tags"), key_line.get("tags"), problem)
+    units: dict[str, str] = {}
+    for column, unit in _name_values(meta.get("units"), "units", key_line.get("units"), problem):
+        if not isinstance(unit, str) or f"?{column}" not in text:
+            problem(
+                "bad-query-header",
+                f"'units' gives '{column}' the unit {unit!r}: name a column of the query and "
+                "a unit notation (percent, USD) or the column holding the unit (?unit)",
+                key_line.get("units"),
+            )
+        else:
+            units[column] = unit
     header_broken = any(p.code == "bad-query-header" for p in problems)
     if require_summary and not summary and not header_broken:
         problem(
@@ -176,6 +190,7 @@ def parse_query(
         tags=tags,
         params=params,
         file=file,
+        units=units,
     )
 
 

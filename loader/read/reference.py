@@ -70,6 +70,7 @@ WIKIDATA_ENTITY: Final = "http://www.wikidata.org/entity/"
 
 # --- terms -----------------------------------------------------------------------------------
 
+_SKOS_CONCEPT = NamedNode(SKOS + "Concept")
 _SKOS_CONCEPT_SCHEME = NamedNode(SKOS + "ConceptScheme")
 _SKOS_PREF_LABEL = NamedNode(SKOS + "prefLabel")
 _SKOS_ALT_LABEL = NamedNode(SKOS + "altLabel")
@@ -642,6 +643,9 @@ class _Builder:
         label: str,
     ) -> None:
         add(Triple(subject, RDF_TYPE, cls))
+        # Typed skos:Concept explicitly too: SKOS tools (Skosmos, a plain SPARQL query) see
+        # no concept behind our subclasses without RDFS inference.
+        add(Triple(subject, RDF_TYPE, _SKOS_CONCEPT))
         add(Triple(subject, _SKOS_NOTATION, _string(notation)))
         add(Triple(subject, _SKOS_PREF_LABEL, _en(label)))
         add(Triple(subject, RDFS_LABEL, _en(label)))
@@ -778,6 +782,7 @@ class _Builder:
             if not self._define(group_id, ReferenceEntity(subject, (cls,), name), file, row.line):
                 continue
             add(Triple(subject, RDF_TYPE, cls))
+            add(Triple(subject, RDF_TYPE, _SKOS_CONCEPT))
             add(Triple(subject, RDFS_LABEL, _en(name)))
             add(Triple(subject, _SKOS_PREF_LABEL, _en(name)))
             _add_alt_labels_and_definition(add, subject, name, row)
@@ -835,6 +840,9 @@ class _Builder:
                 else:
                     add(Triple(subject, _SKOS_BROADER, entity.iri))
                     parents.setdefault(row["id"], []).append(other)
+        for row, subject in pending:
+            if row["id"] not in parents:
+                add(Triple(subject, _SKOS_TOP_CONCEPT_OF, PRODUCT_GROUP_SCHEME))
         self._check_cycles(parents, {row["id"]: row.line for row, _ in pending}, file)
 
     def _check_cycles(

@@ -6,12 +6,15 @@ GraphDB, generic Graph Store Protocol) and starts a real Oxigraph server for ``s
 
 - :mod:`loader.store.dist` — ``dist/`` read as per-graph streams of request bodies;
 - :mod:`loader.store.profiles` — where each store keeps its endpoints, how it authenticates;
+- :mod:`loader.store.connection` — ``--endpoint`` + ``--store`` or a named ``--profile``;
+- :mod:`loader.store.redirects` — credentials never follow a redirect to another host;
 - :mod:`loader.store.credentials` — credentials from the environment or netrc, never printed;
 - :mod:`loader.store.http` — Graph Store Protocol and SPARQL over HTTP, retried;
 - :mod:`loader.store.load` — plan, load and verify (:func:`load_dataset`);
 - :mod:`loader.store.server` — a local Oxigraph server on 127.0.0.1.
 """
 
+from loader.store.connection import Connection, connect
 from loader.store.dist import read_dist
 from loader.store.http import StoreClient
 from loader.store.load import LoadFailed, LoadReport, load_dataset, plan_load, verify_counts
@@ -19,11 +22,13 @@ from loader.store.profiles import StoreKind, profile_for
 from loader.store.server import OxigraphServer, running_server, start_server
 
 __all__ = [
+    "Connection",
     "LoadFailed",
     "LoadReport",
     "OxigraphServer",
     "StoreClient",
     "StoreKind",
+    "connect",
     "load_dataset",
     "plan_load",
     "profile_for",

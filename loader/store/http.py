@@ -27,6 +27,7 @@ from requests.auth import AuthBase, HTTPBasicAuth, HTTPDigestAuth
 
 from loader.store.credentials import Credentials, redact
 from loader.store.profiles import AuthScheme, StoreProfile
+from loader.store.redirects import refuse_cross_host_redirects
 
 TRANSIENT_STATUS = frozenset({502, 503, 504})
 MESSAGE_LIMIT = 300
@@ -128,6 +129,8 @@ class StoreClient:
         # (Credentials never come from requests' own ~/.netrc lookup: see loader.store.credentials.)
         self._session.trust_env = not _is_loopback(profile.gsp_url)
         self._session.auth = _auth(profile, credentials)
+        if credentials is not None:
+            self._session.hooks["response"].append(refuse_cross_host_redirects)
 
     def close(self) -> None:
         self._session.close()
@@ -190,7 +193,12 @@ class StoreClient:
                 status = response.status_code
                 message = self._redact(server_message(response))
                 hint = ""
-                if status in (401, 403):
+                if status == 403 and "read-only" in message.lower():
+                    hint = (
+                        " — the server refuses writes (`tradekg serve` is read-only unless "
+                        "started with --writable)"
+                    )
+                elif status in (401, 403):
                     hint = (
                         " — check the credentials (TRADEKG_USER / TRADEKG_PASSWORD or ~/.netrc)"
                         + (

@@ -81,6 +81,7 @@ class OxigraphServer:
     process: subprocess.Popen[bytes]
     port: int
     location: Path | None
+    read_only: bool = False
 
     @property
     def url(self) -> str:
@@ -123,6 +124,7 @@ def start_server(
     startup_timeout: float = 15.0,
     quiet: bool = True,
     own_session: bool = False,
+    read_only: bool = False,
 ) -> OxigraphServer:
     """Start ``oxigraph serve`` on 127.0.0.1 and wait until it answers.
 
@@ -130,12 +132,19 @@ def start_server(
     graphs by default, which is what the saved queries assume. ``own_session`` starts the
     server in its own session, so that a Ctrl-C in the terminal reaches only the caller,
     which then stops the server itself (``tradekg serve``) instead of both racing to exit.
+    ``read_only`` runs ``oxigraph serve-read-only``: the server itself refuses SPARQL Update
+    and Graph Store writes (403), so what it serves cannot drift from what was loaded; it
+    needs an on-disk ``location``.
 
     Raises:
         OxigraphUnavailable: the binary is missing or the server did not answer in time.
+        ValueError: ``read_only`` without a ``location``.
     """
+    if read_only and location is None:
+        raise ValueError("a read-only Oxigraph server needs an on-disk location")
     port = port or free_port()
-    args = [oxigraph_command(), "serve", "--bind", f"127.0.0.1:{port}"]
+    mode = "serve-read-only" if read_only else "serve"
+    args = [oxigraph_command(), mode, "--bind", f"127.0.0.1:{port}"]
     if location is not None:
         location.mkdir(parents=True, exist_ok=True)
         args += ["--location", str(location)]
@@ -143,7 +152,7 @@ def start_server(
         args.append("--union-default-graph")
     output = subprocess.DEVNULL if quiet else None
     process = subprocess.Popen(args, stdout=output, stderr=output, start_new_session=own_session)
-    server = OxigraphServer(process=process, port=port, location=location)
+    server = OxigraphServer(process=process, port=port, location=location, read_only=read_only)
     deadline = time.monotonic() + startup_timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:

@@ -36,6 +36,7 @@ border:1px solid var(--line);background:#fff;color:var(--fg);font-style:normal}
 .status-reported{background:#ddf4ff}.status-claimed{background:#fff8c5}
 .status-expected{background:#fbefff}.status-denied,.status-disputed{background:#ffebe9}
 .remark{color:var(--muted);font-size:.9rem}
+.place{display:block;font-style:normal;font-size:.8rem;color:var(--muted)}
 .more{color:var(--muted);font-style:italic}
 ol.timeline{list-style:none;padding:0;margin:.5rem 0;border-left:3px solid var(--line)}
 ol.timeline li{position:relative;padding:.1rem 0 .9rem 1.2rem}

@@ -87,6 +87,18 @@ GRAPH_SOURCES = PREFIXES + "SELECT ?g ?source WHERE { GRAPH ?g { ?g prov:wasDeri
 #: What a thing says, by graph.
 OUTGOING = PREFIXES + "SELECT ?this ?g ?p ?o WHERE { GRAPH ?g { ?this ?p ?o } }"
 
+#: Where each quote about a thing was found in its archived source (W3C Web Annotation).
+PLACES = (
+    PREFIXES
+    + """PREFIX oa: <http://www.w3.org/ns/oa#>
+SELECT ?this ?quote ?start ?end WHERE {
+  ?annotation oa:hasBody ?this ; oa:hasTarget ?target .
+  ?target oa:hasSelector ?exact , ?position .
+  ?exact oa:exact ?quote .
+  ?position oa:start ?start ; oa:end ?end .
+}"""
+)
+
 #: The tariffs a party faces and imposes, with the date the sources give (else the report's).
 TARIFFS = (
     PREFIXES
@@ -214,24 +226,43 @@ class SiteData:
     def is_a(self, iri: str, class_iri: str) -> bool:
         return any(class_iri in self.vocabulary.ancestors(c) for c in self.types.get(iri, ()))
 
-    def around(self, this: ox.NamedNode) -> tuple[list[Link], list[Link]]:
-        """What a thing says and what points at it, as (graph, predicate, other) triples.
+    def around(self, this: ox.NamedNode) -> tuple[list[Link], list[Link], bool]:
+        """What a thing says, what points at it (as (graph, predicate, other) triples), and
+        whether parts of it (``<thing>#…``) point at it.
 
         The same answer as ``SELECT ?g ?p ?o { GRAPH ?g { ?this ?p ?o } }`` and its mirror,
         read through the store's quad indexes: for one thing, two index scans cost half as
-        much as parsing and planning the queries, and a site asks this once per page. Types
-        and a note graph's own provenance are left out of what points at it.
+        much as parsing and planning the queries, and a site asks this once per page. Types,
+        a note graph's own provenance and the thing's own parts (``<thing>#…``, the
+        annotations that place its quotes) are left out of what points at it.
         """
         outgoing: list[Link] = []
         incoming: list[Link] = []
+        own = this.value + "#"  # the thing's own parts (its quotes' annotations)
+        has_parts = False
         for quad in self.store.quads_for_pattern(this, None, None):
             outgoing.append((_value(quad.graph_name), quad.predicate.value, quad.object))
         for quad in self.store.quads_for_pattern(None, None, this):
             graph = _value(quad.graph_name)
             predicate = quad.predicate.value
-            if predicate != _RDF_TYPE and _value(quad.subject) != graph:
+            subject = _value(quad.subject)
+            if subject.startswith(own):
+                has_parts = True
+            elif subject.startswith(ID) and "#" in subject:
+                continue  # a part of another thing (its quote placed in this source): shown there
+            elif predicate != _RDF_TYPE and subject != graph:
                 incoming.append((graph, predicate, quad.subject))
-        return outgoing, incoming
+        return outgoing, incoming, has_parts
+
+    def places(self, this: ox.NamedNode) -> dict[str, tuple[int, int]]:
+        """Each quote about ``this`` → its character offsets in the archived source text."""
+        found: dict[str, tuple[int, int]] = {}
+        for row in self.select(PLACES, this):
+            try:
+                found[_value(row["quote"])] = (int(_value(row["start"])), int(_value(row["end"])))
+            except ValueError:
+                continue
+        return found
 
     def select(self, query: str, this: ox.NamedNode | None = None) -> Iterator[ox.QuerySolution]:
         """Run a SELECT over the union of all graphs, with ``?this`` bound when given."""

@@ -93,15 +93,16 @@ def entity_page(d: SiteData, iri: str, context: PageContext) -> str:
         parts.append(_agreements(d, this))
     if d.is_a(iri, TKG + "Agreement"):
         parts.append(_lifecycle(d, this))
-    outgoing, incoming = d.around(this)
+    outgoing, incoming, has_parts = d.around(this)
+    places = d.places(this) if has_parts else {}
     source = d.is_a(iri, TKG + "SourceDocument")
     if source:  # what the document is (title, publisher, date) before what it says
-        parts.append(_statements(d, outgoing))
+        parts.append(_statements(d, outgoing, places))
         parts.append(_source_facts(d, this))
     if iri in context.conflicts:
         parts.append(_conflicts(d, iri, context.conflicts[iri]))
     if not source:
-        parts.append(_statements(d, outgoing))
+        parts.append(_statements(d, outgoing, places))
     parts.append(_incoming(d, this, incoming, skip={DERIVED_FROM} if source else set()))
     return shell(name, "\n".join(p for p in parts if p))
 
@@ -109,7 +110,9 @@ def entity_page(d: SiteData, iri: str, context: PageContext) -> str:
 # ------------------------------------------------------------------ what it says
 
 
-def _statements(d: SiteData, links: list[Link]) -> str:
+def _statements(
+    d: SiteData, links: list[Link], places: dict[str, tuple[int, int]] | None = None
+) -> str:
     by_graph: dict[str, dict[str, list[Term]]] = defaultdict(lambda: defaultdict(list))
     for graph, predicate, other in links:
         by_graph[graph][predicate].append(other)
@@ -117,11 +120,16 @@ def _statements(d: SiteData, links: list[Link]) -> str:
         return ""
     blocks = []
     for graph in sorted(by_graph, key=lambda g: (graph_kind(g) != "note", g)):
-        blocks.append(_claim(d, graph, by_graph[graph]))
+        blocks.append(_claim(d, graph, by_graph[graph], places))
     return "<h2>What the sources say</h2>\n" + "\n".join(blocks)
 
 
-def _claim(d: SiteData, graph: str, props: dict[str, list[Term]]) -> str:
+def _claim(
+    d: SiteData,
+    graph: str,
+    props: dict[str, list[Term]],
+    places: dict[str, tuple[int, int]] | None = None,
+) -> str:
     """One graph's statements about the thing, framed by their source, status and quotes."""
     kind = graph_kind(graph)
     source = d.graph_sources.get(graph)
@@ -154,7 +162,7 @@ def _claim(d: SiteData, graph: str, props: dict[str, list[Term]]) -> str:
     )
     return (
         f'<div class="claim"><div class="from">{" · ".join(frame)}</div>'
-        f"{quotes(_text(q) for q in props.get(EVIDENCE, []))}"
+        f"{quotes((_text(q) for q in props.get(EVIDENCE, [])), places)}"
         f'<table class="props">{"".join(rows)}</table>{notes}</div>'
     )
 

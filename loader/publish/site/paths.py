@@ -30,8 +30,12 @@ def _safe(text: str) -> str:
 
 
 def has_page_iri(iri: str) -> bool:
-    """Things the project mints (``…/id/<kind>/<key>``) can have pages; others cannot."""
-    return iri.startswith(ID) and "/" in iri[len(ID) :]
+    """Things the project mints (``…/id/<kind>/<key>``) can have pages; others cannot.
+
+    An IRI with a fragment (``…#evidence-…``, a quote's annotation) is a part of the thing
+    before the ``#`` and is shown on that thing's page.
+    """
+    return iri.startswith(ID) and "/" in iri[len(ID) :] and "#" not in iri
 
 
 @functools.lru_cache(maxsize=1 << 16)

@@ -98,8 +98,19 @@ def status_badge(d: SiteData, iri: str) -> str:
     return f'<span class="status {escape(css)}">{escape(word)}</span>'
 
 
-def quotes(texts: Iterable[str]) -> str:
-    return "".join(f"<blockquote>“{escape(t)}”</blockquote>" for t in sorted(texts))
+def quotes(texts: Iterable[str], places: dict[str, tuple[int, int]] | None = None) -> str:
+    """Each quote as a block; with its place in the archived source text when it is known."""
+    out = []
+    for text in sorted(texts):
+        place = (places or {}).get(text)
+        where = (
+            f'<span class="place">characters {place[0]:,}–{place[1]:,} of the archived '
+            "source text</span>"
+            if place
+            else ""
+        )
+        out.append(f"<blockquote>“{escape(text)}”{where}</blockquote>")
+    return "".join(out)
 
 
 def more(total: int, shown: int) -> str:

@@ -1,0 +1,108 @@
+"""``tradekg show ID``: everything the graph says about one thing, in words, with its sources.
+
+Thin glue over :mod:`loader.query.describe`: resolve the id (as notes write it, an IRI, or a
+label), describe it from the built store, print it grouped — what it is, its properties, the
+notes that state them, and what points at it — each claim with its source, status word and
+verbatim quote. ``--format json`` gives the same for scripts.
+"""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from pathlib import Path
+
+import click
+
+from loader.commands.common import open_project, project_option, reports_input_errors
+from loader.query.describe import (
+    DEFAULT_LIMIT,
+    Description,
+    Provenance,
+    Value,
+    describe,
+    resolve_id,
+)
+from loader.query.local import open_store
+from loader.query.params import build_ids
+
+WIDTH = 100
+
+
+@click.command(name="show")
+@click.argument("thing", metavar="ID")
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@click.option(
+    "--all",
+    "show_all",
+    is_flag=True,
+    help=f"List every thing pointing at ID (by default the first {DEFAULT_LIMIT} per group).",
+)
+@project_option
+@reports_input_errors
+def command(*, thing: str, fmt: str, show_all: bool, project_root: Path) -> None:
+    """Show everything the graph says about ID: an id as notes write it (MYS, hs:2846,
+    us-tariff-mys-19-2025-10), an IRI, or a label ("Malaysia").
+
+    Reads the graph of the last `tradekg build`.
+    """
+    project = open_project(project_root)
+    store = open_store(project.store_dir)
+    iri = resolve_id(store, thing, build_ids(project.dist_dir))
+    description = describe(store, iri, limit=None if show_all else DEFAULT_LIMIT)
+    if fmt == "json":
+        click.echo(json.dumps(description.to_json(), indent=2, ensure_ascii=False))
+    else:
+        click.echo(as_text(description))
+
+
+def as_text(d: Description) -> str:
+    """The description as a person reads it in a terminal."""
+    lines = [d.label, f"  {d.iri}"]
+    if d.kinds:
+        lines.append("  a " + ", ".join(d.kinds))
+    for record in d.provenance:
+        lines += _provenance(record, indent="  ")
+    if d.facts:
+        lines += ["", "What it says"]
+        width = max(len(f.property.text) for f in d.facts)
+        for fact in d.facts:
+            flag = "  ⚠ sources disagree" if fact.conflict else ""
+            for n, (value, note) in enumerate(fact.values):
+                name = fact.property.text if n == 0 else ""
+                where = f"  (in {note})" if note and fact.conflict else ""
+                lines.append(f"  {name:<{width}}  {value.text}{where}{flag if n == 0 else ''}")
+    for group in d.groups:
+        lines += ["", f"{group.kind} — {group.property.text} ({group.total})"]
+        for mention in group.mentions:
+            lines.append(f"  • {mention.thing.text}")
+            lines += _provenance(mention.provenance, indent="      ")
+        if group.total > len(group.mentions):
+            lines.append(f"  … and {group.total - len(group.mentions)} more (--all lists them)")
+    return "\n".join(lines)
+
+
+def _provenance(record: Provenance, *, indent: str) -> list[str]:
+    parts = []
+    if record.status:
+        parts.append(record.status)
+    if record.reported_as:
+        parts.append(f"reported as “{record.reported_as}”")
+    if record.source is not None:
+        parts.append(f"source: {_value(record.source)}")
+    lines = [indent + " · ".join(parts)] if parts else []
+    for quote in record.quotes:
+        text = "“" + " ".join(quote.split()) + "”"
+        place = record.places.get(" ".join(quote.split()))
+        if place is not None:
+            text += f"  [characters {place[0]:,}–{place[1]:,} of the source text]"
+        lines += textwrap.wrap(
+            text, width=WIDTH, initial_indent=indent + "  ", subsequent_indent=indent + "   "
+        )
+    return lines
+
+
+def _value(value: Value) -> str:
+    return value.text

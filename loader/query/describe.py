@@ -1,0 +1,496 @@
+"""Everything the graph says about one thing, in words, with the source and quote of each claim.
+
+``tradekg show`` and the library start here. The description is read from the built store by
+a handful of SPARQL queries that know no class or property by name: what the thing is (its
+types), what it says (its own properties, per note graph), and what points at it (grouped by
+the pointing thing's class and the property), so a class, property or note a researcher adds
+shows up with no change here. Every claim made in a note graph carries that note's source
+document, claim status and verbatim quote (``tkg:evidence``); a property with different values
+in different notes is flagged as a conflict, both values kept side by side.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+
+from loader.namespaces import NOTE_GRAPH_PREFIX, OA, PROV, RDF, RDFS, SKOS, TKG
+from loader.problems import InputError, Problem
+from loader.query.labels import store_labels
+from loader.query.output import display, short_iri
+
+#: What each claim of a statement is tied to (read for the thing and everything pointing at it).
+_PROVENANCE = {
+    "type": RDF + "type",
+    "status": TKG + "claimStatus",
+    "source": PROV + "wasDerivedFrom",
+    "quote": TKG + "evidence",
+    "reportedAs": TKG + "reportedAs",
+}
+#: Properties shown in the heading or as provenance, not again among the facts.
+_NOT_FACTS = frozenset({RDF + "type", RDFS + "label", *_PROVENANCE.values()})
+_Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+#: Shows a term as a :class:`Value` (its label when it has one).
+_Shown = Callable[[_Term], "Value"]
+#: How many things pointing at the subject are shown per group (the rest are counted).
+DEFAULT_LIMIT = 25
+
+
+@dataclass(frozen=True)
+class Value:
+    """A value as people read it, with the IRI to follow when it is a thing."""
+
+    text: str
+    iri: str | None = None
+
+
+@dataclass
+class Provenance:
+    """Where a statement comes from: its note graph, source, claim status and quotes."""
+
+    note: str | None = None
+    source: Value | None = None
+    status: str | None = None
+    reported_as: str | None = None
+    quotes: list[str] = field(default_factory=list)
+    #: quote → (start, end) character offsets in the archived source text, where the build
+    #: proved it (from the statement's Web Annotation)
+    places: dict[str, tuple[int, int]] = field(default_factory=dict)
+
+
+@dataclass
+class Fact:
+    """One property of the thing with its values; ``conflict`` when notes disagree."""
+
+    property: Value
+    values: list[tuple[Value, str | None]]  # (value, note graph it is stated in)
+    conflict: bool = False
+
+
+@dataclass
+class Mention:
+    """Something that points at the thing, with the provenance of that statement."""
+
+    thing: Value
+    kinds: list[str]
+    provenance: Provenance
+
+
+@dataclass
+class Group:
+    """Things of one class pointing at the subject through one property."""
+
+    kind: str
+    property: Value
+    total: int
+    mentions: list[Mention]
+
+
+@dataclass
+class Description:
+    """Everything the graph says about one IRI."""
+
+    iri: str
+    label: str
+    kinds: list[str]
+    facts: list[Fact]
+    provenance: list[Provenance]
+    groups: list[Group]
+
+    def to_json(self) -> dict[str, object]:
+        def value(v: Value | None) -> dict[str, str | None] | None:
+            return None if v is None else {"text": v.text, "iri": v.iri}
+
+        def prov(p: Provenance) -> dict[str, object]:
+            return {
+                "note": p.note,
+                "source": value(p.source),
+                "status": p.status,
+                "reportedAs": p.reported_as,
+                "quotes": p.quotes,
+                "places": {quote: list(span) for quote, span in p.places.items()},
+            }
+
+        return {
+            "iri": self.iri,
+            "label": self.label,
+            "kinds": self.kinds,
+            "provenance": [prov(p) for p in self.provenance],
+            "facts": [
+                {
+                    "property": value(f.property),
+                    "conflict": f.conflict,
+                    "values": [{"value": value(v), "note": g} for v, g in f.values],
+                }
+                for f in self.facts
+            ],
+            "pointedAtBy": [
+                {
+                    "kind": g.kind,
+                    "property": value(g.property),
+                    "total": g.total,
+                    "things": [
+                        {
+                            "thing": value(m.thing),
+                            "kinds": m.kinds,
+                            "provenance": prov(m.provenance),
+                        }
+                        for m in g.mentions
+                    ],
+                }
+                for g in self.groups
+            ],
+        }
+
+
+def resolve_id(store: ox.Store, text: str, ids: Mapping[str, str] | None) -> str:
+    """The IRI that ``text`` names: an id notes use, a prefixed name or IRI, or a label.
+
+    Raises:
+        InputError: nothing in the graph has that id (with the closest ids), or the label
+            names several things (listed).
+    """
+    word = text.strip()
+    if ids and word in ids:
+        return ids[word]
+    iri = _as_iri(word)
+    if iri is not None and _exists(store, iri):
+        return iri
+    matches = _by_label(store, word)
+    if len(matches) == 1:
+        return matches[0]
+    if len(matches) > 1:
+        listed = ", ".join(short_iri(m) for m in matches[:10])
+        raise InputError(
+            [
+                Problem(
+                    "ambiguous-id",
+                    f"'{word}' is the label of {len(matches)} things: {listed}",
+                    hint="give one of their ids instead",
+                )
+            ]
+        )
+    close = _closest(store, word, ids or {})
+    raise InputError(
+        [
+            Problem(
+                "unknown-id",
+                f"nothing in the graph is called '{word}'",
+                hint=(
+                    f"did you mean: {', '.join(close)}?"
+                    if close
+                    else "give an id as notes write it (VNM, hs:2846, an id of a note) or an IRI"
+                ),
+            )
+        ]
+    )
+
+
+def _closest(store: ox.Store, word: str, ids: Mapping[str, str]) -> list[str]:
+    """Up to five ids or labels closest to ``word`` (case-insensitively), for "did you mean"."""
+    candidates = {key.lower(): key for key in ids}
+    answer = store.query(
+        f"SELECT DISTINCT ?l WHERE {{ ?s <{RDFS}label> ?l }}", use_default_graph_as_union=True
+    )
+    if isinstance(answer, ox.QuerySolutions):
+        for row in answer:
+            label = row["l"].value
+            candidates.setdefault(label.lower(), f'"{label}"')
+    found = difflib.get_close_matches(word.lower(), list(candidates), n=5, cutoff=0.6)
+    return [candidates[c] for c in found]
+
+
+def _as_iri(word: str) -> str | None:
+    from loader.query.params import ParamValueError, expand_iri
+
+    try:
+        return expand_iri(word)
+    except ParamValueError:
+        return None
+
+
+def _exists(store: ox.Store, iri: str) -> bool:
+    return bool(
+        store.query(
+            f"ASK {{ {{ <{iri}> ?p ?o }} UNION {{ ?s ?p <{iri}> }} }}",
+            use_default_graph_as_union=True,
+        )
+    )
+
+
+def _by_label(store: ox.Store, word: str) -> list[str]:
+    literal = '"' + word.lower().replace("\\", "\\\\").replace('"', '\\"') + '"'
+    answer = store.query(
+        f"SELECT DISTINCT ?s WHERE {{ ?s <{RDFS}label> ?l . "
+        f"FILTER(LCASE(STR(?l)) = {literal} && isIRI(?s)) }} ORDER BY ?s",
+        use_default_graph_as_union=True,
+    )
+    return [row["s"].value for row in answer] if isinstance(answer, ox.QuerySolutions) else []
+
+
+def describe(store: ox.Store, iri: str, *, limit: int | None = DEFAULT_LIMIT) -> Description:
+    """Read the description of ``iri`` from ``store`` (see the module docstring).
+
+    What points at the thing is counted per (class, property) in the store, and only the
+    first ``limit`` of each group (by label) are read in detail, so a party that thousands
+    of measures name is described as fast as one that few name.
+    """
+    node = f"<{iri}>"
+    own = _rows(store, f"SELECT ?p ?o ?g WHERE {{ GRAPH ?g {{ {node} ?p ?o }} }}")
+    counted = [g for g in _pointing_groups(store, iri) if g[1] != OA + "hasBody"]
+    shown_of = {
+        (kind, via): _first_pointing(store, iri, kind, via, limit) for kind, via, _ in counted
+    }
+    pointing = sorted({s for subjects in shown_of.values() for s in subjects})
+    details = _provenance_rows(store, [iri, *pointing])
+    kinds_of: dict[str, set[str]] = {
+        subject: {o.value for p, o, _ in rows if p == RDF + "type" and isinstance(o, ox.NamedNode)}
+        for subject, rows in details.items()
+    }
+
+    wanted = {iri, *pointing}
+    wanted |= {p.value for p, _, _ in own if isinstance(p, ox.NamedNode)}
+    wanted |= {o.value for _, o, _ in own if isinstance(o, ox.NamedNode)}
+    wanted |= {k for kinds in kinds_of.values() for k in kinds}
+    wanted |= {k for k, _, _ in counted if k} | {via for _, via, _ in counted}
+    wanted |= {
+        o.value for rows in details.values() for _, o, _ in rows if isinstance(o, ox.NamedNode)
+    }
+    labels = store_labels(store, wanted)
+
+    def shown(term: _Term) -> Value:
+        if isinstance(term, ox.NamedNode):
+            return Value(labels.get(term.value) or short_iri(term.value), term.value)
+        return Value(_text(term))
+
+    units = _units(store, own)
+
+    def shown_fact(term: _Term, prop: str) -> Value:
+        return _with_unit(shown(term), term, units.get(prop))
+
+    groups = []
+    for kind, via, total in sorted(
+        counted, key=lambda item: ((labels.get(item[0]) or item[0]).lower(), item[1])
+    ):
+        mentions = [
+            Mention(
+                thing=Value(labels.get(s) or short_iri(s), s),
+                kinds=sorted(labels.get(k, short_iri(k)) for k in kinds_of.get(s, set())),
+                provenance=_placed(store, s, _merge(_provenance(details.get(s, []), shown))),
+            )
+            for s in shown_of[(kind, via)]
+        ]
+        groups.append(
+            Group(
+                kind=labels.get(kind, short_iri(kind)) if kind else "thing",
+                property=Value(labels.get(via) or short_iri(via), via),
+                total=total,
+                mentions=mentions,
+            )
+        )
+    return Description(
+        iri=iri,
+        label=labels.get(iri) or short_iri(iri),
+        kinds=sorted(labels.get(k, short_iri(k)) for k in kinds_of.get(iri, set())),
+        facts=_facts(own, shown_fact),
+        provenance=[_placed(store, iri, p) for p in _provenance(details.get(iri, []), shown)],
+        groups=groups,
+    )
+
+
+#: Each thing pointing at ``$x`` through ``?p``, with one class of it (the least IRI) as its kind.
+_POINTING = """
+SELECT ?s ?p (MIN(STR(?k)) AS ?kind) WHERE {{ ?s ?p <{iri}> . FILTER(isIRI(?s)) {where}
+  OPTIONAL {{ ?s a ?k }} }} GROUP BY ?s ?p
+"""
+
+
+def _pointing_groups(store: ox.Store, iri: str) -> list[tuple[str, str, int]]:
+    """(class IRI or "", property IRI, how many things) for what points at ``iri``."""
+    answer = store.query(
+        "SELECT ?kind ?p (COUNT(?s) AS ?n) WHERE { { "
+        + _POINTING.format(iri=iri, where="")
+        + " } } GROUP BY ?kind ?p",
+        use_default_graph_as_union=True,
+    )
+    groups = []
+    if isinstance(answer, ox.QuerySolutions):
+        for row in answer:
+            kind, via, count = row["kind"], row["p"], row["n"]
+            if isinstance(via, ox.NamedNode) and isinstance(count, ox.Literal):
+                groups.append((kind.value if kind is not None else "", via.value, int(count.value)))
+    return groups
+
+
+def _first_pointing(store: ox.Store, iri: str, kind: str, via: str, limit: int | None) -> list[str]:
+    """The things of one group, by label (then IRI), the first ``limit`` of them."""
+    same_kind = f'FILTER(?kind = "{kind}")' if kind else "FILTER(!BOUND(?kind))"
+    answer = store.query(
+        "SELECT ?s (MIN(LCASE(STR(?l))) AS ?key) WHERE { { "
+        + _POINTING.format(iri=iri, where=f"VALUES ?p {{ <{via}> }}")
+        + f" }} {same_kind} OPTIONAL {{ ?s <{RDFS}label> ?l }} }} GROUP BY ?s "
+        + "ORDER BY ?key ?s"
+        + (f" LIMIT {limit}" if limit is not None else ""),
+        use_default_graph_as_union=True,
+    )
+    if not isinstance(answer, ox.QuerySolutions):
+        return []
+    return [row["s"].value for row in answer if isinstance(row["s"], ox.NamedNode)]
+
+
+_Row = tuple[_Term, ...]
+_Detail = tuple[str, _Term, str]  # (property, value, graph)
+
+
+def _rows(store: ox.Store, sparql: str) -> list[_Row]:
+    answer = store.query(sparql)
+    if not isinstance(answer, ox.QuerySolutions):
+        return []
+    names = [v.value for v in answer.variables]
+    return [tuple(row[name] for name in names) for row in answer]
+
+
+def _provenance_rows(store: ox.Store, subjects: Iterable[str]) -> dict[str, list[_Detail]]:
+    """Subject → (property, value, graph) for the type and provenance properties.
+
+    Index look-ups per subject and property (see :func:`~loader.query.labels.store_labels`).
+    """
+    predicates = [ox.NamedNode(p) for p in _PROVENANCE.values()]
+    found: dict[str, list[_Detail]] = {}
+    for subject in subjects:
+        node = ox.NamedNode(subject)
+        found[subject] = [
+            (prop.value, quad.object, _graph(quad.graph_name))
+            for prop in predicates
+            for quad in store.quads_for_pattern(node, prop, None, None)
+        ]
+    return found
+
+
+def _text(term: _Term) -> str:
+    """A literal's text as written (no ``@en``); other terms as :func:`display` shows them."""
+    return term.value if isinstance(term, ox.Literal) else display(term)
+
+
+def _graph(term: object) -> str:
+    return term.value if isinstance(term, ox.NamedNode) else ""
+
+
+def _provenance(rows: list[_Detail], shown: _Shown) -> list[Provenance]:
+    """One :class:`Provenance` per note graph that states something about the subject."""
+    by_graph: dict[str, Provenance] = {}
+    for prop, value, graph in sorted(rows, key=lambda r: (r[2], r[0], str(r[1]))):
+        if not graph.startswith(NOTE_GRAPH_PREFIX) or prop == RDF + "type":
+            continue
+        record = by_graph.setdefault(graph, Provenance(note=graph[len(NOTE_GRAPH_PREFIX) :]))
+        if prop == _PROVENANCE["source"]:
+            record.source = shown(value)
+        elif prop == _PROVENANCE["status"]:
+            record.status = shown(value).text
+        elif prop == _PROVENANCE["reportedAs"]:
+            record.reported_as = _text(value)
+        elif prop == _PROVENANCE["quote"]:
+            record.quotes.append(_text(value))
+    return list(by_graph.values())
+
+
+def _placed(store: ox.Store, subject: str, record: Provenance) -> Provenance:
+    """Add where each quote stands in its source text, from the statement's annotations."""
+    if not record.quotes:
+        return record
+
+    def objects(node: _Term, prop: str) -> list[_Term]:
+        if not isinstance(node, ox.NamedNode | ox.BlankNode):
+            return []
+        return [q.object for q in store.quads_for_pattern(node, ox.NamedNode(prop), None, None)]
+
+    for quad in store.quads_for_pattern(None, ox.NamedNode(OA + "hasBody"), ox.NamedNode(subject)):
+        for target in objects(quad.subject, OA + "hasTarget"):
+            selectors = objects(target, OA + "hasSelector")
+            exact = [_text(e) for sel in selectors for e in objects(sel, OA + "exact")]
+            start = [int(_text(v)) for sel in selectors for v in objects(sel, OA + "start")]
+            end = [int(_text(v)) for sel in selectors for v in objects(sel, OA + "end")]
+            if exact and start and end:
+                record.places.setdefault(" ".join(exact[0].split()), (start[0], end[0]))
+    return record
+
+
+def _merge(records: list[Provenance]) -> Provenance:
+    """A thing pointing at the subject is stated in one note; keep the first if in several."""
+    return records[0] if records else Provenance()
+
+
+#: A property matched to QUDT's percent holds percentages (tkg:rate: 19 means 19 %).
+_PERCENT = "http://qudt.org/vocab/unit/PERCENT"
+
+
+def _units(store: ox.Store, own: list[_Row]) -> dict[str, str]:
+    """Property → unit notation for the numbers among the thing's facts.
+
+    A property aligned with QUDT's percent is in percent; otherwise a thing that states its
+    ``tkg:unit`` (a statistic, a pledge) gives that unit to its numbers.
+    """
+    props = sorted({p.value for p, _, _ in own if isinstance(p, ox.NamedNode)})
+    unit_iris = [
+        o.value
+        for p, o, _ in own
+        if p == ox.NamedNode(TKG + "unit") and isinstance(o, ox.NamedNode)
+    ]
+    notation = ""
+    if unit_iris:
+        found = _rows(
+            store,
+            f"SELECT ?n WHERE {{ GRAPH ?g {{ <{unit_iris[0]}> <{SKOS}notation> ?n }} }}",
+        )
+        notation = found[0][0].value if found and isinstance(found[0][0], ox.Literal) else ""
+    percent = set()
+    if props:
+        values = " ".join(f"<{p}>" for p in props)
+        percent = {
+            row[0].value
+            for row in _rows(
+                store,
+                f"SELECT ?p WHERE {{ VALUES ?p {{ {values} }} GRAPH ?g {{ ?p ?m <{_PERCENT}> "
+                f"FILTER(?m IN (<{SKOS}closeMatch>, <{SKOS}exactMatch>)) }} }}",
+            )
+            if isinstance(row[0], ox.NamedNode)
+        }
+    return {p: ("percent" if p in percent else notation) for p in props if p in percent or notation}
+
+
+def _with_unit(value: Value, term: _Term, unit: str | None) -> Value:
+    if not unit or not isinstance(term, ox.Literal):
+        return value
+    from loader.query.output import with_unit
+
+    return Value(with_unit(term, unit))
+
+
+def _facts(own: list[_Row], shown: Callable[[_Term, str], Value]) -> list[Fact]:
+    """The subject's own properties, values grouped per property, conflicts flagged."""
+    by_property: dict[str, list[tuple[Value, str | None]]] = {}
+    graphs_of: dict[str, dict[str, set[str]]] = {}
+    for prop, value, graph in own:
+        if not isinstance(prop, ox.NamedNode) or prop.value in _NOT_FACTS:
+            continue
+        g = _graph(graph)
+        note = g[len(NOTE_GRAPH_PREFIX) :] if g.startswith(NOTE_GRAPH_PREFIX) else None
+        shown_value = shown(value, prop.value)
+        entries = by_property.setdefault(prop.value, [])
+        if (shown_value, note) not in entries:
+            entries.append((shown_value, note))
+        if note is not None:
+            graphs_of.setdefault(prop.value, {}).setdefault(shown_value.text, set()).add(note)
+    facts = []
+    for prop_iri, entries in by_property.items():
+        notes_per_value = graphs_of.get(prop_iri, {})
+        all_notes = {n for ns in notes_per_value.values() for n in ns}
+        conflict = len(notes_per_value) > 1 and len(all_notes) > 1
+        facts.append(
+            Fact(property=shown(ox.NamedNode(prop_iri), ""), values=entries, conflict=conflict)
+        )
+    facts.sort(key=lambda f: f.property.text.lower())
+    return facts

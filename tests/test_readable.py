@@ -1,0 +1,233 @@
+"""Answers in people's words: labels in query output, value sets by notation, ``tradekg show``.
+
+Everything runs the real CLI on a real build of a copy of the project; the remote answers come
+from a real Oxigraph server loaded with the same build.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+import urllib.request
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+import yaml
+from click.testing import CliRunner, Result
+
+from loader.cli import main
+from loader.project import Project
+from loader.query.output import compact, with_unit
+from loader.store.server import OxigraphServer, start_server
+
+REPO = Path(__file__).resolve().parent.parent
+DEMO = ["query", "tariffs-at-or-above-rate", "--param", "imposer=USA", "--param", "rate=19"]
+
+
+def copy_project(root: Path) -> Project:
+    for folder in ("ontology", "data", "shapes", "queries"):
+        shutil.copytree(REPO / folder, root / folder)
+    return Project(root)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Project:
+    from loader.build import build
+
+    project = copy_project(tmp_path_factory.mktemp("readable"))
+    build(project, use_cache=False)
+    return project
+
+
+def tradekg(project: Project, *args: str) -> Result:
+    return CliRunner().invoke(main, [*args, "--project", str(project.root)])
+
+
+@pytest.fixture(scope="module")
+def server(built: Project, tmp_path_factory: pytest.TempPathFactory) -> Iterator[OxigraphServer]:
+    running = start_server(location=tmp_path_factory.mktemp("oxigraph"))
+    try:
+        request = urllib.request.Request(
+            running.store_endpoint,
+            data=(built.dist_dir / "tradekg.nq").read_bytes(),
+            method="POST",
+            headers={"Content-Type": "application/n-quads"},
+        )
+        with urllib.request.urlopen(request, timeout=60) as response:
+            assert response.status in (200, 201, 204)
+        yield running
+    finally:
+        running.stop()
+
+
+def test_the_demo_answer_reads_in_labels_with_units(built: Project) -> None:
+    result = tradekg(built, *DEMO)
+    assert result.exit_code == 0, result.output
+    rows = {line.split("  ")[0]: line for line in result.output.splitlines()}
+    malaysia = rows["US 19% tariff on exports from Malaysia, maintained (2025)"]
+    assert "Malaysia" in malaysia and "maintained" in malaysia and "19 %" in malaysia
+    assert "US–Malaysia reciprocal trade arrangement (2025)" in malaysia
+    assert "Viet Nam" in result.output
+    assert "id:state/" not in result.output and "tkg:measure-status" not in result.output
+
+
+def test_iris_are_there_on_request(built: Project) -> None:
+    result = tradekg(built, *DEMO, "--iris")
+    assert result.exit_code == 0, result.output
+    assert "id:state/MYS" in result.output and "tkg:measure-status-maintained" in result.output
+    assert "Malaysia  " not in result.output
+
+
+def test_json_stays_standard_sparql_json_with_iris(built: Project) -> None:
+    result = tradekg(built, *DEMO, "--format", "json")
+    assert result.exit_code == 0, result.output
+    answer = json.loads(result.output)
+    targets = {b["target"]["value"] for b in answer["results"]["bindings"]}
+    assert "https://w3id.org/tradekg/id/state/MYS" in targets
+    assert all(b["rate"]["datatype"].endswith("#decimal") for b in answer["results"]["bindings"])
+
+
+def test_csv_and_tsv_carry_labels_and_plain_numbers(built: Project) -> None:
+    text = tradekg(built, *DEMO, "--format", "csv").output
+    rows = list(csv.DictReader(io.StringIO(text)))
+    malaysia = next(r for r in rows if r["target"] == "Malaysia")
+    assert malaysia["status"] == "maintained" and malaysia["rate"] == "19"
+    tsv = tradekg(built, *DEMO, "--format", "tsv").output.splitlines()
+    assert tsv[0].startswith("?measure\t?target")
+    assert any("\tMalaysia\t" in line and '"19"^^' in line for line in tsv[1:])
+
+
+@pytest.mark.requires("oxigraph")
+def test_an_endpoint_answer_reads_the_same_as_the_local_one(
+    built: Project, server: OxigraphServer
+) -> None:
+    local = tradekg(built, *DEMO)
+    remote = tradekg(built, *DEMO, "--endpoint", server.url, "--store", "oxigraph")
+    assert remote.exit_code == 0, remote.output
+    assert remote.output == local.output
+
+
+def test_a_value_set_parameter_takes_the_notation_notes_write(built: Project) -> None:
+    by_notation = tradekg(built, "query", "agreements-by-stage", "--param", "stage=announced")
+    by_iri = tradekg(
+        built, "query", "agreements-by-stage", "--param", "stage=tkg:agreement-stage-announced"
+    )
+    assert by_notation.exit_code == 0, by_notation.output
+    assert by_notation.output == by_iri.output
+    assert "US–Vietnam framework agreement" in by_notation.output
+
+
+def test_a_wrong_notation_is_refused_with_the_allowed_values(built: Project) -> None:
+    result = tradekg(built, "query", "agreements-by-stage", "--param", "stage=annonced")
+    assert result.exit_code == 2
+    assert "'annonced' is not one of its values" in result.output
+    for allowed in ("announced", "signed", "concluded", "in-force"):
+        assert allowed in result.output
+    assert "Traceback" not in result.output
+
+
+def test_units_are_written_as_trade_reports_write_them() -> None:
+    def number(text: str) -> ox.Literal:
+        return ox.Literal(text, datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#decimal"))
+
+    assert with_unit(number("19"), "percent") == "19 %"
+    assert with_unit(number("19.50"), "percent") == "19.5 %"
+    assert with_unit(number("-123500000000"), "USD") == "USD -123.5 bn"
+    assert with_unit(number("2000000"), "box") == "2 m box"
+    assert with_unit(ox.Literal("n/a"), "percent") == "n/a"
+    assert compact(Decimal("9500")) == "9,500"
+
+
+def test_show_prints_the_tariff_with_its_quote(built: Project) -> None:
+    result = tradekg(built, "show", "MYS")
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.output.split())
+    assert text.startswith("Malaysia")
+    assert "US 19% tariff on exports from Malaysia, maintained (2025)" in text
+    assert "Washington maintained a 19% tariff on exports from Malaysia" in text
+    assert "Trump Strengthens U.S.–Asian Trade Ties Amid Rare Earth Tensions" in text
+
+
+def test_show_of_a_measure_gives_its_facts_in_words(built: Project) -> None:
+    result = tradekg(built, "show", "us-tariff-mys-19-2025-10")
+    assert result.exit_code == 0, result.output
+    facts = {line.split()[0]: line for line in result.output.splitlines() if line.startswith("  ")}
+    assert "19 %" in facts["rate"] and "maintained" in result.output
+    assert "United States of America" in result.output
+
+
+def test_show_json_is_for_scripts(built: Project) -> None:
+    result = tradekg(built, "show", "VNM", "--format", "json")
+    data = json.loads(result.output)
+    assert data["label"] == "Viet Nam"
+    kinds = {g["kind"] for g in data["pointedAtBy"]}
+    assert {"Tariff measure", "Statistic"} <= kinds
+
+
+def test_an_unknown_id_suggests_the_closest(built: Project) -> None:
+    result = tradekg(built, "show", "Malasia")
+    assert result.exit_code == 2
+    assert "nothing in the graph is called 'Malasia'" in result.output
+    assert '"Malaysia"' in result.output
+    assert "Traceback" not in result.output
+
+
+def test_an_ambiguous_label_lists_the_things_it_names(tmp_path: Path) -> None:
+    """Two people of one note share a label: ``show LABEL`` names both ids, shows neither."""
+    from loader.build import build
+
+    project = copy_project(tmp_path)
+    notes = sorted((project.root / "data" / "notes").rglob("*.yaml"))
+    note = yaml.safe_load(notes[0].read_text(encoding="utf-8"))
+    first = next(s for s in note["statements"] if s.get("a") == "Person")
+    twin = {**first, "id": first["id"] + "-twin"}
+    note["statements"].append(twin)
+    notes[0].write_text(yaml.safe_dump(note, allow_unicode=True, sort_keys=False), "utf-8")
+    build(project, use_cache=False)
+    label = first.get("label") or first.get("name")
+    result = tradekg(project, "show", str(label))
+    assert result.exit_code == 2, result.output
+    assert "is the label of 2 things" in result.output
+    assert first["id"] in result.output and twin["id"] in result.output
+
+
+def test_show_says_where_each_quote_stands_in_its_archived_source(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An archive text written from the note's own quotes: show gives offsets that cut them out."""
+    from loader.build import build
+
+    project = copy_project(tmp_path / "project")
+    note_path = next(
+        p for p in (project.root / "data" / "notes").rglob("*.yaml") if "gmt-eight" in p.name
+    )
+    note = yaml.safe_load(note_path.read_text(encoding="utf-8"))
+    quotes = [
+        q
+        for item in [note.get("source") or {}, *note["statements"]]
+        for q in (
+            item.get("evidence")
+            if isinstance(item.get("evidence"), list)
+            else [item.get("evidence")]
+        )
+        if isinstance(q, str)
+    ]
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    text = "Filler before.\n\n" + "\n\nMore filler. ".join(quotes) + "\n"
+    (archive / note["source"]["identifier"]).write_text(text, encoding="utf-8")
+    monkeypatch.setenv("TRADEKG_SOURCES", str(archive))
+    build(project, use_cache=False)
+    result = tradekg(project, "show", "us-tariff-mys-19-2025-10", "--format", "json")
+    assert result.exit_code == 0, result.output
+    places = [
+        p for record in json.loads(result.output)["provenance"] for p in record["places"].items()
+    ]
+    assert places, result.output
+    for quote, (start, end) in places:
+        assert " ".join(text[start:end].split()) == quote

@@ -1,0 +1,173 @@
+"""``tradekg serve`` is read-only unless asked, and its base URL is all other commands need.
+
+A copy of the project is built, then served by the real ``tradekg serve`` (a subprocess with
+a real Oxigraph server). The saved queries answer the same through
+``--endpoint BASE --store oxigraph`` (or a ``--profile``) as on the embedded store, and the
+same base URL loads with ``tradekg load``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from load_support import graph_counts
+
+from loader.cli import main
+from loader.query.result import QueryResult, from_sparql_json, same_answer
+from loader.store.server import free_port
+
+REPO = Path(__file__).resolve().parent.parent
+TRADEKG = Path(sys.executable).parent / "tradekg"
+QUERIES = sorted(p.stem for p in (REPO / "queries").glob("*.rq"))
+_ORDER_BY = re.compile(r"\bORDER\s+BY\b", re.IGNORECASE)
+INSERT = "INSERT DATA { GRAPH <urn:x:g> { <urn:x:s> <urn:x:p> <urn:x:o> } }"
+
+pytestmark = pytest.mark.requires("oxigraph")
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("served")
+    for part in ("ontology", "data", "shapes", "queries", "qc"):
+        shutil.copytree(REPO / part, root / part)
+    built = CliRunner().invoke(main, ["build", "--project", str(root), "--quiet"])
+    assert built.exit_code == 0, built.output
+    return root
+
+
+@contextmanager
+def serving(project: Path, *args: str) -> Iterator[tuple[str, str]]:
+    """Run ``tradekg serve``; yield its base URL and banner; stop it with SIGTERM."""
+    port = free_port()
+    process = subprocess.Popen(
+        [str(TRADEKG), "serve", "--project", str(project), "--port", str(port), *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        banner = []
+        for line in process.stdout:
+            banner.append(line)
+            if line.startswith("Stop with"):
+                break
+        yield f"http://127.0.0.1:{port}", "".join(banner)
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=20) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+
+
+def post_update(base: str, update: str) -> int:
+    request = urllib.request.Request(
+        base + "/update",
+        data=update.encode(),
+        method="POST",
+        headers={"Content-Type": "application/sparql-update"},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return int(response.status)
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def put_graph(base: str) -> int:
+    request = urllib.request.Request(
+        base + "/store?graph=urn:x:h",
+        data=b"<urn:x:s> <urn:x:p> <urn:x:o> .\n",
+        method="PUT",
+        headers={"Content-Type": "application/n-triples"},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return int(response.status)
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def test_serve_refuses_updates_by_default(project: Path) -> None:
+    with serving(project) as (base, banner):
+        assert "read-only" in banner and "--writable" in banner
+        before = graph_counts(base + "/query")
+        assert post_update(base, INSERT) == 403
+        assert put_graph(base) == 403
+        assert graph_counts(base + "/query") == before
+
+
+def test_serve_writable_accepts_updates(project: Path) -> None:
+    with serving(project, "--writable") as (base, banner):
+        assert "WRITABLE" in banner
+        assert post_update(base, INSERT) in (200, 204)
+        assert graph_counts(base + "/query")["urn:x:g"] == 1
+
+
+def answer(project: Path, name: str, *args: str) -> QueryResult:
+    result = CliRunner().invoke(
+        main, ["query", name, "--project", str(project), "--format", "json", *args]
+    )
+    assert result.exit_code == 0, f"tradekg query {name} {' '.join(args)}: {result.output}"
+    return from_sparql_json(json.loads(result.stdout))
+
+
+def test_saved_queries_answer_the_same_through_the_base_url(project: Path) -> None:
+    with serving(project) as (base, _banner):
+        (project / "tradekg.toml").write_text(
+            f'[profiles.served]\nendpoint = "{base}"\nstore = "oxigraph"\n', encoding="utf-8"
+        )
+        for name in QUERIES:
+            ordered = bool(_ORDER_BY.search((REPO / "queries" / f"{name}.rq").read_text()))
+            local = answer(project, name)
+            remote = answer(project, name, "--endpoint", base, "--store", "oxigraph")
+            assert same_answer(remote, local, ordered=ordered), name
+            assert same_answer(answer(project, name, "--profile", "served"), local, ordered=ordered)
+        # the full query URL keeps working with --store generic
+        generic = answer(project, QUERIES[0], "--endpoint", base + "/query", "--store", "generic")
+        assert same_answer(generic, answer(project, QUERIES[0]), ordered=False)
+
+
+def test_the_same_base_url_loads(project: Path) -> None:
+    manifest = json.loads((project / "dist" / "manifest.json").read_text(encoding="utf-8"))
+    with serving(project, "--writable") as (base, _banner):
+        loaded = CliRunner().invoke(
+            main, ["load", "--project", str(project), "--endpoint", base, "--store", "oxigraph"]
+        )
+        assert loaded.exit_code == 0, loaded.output
+        assert "all counts verified" in loaded.stderr
+        expected = {g["iri"]: g["triples"] for g in manifest["graphs"] if g["triples"]}
+        assert graph_counts(base + "/query") == expected
+
+
+def test_loading_into_a_read_only_server_says_why(project: Path) -> None:
+    with serving(project) as (base, _banner):
+        loaded = CliRunner().invoke(main, ["load", "--project", str(project), "--endpoint", base])
+        assert loaded.exit_code == 1
+        assert "--writable" in loaded.stderr
+        assert "Traceback" not in loaded.output
+
+
+def test_wrong_store_for_the_server_is_a_usage_error(project: Path) -> None:
+    with serving(project) as (base, _banner):
+        for command in ("query", "load"):
+            args = [command, "--project", str(project), "--endpoint", base, "--store", "fuseki"]
+            if command == "query":
+                args.insert(1, QUERIES[0])
+            result = CliRunner().invoke(main, args)
+            assert result.exit_code == 2, result.output
+            assert "an Oxigraph server" in result.stderr and "--store oxigraph" in result.stderr
+            assert "Traceback" not in result.output
