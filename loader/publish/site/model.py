@@ -102,7 +102,7 @@ SELECT ?this ?quote ?start ?end WHERE {
 #: The tariffs a party faces and imposes, with the date the sources give (else the report's).
 TARIFFS = (
     PREFIXES
-    + """SELECT ?this ?measure ?direction ?other ?rate ?status ?date ?source WHERE {
+    + """SELECT ?this ?measure ?direction ?other ?rate ?status ?date ?source ?agreement WHERE {
   { ?measure tkg:appliesTo ?this . OPTIONAL { ?measure tkg:imposedBy ?other }
     BIND("faces" AS ?direction) }
   UNION
@@ -111,6 +111,7 @@ TARIFFS = (
   ?measure a/rdfs:subClassOf* tkg:TariffMeasure .
   OPTIONAL { ?measure tkg:rate ?rate }
   OPTIONAL { ?measure tkg:measureStatus ?status }
+  OPTIONAL { ?measure tkg:underAgreement ?agreement }
   OPTIONAL { ?measure tkg:inEffectFrom ?from }
   OPTIONAL { ?measure tkg:announcedOn ?announced }
   OPTIONAL { ?measure prov:wasDerivedFrom ?source OPTIONAL { ?source dcterms:issued ?issued } }

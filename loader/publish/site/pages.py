@@ -204,12 +204,15 @@ def _tariffs(d: SiteData, this: ox.NamedNode, name: str, context: PageContext) -
     rows = []
     points = []
     seen: set[tuple[str, str, str]] = set()
+    agreements: dict[str, set[str]] = defaultdict(set)
     for row in d.select(model.TARIFFS, this):
         measure, direction, other = (
             _text(row["measure"]),
             _text(row["direction"]),
             _text(row["other"]),
         )
+        if row["agreement"] is not None:
+            agreements[measure].add(_text(row["agreement"]))
         if (measure, direction, other) in seen:
             continue
         seen.add((measure, direction, other))
@@ -253,12 +256,13 @@ def _tariffs(d: SiteData, this: ox.NamedNode, name: str, context: PageContext) -
                 f"{escape(rate)} %" if rate else "",
                 status_badge(d, status) if status else "",
                 link(d, measure),
+                ", ".join(link(d, a) for a in sorted(agreements[measure])),
                 link(d, source) if source else "",
             )
         )
     out.append(
         table(
-            ("date", "", "party", "rate", "status", "measure", "source"),
+            ("date", "", "party", "rate", "status", "measure", "under agreement", "source"),
             cells,
             numeric=(3,),
             css="tariffs",
