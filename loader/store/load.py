@@ -6,7 +6,7 @@ build, after a failed run), so it is built on three rules:
 * **Replace, never append.** Every named graph is written with a Graph Store Protocol
   ``PUT``, which replaces the graph; loading twice gives the same graphs, not duplicates.
 * **No graph is ever left half-written.** A graph that fits in one request
-  (``chunk_triples``, 50,000 by default) is one ``PUT``, which the server applies as a
+  (``chunk_triples``, 200,000 by default) is one ``PUT``, which the server applies as a
   whole. A bigger graph cannot be one request without building a giant body, and a
   ``PUT`` of the first chunk followed by ``POST`` s of the rest would leave the graph
   half-written if the server or the network died in between — and the half graph would
@@ -29,8 +29,11 @@ build, after a failed run), so it is built on three rules:
   that already hold triples (found by one query at the start), then one ``INSERT DATA``
   with a ``GRAPH`` block per graph. Oxigraph runs one update request in one storage
   transaction, so after a crash every graph of the request is old (or absent) or new, never
-  a part (tested by killing the server mid-request). A staged big graph is copied into place
-  with one ``INSERT { GRAPH <g> … } WHERE { GRAPH <staging> … }`` if ``<g>`` did not exist
+  a part (tested by killing the server mid-request). The default of 200,000 triples per
+  request was measured: at 1,000 bench notes (140,000 triples) 3 requests of 50,000 took
+  7.7 s, one of 140,000 5.0 s, against 3.5 s for one raw ``POST`` of the N-Quads.
+  A staged big graph is copied into place with one
+  ``INSERT { GRAPH <g> … } WHERE { GRAPH <staging> … }`` if ``<g>`` did not exist
   (a single statement, which Oxigraph runs as a write-only transaction, ≈ 4× faster than
   ``MOVE`` on disk) or ``DROP SILENT GRAPH <g> ; ADD <staging> TO <g>`` if it did, and the
   staging graph is emptied with a single ``DELETE WHERE`` afterwards. Other stores keep one
@@ -69,7 +72,7 @@ GRAPH_PREFIX = "https://w3id.org/tradekg/graph/"
 STAGING_PREFIX = "urn:tradekg:staging:"
 #: ``<graph> <urn:tradekg:sha256> "hex"`` in the store's default graph: what a load wrote
 SHA256 = "urn:tradekg:sha256"
-DEFAULT_CHUNK_TRIPLES = 50_000
+DEFAULT_CHUNK_TRIPLES = 200_000
 _IRIREF = re.compile(r"[^<>\"{}|^`\\\x00-\x20]*")
 _HEX = re.compile(r"[0-9a-f]{64}")
 
