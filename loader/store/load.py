@@ -6,7 +6,7 @@ build, after a failed run), so it is built on three rules:
 * **Replace, never append.** Every named graph is written with a Graph Store Protocol
   ``PUT``, which replaces the graph; loading twice gives the same graphs, not duplicates.
 * **No graph is ever left half-written.** A graph that fits in one request
-  (``chunk_triples``, 200,000 by default) is one ``PUT``, which the server applies as a
+  (``chunk_triples``, 100,000 by default) is one ``PUT``, which the server applies as a
   whole. A bigger graph cannot be one request without building a giant body, and a
   ``PUT`` of the first chunk followed by ``POST`` s of the rest would leave the graph
   half-written if the server or the network died in between — and the half graph would
@@ -32,9 +32,10 @@ build, after a failed run), so it is built on three rules:
   dataset endpoint, which Oxigraph also loads in one transaction and parses faster. Oxigraph
   runs one request in one storage transaction, so after a crash every graph of the request
   is old (or absent) or new, never a part (tested by killing the server mid-request). The
-  default of 200,000 triples per request was measured: at 1,000 bench notes (140,000
+  default of 100,000 triples per request was measured: at 1,000 bench notes (140,000
   triples) 3 update requests of 50,000 took 7.7 s, one of 140,000 5.0 s, against 3.5 s for
-  one raw ``POST`` of the N-Quads.
+  one raw ``POST`` of the N-Quads; a first load sends new graphs as ``POST`` s two at a
+  time (see ``_Loader.flush``), which needs at least two requests to gain anything.
   A staged big graph is copied into place with one
   ``INSERT { GRAPH <g> … } WHERE { GRAPH <staging> … }`` if ``<g>`` did not exist
   (a single statement, which Oxigraph runs as a write-only transaction, ≈ 4× faster than
@@ -63,6 +64,7 @@ from __future__ import annotations
 import contextlib
 import json
 import re
+import threading
 import time
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
@@ -75,7 +77,7 @@ GRAPH_PREFIX = "https://w3id.org/tradekg/graph/"
 STAGING_PREFIX = "urn:tradekg:staging:"
 #: ``<graph> <urn:tradekg:sha256> "hex"`` in the store's default graph: what a load wrote
 SHA256 = "urn:tradekg:sha256"
-DEFAULT_CHUNK_TRIPLES = 200_000
+DEFAULT_CHUNK_TRIPLES = 100_000
 _IRIREF = re.compile(r"[^<>\"{}|^`\\\x00-\x20]*")
 _HEX = re.compile(r"[0-9a-f]{64}")
 
@@ -426,6 +428,8 @@ class _Loader:
         self.staging = staging
         #: the graphs of the batched request being sent (for the error message)
         self.in_flight: list[str] = []
+        #: batches of new graphs waiting to be sent two at a time (see :meth:`flush`)
+        self.waiting: list[list[tuple[int, GraphPlan]]] = []
 
     def _tell(self, number: int, graph: GraphPlan, graph_sent: int) -> None:
         if self.progress is not None:
@@ -536,9 +540,6 @@ class _Loader:
         is one node across all its ``GRAPH`` blocks, while each graph's nodes are its own.
         """
         self.in_flight = [graph.iri for _, graph in items]
-        if all(self._fresh(graph) for _, graph in items):
-            self._post_fresh(items)
-            return
         replace = [
             iri_ref(graph.iri)
             for _, graph in items
@@ -600,9 +601,71 @@ class _Loader:
             and self.index.slice(graph.iri).blank_triples == 0
         )
 
-    def _post_fresh(self, items: list[tuple[int, GraphPlan]]) -> None:
-        """Add graphs that are absent on the server with one ``POST`` of their N-Quads (and
-        of their hash records, in the default graph) to the store's dataset endpoint.
+    def queue_batch(self, items: list[tuple[int, GraphPlan]]) -> None:
+        """Send a batch: one of new graphs waits for a second one, so that two such
+        requests are in flight at once (see :meth:`flush`); any other batch is sent now."""
+        if not all(self._fresh(graph) for _, graph in items):
+            self.flush()
+            self.send_batch(items)
+            return
+        self.waiting.append(items)
+        if len(self.waiting) == 2:
+            self.flush()
+
+    def flush(self) -> None:
+        """Send the waiting batches of new graphs, two requests in flight at once.
+
+        Each is one ``POST`` of N-Quads (one transaction, see :meth:`_fresh_body`); two at
+        once let the server parse and insert on both cores, which one request does not
+        (measured at 1,000 notes on this 2-core machine: 3.7–3.9 s against 4.1–5.1 s for
+        one ``POST`` of everything). The requests touch disjoint graphs, so their order
+        does not matter; a failure of either is raised after both have finished.
+        """
+        waiting, self.waiting = self.waiting, []
+        if not waiting:
+            return
+        self.in_flight = [graph.iri for items in waiting for _, graph in items]
+        bodies = [self._fresh_body(items) for items in waiting]
+        errors: list[BaseException | None] = [None] * len(waiting)
+
+        def send(position: int) -> None:
+            body, what = bodies[position]
+            try:
+                # StoreClient has no public dataset POST; its request method keeps the
+                # retries, the credentials and the redaction of secrets in errors.
+                self.client._request(
+                    "POST",
+                    self.client.profile.gsp_url,
+                    what=what,
+                    data=body,
+                    headers={"Content-Type": "application/n-quads"},
+                )
+            except BaseException as error:  # re-raised in the calling thread
+                errors[position] = error
+
+        threads = [threading.Thread(target=send, args=(i,)) for i in range(1, len(waiting))]
+        for thread in threads:
+            thread.start()
+        send(0)
+        for thread in threads:
+            thread.join()
+        for items, error in zip(waiting, errors, strict=True):
+            if error is None:
+                self._fresh_done(items)
+        failure = next((e for e in errors if e is not None), None)
+        if failure is not None:
+            self.in_flight = [
+                graph.iri
+                for items, error in zip(waiting, errors, strict=True)
+                if error is not None
+                for _, graph in items
+            ]
+            raise failure
+        self.in_flight = []
+
+    def _fresh_body(self, items: list[tuple[int, GraphPlan]]) -> tuple[bytes, str]:
+        """One ``POST`` body adding graphs that are absent on the server: their N-Quads and
+        their hash records (in the default graph), for the store's dataset endpoint.
 
         Oxigraph loads a ``POST /store`` body in one transaction (``?no_transaction`` would
         be its non-atomic bulk loader), so the graphs of the request, with their hashes,
@@ -622,15 +685,9 @@ class _Loader:
         parts.extend(f"{line}\n".encode() for line in hashes)
         first, last = items[0][1].iri, items[-1][1].iri
         span = f"<{first}>" if len(items) == 1 else f"<{first}> … <{last}>"
-        # StoreClient has no public dataset POST; its request method keeps the retries,
-        # the credentials and the redaction of secrets in errors.
-        self.client._request(
-            "POST",
-            self.client.profile.gsp_url,
-            what=f"POST of {len(items)} new graphs {span} (one transaction)",
-            data=b"".join(parts),
-            headers={"Content-Type": "application/n-quads"},
-        )
+        return b"".join(parts), f"POST of {len(items)} new graphs {span} (one transaction)"
+
+    def _fresh_done(self, items: list[tuple[int, GraphPlan]]) -> None:
         self.report.requests += 1
         for number, graph in items:
             self.report.triples += graph.triples
@@ -640,7 +697,6 @@ class _Loader:
             if graph.iri in self.hashes:
                 self.stored[graph.iri] = self.hashes[graph.iri]
             self._tell(number, graph, graph.triples)
-        self.in_flight = []
 
     def load_graph(self, number: int, graph: GraphPlan) -> None:
         if graph.triples == 0:
@@ -763,17 +819,19 @@ def load_dataset(
         for number, graph in enumerate(loader.plan.graphs, start=1):
             if pending and pending[-1][1].batch != graph.batch:
                 current = pending[0][1].iri
-                loader.send_batch(pending)
+                loader.queue_batch(pending)
                 pending = []
             if graph.batch is not None:
                 pending.append((number, graph))
                 continue
+            loader.flush()
             current = graph.iri
             loader.load_graph(number, graph)
             loader.report.graphs += 1
         if pending:
             current = pending[0][1].iri
-            loader.send_batch(pending)
+            loader.queue_batch(pending)
+        loader.flush()
         current = None
         loader.record()
         loader.report.seconds = time.monotonic() - loader.started
