@@ -17,7 +17,14 @@ anything is written, and properties whose range the ontology does not (yet) acce
 kind of value (for example a Person as ``participant`` when ``tkg:Person`` is not declared
 below ``prov:Agent``) are simply not used, so the corpus stays valid as the ontology evolves.
 
-About 95 triples per note: 10,000 notes plus the ontology and reference data (~46 k) make
+Every saved query must answer on the corpus, or its timing measures empty work. So the
+generator reads the default parameters of the project's saved queries (``#+ defaults:`` in
+``queries/*.rq``) and gives the ids they name to things of the corpus: an agreement, a
+statistic, a source document (the note file whose key gives that IRI), spread over the
+corpus; and it writes every kind of statement a saved query asks for (roles of people,
+export restrictions, tariff exemptions), not only the common ones.
+
+About 100 triples per note: 10,000 notes plus the ontology and reference data (~46 k) make
 about a million triples.
 """
 
@@ -28,13 +35,16 @@ import csv
 import datetime as dt
 import json
 import random
+import re
 import shutil
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
 
-from loader.namespaces import TKG
+from loader.namespaces import ID, TKG
 from loader.read.vocabulary import Vocabulary, load_vocabulary
 
 #: The repository this module lives in: the default source of ontology, reference data, …
@@ -84,6 +94,7 @@ RATES = ("2.5", "5", "7.5", "10", "12", "15", "19", "20", "25", "30", "34", "46"
 LEGAL_BASES = ("Section 232", "Section 301", "IEEPA", "GATT Article XXI", "safeguard regulation")
 EVENT_CLASSES = ("NegotiationRound", "Summit", "Meeting", "PhoneCall", "Visit")
 ORG_CLASSES = ("Company", "Company", "Company", "ResearchInstitute", "GovernmentBody")
+ROLE_TITLES = ("Minister of Trade", "Trade Representative", "Chief Negotiator", "Ambassador")
 
 FIRST_NAMES = (
     "Anna", "Bao", "Carlos", "Divya", "Elif", "Farid", "Grace", "Hiro", "Ines", "Jonas",
@@ -165,6 +176,9 @@ class Capabilities:
     org_as_publisher_of_statistic: bool
     person_as_attributed_to: bool
     affiliated_with: bool
+    roles: bool = False
+    exemptions: bool = False
+    export_restrictions: bool = False
 
 
 @dataclass
@@ -180,6 +194,11 @@ class Plan:
     #: note index → organisations / people that note defines
     org_definer: dict[int, list[Org]] = field(default_factory=dict)
     person_definer: dict[int, list[Person]] = field(default_factory=dict)
+    #: note index → the id its agreement / statistic gets, the key its file gets (the ids
+    #: that the saved queries' default parameters name, see :func:`default_ids`)
+    agreement_ids: dict[int, str] = field(default_factory=dict)
+    statistic_ids: dict[int, str] = field(default_factory=dict)
+    note_keys: dict[int, str] = field(default_factory=dict)
 
     @property
     def publishers(self) -> list[Org]:
@@ -261,6 +280,12 @@ def capabilities(vocab: Vocabulary) -> Capabilities:
         and accepts("publishedBy", "GovernmentBody"),
         person_as_attributed_to=accepts("attributedTo", "Person"),
         affiliated_with=accepts("affiliatedWith", "Company"),
+        roles=bool(vocab.find_class("Role"))
+        and all(len(vocab.find_property(p)) == 1 for p in ("holder", "roleTitle", "roleIn")),
+        exemptions=all(
+            len(vocab.find_property(p)) == 1 for p in ("exemptionFrom", "scopeDescription")
+        ),
+        export_restrictions=bool(vocab.find_class("ExportRestriction")),
     )
 
 
@@ -286,6 +311,64 @@ def make_plan(notes: int, seed: int, pools: ReferencePools, caps: Capabilities) 
     return plan
 
 
+_DEFAULT_LINE = re.compile(r"^#\+\s+-\s+[A-Za-z_][\w-]*\s*:\s*(\S+)\s*$")
+
+
+def query_defaults(queries_dir: Path) -> list[str]:
+    """Every IRI a saved query's ``#+ defaults:`` block names, ``id:`` expanded, in order."""
+    found: list[str] = []
+    for path in sorted(queries_dir.glob("*.rq")):
+        inside = False
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if re.match(r"^#\+\s*defaults\s*:", line):
+                inside = True
+                continue
+            match = _DEFAULT_LINE.match(line) if inside else None
+            if match is None:
+                inside = inside and line.startswith("#+ ") and line[3:4] == " "
+                continue
+            value = match.group(1).strip("\"'<>")
+            if value.startswith("id:"):
+                value = ID + value[3:]
+            if value.startswith(ID) and value not in found:
+                found.append(value)
+    return found
+
+
+def source_key_for(tail: str) -> str | None:
+    """The note key whose source document gets ``…/id/source/<tail>`` (asked of the loader's
+    own mapping, so that the corpus follows it if the IRI scheme changes)."""
+    from loader.graph.mapping import source_iri
+
+    candidates = [tail[:i] + "/" + tail[i + 1 :] for i, c in enumerate(tail) if c == "-"]
+    if re.match(r"^\d{4}-", tail):
+        candidates.append(f"{tail[:4]}/{tail}")
+    for key in candidates:
+        if source_iri(SimpleNamespace(key=key)) == ID + "source/" + tail:  # type: ignore[arg-type]
+            return key
+    return None
+
+
+def default_ids(plan: Plan, defaults: Sequence[str]) -> list[str]:
+    """Give the ids the saved queries' defaults name to notes spread over the corpus; return
+    the defaults the generator cannot make (the bench then reports their queries)."""
+    wanted: list[tuple[str, str]] = []
+    unmade: list[str] = []
+    for iri in defaults:
+        kind, _, tail = iri[len(ID) :].partition("/")
+        if kind == "agreement" or kind == "statistic":
+            wanted.append((kind, tail))
+        elif kind == "source" and (key := source_key_for(tail)) is not None:
+            wanted.append((kind, key))
+        elif kind not in ("state", "party", "organization", "hs2022", "product-group"):
+            unmade.append(iri)  # reference data is there anyway; anything else is not made
+    for n, (kind, value) in enumerate(wanted):
+        index = (2 * n + 1) * plan.notes // (2 * len(wanted))
+        table = {"agreement": plan.agreement_ids, "statistic": plan.statistic_ids}
+        table.get(kind, plan.note_keys)[index] = value
+    return unmade
+
+
 def agreement_head(plan: Plan, index: int) -> AgreementHead:
     """Note ``index``'s agreement, from its own generator: other notes can refer to it."""
     rng = random.Random(f"tradekg-bench:{plan.seed}:{index}:agreement")
@@ -300,7 +383,7 @@ def agreement_head(plan: Plan, index: int) -> AgreementHead:
     kind = rng.choice(AGREEMENT_KINDS)
     year = note_date(plan, index).year
     ident = f"{'-'.join(p.lower() for p in parties)}-{kind}-{year}-n{index}"
-    return AgreementHead(ident, tuple(parties), kind, year)
+    return AgreementHead(plan.agreement_ids.get(index, ident), tuple(parties), kind, year)
 
 
 def note_date(plan: Plan, index: int) -> dt.date:
@@ -382,6 +465,8 @@ def _product(plan: Plan, rng: random.Random) -> str:
 
 def note_path(plan: Plan, index: int) -> str:
     """``<year>/<date>-<publisher>-<topic>-<n>.yaml`` below ``data/notes/``."""
+    if index in plan.note_keys:
+        return plan.note_keys[index] + ".yaml"
     day = note_date(plan, index)
     head = agreement_head(plan, index)
     publisher = _publisher(plan, index)
@@ -432,6 +517,14 @@ def render_note(plan: Plan, index: int) -> str:
             w.field("affiliatedWith", person.affiliation)
         w.field("claimStatus", "reported")
         w.text("evidence", f"said {person.label}")
+        if plan.caps.roles:
+            title = ROLE_TITLES[rng.randrange(len(ROLE_TITLES))]
+            w.statement("Role", f"role-{person.id}")
+            w.field("holder", person.id)
+            w.text("roleTitle", title)
+            w.field("roleIn", a)
+            w.field("claimStatus", "reported")
+            w.text("evidence", f"{la}'s {title} {person.label}")
 
     # -- the agreement and its lifecycle -----------------------------------------------------
     w.statement("Agreement", head.id)
@@ -487,7 +580,35 @@ def render_note(plan: Plan, index: int) -> str:
             w.text("legalBasis", rng.choice(LEGAL_BASES))
         w.field("claimStatus", rng.choice(CLAIM_STATUSES))
         w.text("evidence", f"{limp} set a {rate}% tariff on imports from {ltar}")
+        if k == 0 and plan.caps.exemptions and rng.random() < 0.15:
+            w.statement("TariffMeasure", f"{ident}-exemption")
+            w.text("label", f"{limp} duty-free access for some goods from {ltar}")
+            w.field("imposedBy", imposer)
+            w.field("appliesTo", target)
+            w.field("rate", "0")
+            w.field("measureStatus", "agreed")
+            w.field("productScope", "selected-products")
+            w.field("concernsProduct", products[0])
+            w.text("scopeDescription", "certain products")
+            w.field("exemptionFrom", ident)
+            w.field("underAgreement", head.id)
+            w.field("claimStatus", rng.choice(CLAIM_STATUSES))
+            w.text("evidence", f"some goods from {ltar} would enter {limp} duty-free")
         previous = ident
+
+    # -- an export restriction --------------------------------------------------------------------
+    if plan.caps.export_restrictions and rng.random() < 0.15:
+        product = _product(plan, rng)
+        w.statement("ExportRestriction", f"er-{b.lower()}-{a.lower()}-n{index}")
+        w.text("label", f"{lb} licensing of exports to {la}")
+        w.field("imposedBy", b)
+        w.field("appliesTo", a)
+        w.field("concernsProduct", product)
+        w.field("productScope", "selected-products")
+        w.field("measureStatus", rng.choice(MEASURE_STATUSES))
+        w.field("underAgreement", head.id)
+        w.field("claimStatus", rng.choice(CLAIM_STATUSES))
+        w.text("evidence", f"{lb} required licences for exports to {la}")
 
     # -- commitments ----------------------------------------------------------------------------
     for k in range(rng.choice((1, 1, 2))):
@@ -511,7 +632,8 @@ def render_note(plan: Plan, index: int) -> str:
     kind = rng.choice(("trade-balance", "trade-balance", "bilateral-trade"))
     billions = rng.randrange(1, 4000) / 10
     value = -billions if kind == "trade-balance" and rng.random() < 0.5 else billions
-    w.statement("Statistic", f"stat-{a.lower()}-{b.lower()}-{kind}-n{index}")
+    stat_id = plan.statistic_ids.get(index, f"stat-{a.lower()}-{b.lower()}-{kind}-n{index}")
+    w.statement("Statistic", stat_id)
     w.field("statisticKind", kind)
     w.field("reporter", a)
     w.field("partner", b)
@@ -595,6 +717,7 @@ def generate(
 
     vocab = load_vocabulary(sorted((out / "ontology").glob("*.ttl")), root=out)
     plan = make_plan(notes, seed, load_pools(out / "data" / "reference"), capabilities(vocab))
+    unmade = default_ids(plan, query_defaults(out / "queries"))
     written: list[Path] = []
     for index in range(notes):
         path = notes_dir / note_path(plan, index)
@@ -605,10 +728,10 @@ def generate(
             source_text(text), encoding="utf-8"
         )
         written.append(path)
-    (out / MARKER).write_text(
-        json.dumps({"notes": notes, "seed": seed, "source": str(source)}) + "\n",
-        encoding="utf-8",
-    )
+    marker: dict[str, Any] = {"notes": notes, "seed": seed, "source": str(source)}
+    if unmade:
+        marker["defaults not in the corpus"] = unmade
+    (out / MARKER).write_text(json.dumps(marker) + "\n", encoding="utf-8")
     return written
 
 

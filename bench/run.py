@@ -4,12 +4,18 @@
 
 For each size it generates a corpus (:mod:`bench.generate`) and measures, in one run:
 
+* **the floor** — what pyoxigraph itself takes for the build's own ``dist/tradekg.nq``:
+  parse only (median of 3), load into an in-memory store, bulk-load into an on-disk store,
+  and the resident memory of a process holding that in-memory store; for loading, one raw
+  ``POST`` of the N-Quads into a fresh ``oxigraph serve --location`` server. Every goal of
+  the speed issue is reported as a ratio to these, with ✓ or ✗ (:func:`goal_rows`);
+
 * **ours** — ``tradekg build --full --timings`` as a child process (its own stage timings,
-  wall time and peak memory), a rebuild after editing one note (incremental when the build
-  has a cache), ``tradekg validate`` when the command exists, indexing the N-Quads into a
-  fresh embedded store, every saved query on the built store (median of ``--runs`` runs
-  after one warm-up), and ``tradekg load`` into a real Oxigraph server (plus one raw bulk
-  ``POST`` of the N-Quads, the server's own ceiling);
+  wall time and peak memory), a rebuild with nothing changed, a rebuild after editing one
+  note (incremental when the build has a cache), ``tradekg validate`` when the command
+  exists, every saved query on the built store (engine: median of ``--runs`` runs after one
+  warm-up; CLI: ``tradekg query NAME``, median of up to 3 runs after one warm-up), and
+  ``tradekg load`` into a real Oxigraph server, then again (an unchanged build);
 * **baseline** — what a naive pipeline does with the same data: rdflib parses
   ``dist/tradekg.nq`` into a ``Dataset``, rdflib's SPARQL engine answers the same saved
   queries, and pyshacl validates the union graph against ``shapes/``. Each stage has a time
@@ -20,6 +26,9 @@ Why child processes: each pipeline runs in its own process so that its peak memo
 imports or caches of one pipeline cannot speed up or slow down the other. Why ratios: this
 machine's speed drifts by up to 3.7× in an afternoon, so only numbers measured side by side
 in the same run are compared.
+
+Every saved query must answer rows on the corpus: one that answers none is named and the
+benchmark exits with status 1 (its timing would measure empty work).
 
 Run on demand only, never inside the test suite.
 """
@@ -279,6 +288,51 @@ def repeat(run: Callable[[], int], runs: int, *, limit: float | None) -> dict[st
 
 
 # ---------------------------------------------------------------------------------------------
+# Child: the engine floor (pyoxigraph on the build's own N-Quads)
+# ---------------------------------------------------------------------------------------------
+
+
+def vm_rss_mb() -> float | None:
+    """This process's resident memory now, from /proc."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        return None
+    return None
+
+
+def child_floor(project_dir: Path) -> dict[str, Any]:
+    """Parse-only (median of 3), then an in-memory store loaded and held: its load time and
+    the resident memory of this process holding it."""
+    import gc
+
+    import pyoxigraph as ox
+
+    nquads = str(project_dir / "dist" / "tradekg.nq")
+    times, quads = [], 0
+    for _ in range(3):
+        start = time.perf_counter()
+        quads = sum(1 for _ in ox.parse(path=nquads, format=ox.RdfFormat.N_QUADS))
+        times.append(time.perf_counter() - start)
+    gc.collect()
+    start = time.perf_counter()
+    store = ox.Store()
+    store.bulk_load(path=nquads, format=ox.RdfFormat.N_QUADS)
+    memory_load = time.perf_counter() - start
+    held = len(store)
+    return {
+        "parse_s": statistics.median(times),
+        "parse_runs_s": times,
+        "quads": quads,
+        "memory_load_s": memory_load,
+        "memory_store_quads": held,
+        "memory_store_rss_mb": vm_rss_mb(),
+    }
+
+
+# ---------------------------------------------------------------------------------------------
 # Child: the naive baseline (rdflib + rdflib SPARQL + pyshacl)
 # ---------------------------------------------------------------------------------------------
 
@@ -384,6 +438,7 @@ class SizeResult:
     ours: dict[str, Any] = field(default_factory=dict)
     baseline: dict[str, Any] = field(default_factory=dict)
     ratios: dict[str, float | None] = field(default_factory=dict)
+    floor: dict[str, Any] = field(default_factory=dict)
 
 
 def log(message: str) -> None:
@@ -406,24 +461,45 @@ def edit_one_note(project_dir: Path) -> Path:
     return path
 
 
+def measure_cli_queries(project_dir: Path, names: Sequence[str], runs: int) -> dict[str, Any]:
+    """``tradekg query NAME`` (the default table, as people run it) per saved query: one
+    warm-up, then the median of ``runs`` runs, each a fresh process."""
+    out: dict[str, Any] = {}
+    for name in names:
+        args = tradekg("query", name, "--project", str(project_dir))
+        first = run_child(args, timeout=600)
+        walls = [run_child(args, timeout=600).wall_s for _ in range(runs)]
+        out[name] = {
+            "first_s": first.wall_s,
+            "median_s": statistics.median(walls) if walls else first.wall_s,
+            "runs": len(walls),
+            "returncode": first.returncode,
+            "error": first.stderr[-1000:] if first.returncode else None,
+        }
+    return out
+
+
 def measure_load(project_dir: Path, quads: int, work: Path) -> dict[str, Any]:
-    """``tradekg load`` into a fresh on-disk Oxigraph server; and one raw bulk POST."""
+    """``tradekg load`` into a fresh on-disk Oxigraph server, then the same again (an
+    unchanged build); and one raw bulk POST into another fresh server."""
     from loader.store.server import start_server
 
     out: dict[str, Any] = {}
     if cli_supports("load"):
         server = start_server(location=work / "oxigraph-load")
         try:
-            result = run_child(
-                tradekg("load", "--endpoint", server.url, "--project", str(project_dir))
-            )
-            out["tradekg_load"] = {
-                "wall_s": result.wall_s,
-                "triples_per_s": quads / result.wall_s if result.returncode == 0 else None,
-                "returncode": result.returncode,
-                "maxrss_mb": result.maxrss_mb,
-                "error": result.stderr[-2000:] if result.returncode else None,
-            }
+            for key in ("tradekg_load", "tradekg_reload"):
+                result = run_child(
+                    tradekg("load", "--endpoint", server.url, "--project", str(project_dir))
+                )
+                out[key] = {
+                    "wall_s": result.wall_s,
+                    "triples_per_s": quads / result.wall_s if result.returncode == 0 else None,
+                    "returncode": result.returncode,
+                    "maxrss_mb": result.maxrss_mb,
+                    "summary": result.stderr.strip().splitlines()[-1:],
+                    "error": result.stderr[-2000:] if result.returncode else None,
+                }
             out["server_vmhwm_mb"] = vm_hwm_mb(server.process.pid)
         finally:
             server.stop()
@@ -502,6 +578,22 @@ def measure_size(
         "stages": parse_timings(build.stderr),
     }
 
+    # -- the floor: pyoxigraph on the same N-Quads --------------------------------------------
+    log(f"{notes} notes: the engine floor (pyoxigraph parse, in-memory load and RSS)")
+    result.floor = child_json("floor", project, runs=runs, limit=limit)
+
+    # -- ours: rebuild with nothing changed ---------------------------------------------------
+    log(f"{notes} notes: rebuild with nothing changed")
+    same = run_child(
+        tradekg("build", "--project", str(project), "--quiet", *timing_flag), timeout=build_timeout
+    )
+    result.ours["rebuild_unchanged"] = {
+        "wall_s": same.wall_s if same.returncode == 0 else None,
+        "maxrss_mb": same.maxrss_mb,
+        "stages": parse_timings(same.stderr),
+        "error": same.stderr[-2000:] if same.returncode else None,
+    }
+
     # -- ours: rebuild after editing one note -------------------------------------------------
     incremental = bool(full_flag) or importlib.util.find_spec("loader.build.pipeline") is not None
     edited = edit_one_note(project)
@@ -545,6 +637,10 @@ def measure_size(
     # -- ours: index + queries (child) --------------------------------------------------------
     log(f"{notes} notes: index and saved queries on the embedded store")
     result.ours.update(child_json("ours", project, runs=runs, limit=limit))
+    log(f"{notes} notes: saved queries through the CLI")
+    result.ours["cli_queries"] = measure_cli_queries(
+        project, list(result.ours.get("queries", {})), runs=min(runs, 3)
+    )
 
     # -- ours: load into a real Oxigraph server -----------------------------------------------
     log(f"{notes} notes: load into Oxigraph")
@@ -633,6 +729,194 @@ def baseline_total(result: SizeResult) -> float | None:
     if any(p is None for p in parts):
         return None
     return sum(float(p) for p in parts)
+
+
+@dataclass(frozen=True)
+class Goal:
+    """One row of the speed issue's goal table, as measured in this run."""
+
+    measure: str
+    goal: str
+    measured: str
+    ratio: str
+    ok: bool | None
+
+    @property
+    def mark(self) -> str:
+        return "–" if self.ok is None else ("✓" if self.ok else "✗")
+
+
+def _get(section: dict[str, Any], *keys: str) -> Any:
+    for key in keys:
+        if not isinstance(section, dict):
+            return None
+        section = section.get(key)  # type: ignore[assignment]
+    return section
+
+
+def empty_queries(result: SizeResult) -> list[str]:
+    """Saved queries that answered no rows (engine) or whose CLI run failed."""
+    bad = [n for n, q in result.ours.get("queries", {}).items() if not q.get("rows")]
+    bad += [
+        n
+        for n, q in result.ours.get("cli_queries", {}).items()
+        if q.get("returncode") and n not in bad
+    ]
+    return bad
+
+
+def goal_rows(result: SizeResult) -> list[Goal]:
+    """The goal table of the speed issue: every row a ratio to the floor of this run."""
+    ours, floor = result.ours, result.floor
+    parse = floor.get("parse_s")
+    mem_load, disk_load = floor.get("memory_load_s"), ours.get("index_s")
+    build_floor = parse + mem_load + disk_load if parse and mem_load and disk_load else None
+    rows: list[Goal] = []
+
+    def ratio_row(measure: str, goal: str, value: float | None, floor_s: float | None,
+                  limit: float, extra: str = "", ok_extra: bool = True) -> None:  # fmt: skip
+        ratio = _div(value, floor_s)
+        rows.append(
+            Goal(
+                measure,
+                goal,
+                _fmt(value) + extra,
+                _fmt(ratio, "x"),
+                None if ratio is None else (ratio <= limit and ok_extra),
+            )
+        )
+
+    ratio_row(
+        "cold full build incl. validation, CLI",
+        f"≤ 1.5× floor (parse + in-memory load + on-disk bulk load = {_fmt(build_floor)})",
+        _get(ours, "build", "wall_s"),
+        build_floor,
+        1.5,
+    )
+    same_rss = _get(ours, "rebuild_unchanged", "maxrss_mb")
+    ratio_row(
+        "rebuild with nothing changed",
+        f"≤ 0.25× parse-only ({_fmt(parse)}) and ≤ 200 MB",
+        _get(ours, "rebuild_unchanged", "wall_s"),
+        parse,
+        0.25,
+        extra=f", {_fmt(same_rss, 'MB')}",
+        ok_extra=same_rss is not None and same_rss <= 200,
+    )
+    ratio_row(
+        "rebuild after editing one note",
+        "≤ 0.8× parse-only",
+        _get(ours, "rebuild", "wall_s"),
+        parse,
+        0.8,
+    )
+    build_rss, store_rss = _get(ours, "build", "maxrss_mb"), floor.get("memory_store_rss_mb")
+    rss_ratio = _div(build_rss, store_rss)
+    rows.append(
+        Goal(
+            "peak RSS of the cold build",
+            f"≤ 1.25× a process holding an in-memory store ({_fmt(store_rss, 'MB')})",
+            _fmt(build_rss, "MB"),
+            _fmt(rss_ratio, "x"),
+            None if rss_ratio is None else rss_ratio <= 1.25,
+        )
+    )
+    cli = ours.get("cli_queries", {})
+    if cli:
+        slowest = max(cli, key=lambda n: cli[n].get("median_s") or 0.0)
+        ratio_row(
+            "every saved query, CLI, median",
+            "≤ 0.8× parse-only (the slowest query)",
+            cli[slowest].get("median_s"),
+            parse,
+            0.8,
+            extra=f" ({slowest})",
+        )
+    empty = empty_queries(result)
+    answered = len(ours.get("queries", {})) - len(empty)
+    rows.append(
+        Goal(
+            "every saved query answers rows",
+            "all of them",
+            f"{answered} of {len(ours.get('queries', {}))}"
+            + (f"; no rows: {', '.join(empty)}" if empty else ""),
+            "",
+            not empty and bool(ours.get("queries")),
+        )
+    )
+    load_s, raw_s = (
+        _get(ours, "load", "tradekg_load", "wall_s"),
+        _get(ours, "load", "raw_post", "wall_s"),
+    )
+    speed = _div(raw_s, load_s)
+    rows.append(
+        Goal(
+            "tradekg load into an on-disk Oxigraph server",
+            f"≥ 0.9× the speed of one raw POST ({_fmt(raw_s)}), every graph atomic",
+            _fmt(load_s),
+            _fmt(speed, "x"),
+            None if speed is None else speed >= 0.9,
+        )
+    )
+    reload = _get(ours, "load", "tradekg_reload") or {}
+    summary = " ".join(reload.get("summary") or [])
+    rows.append(
+        Goal(
+            "tradekg load again, build unchanged",
+            "sends nothing",
+            _fmt(reload.get("wall_s")) + (f" — {summary}" if summary else ""),
+            "",
+            None if not reload else "sent 0 triples" in summary,
+        )
+    )
+    return rows
+
+
+def scaling_goals(results: Sequence[SizeResult]) -> list[Goal]:
+    """Build time and peak memory per quad, largest size against smallest (linear: ≤ 1.25×)."""
+    done = [r for r in results if r.quads and _get(r.ours, "build", "wall_s")]
+    if len(done) < 2:
+        return []
+    small, large = done[0], done[-1]
+    rows = []
+    for label, key, unit in (
+        ("build time", "wall_s", "s"),
+        ("build peak memory", "maxrss_mb", "MB"),
+    ):
+        a = _get(small.ours, "build", key) / small.quads * 1e6
+        b = _get(large.ours, "build", key) / large.quads * 1e6
+        rows.append(
+            Goal(
+                f"scaling: {label} per million quads",
+                f"linear: {large.notes:,} notes ≤ 1.25× {small.notes:,} notes",
+                f"{_fmt(a, unit)} → {_fmt(b, unit)}",
+                _fmt(b / a, "x"),
+                b / a <= 1.25,
+            )
+        )
+    return rows
+
+
+def query_rows(result: SizeResult) -> list[tuple[str, str, str, str, str, str]]:
+    """Per saved query: rows, engine median, CLI median, CLI / parse-only, mark."""
+    parse = result.floor.get("parse_s")
+    cli = result.ours.get("cli_queries", {})
+    rows = []
+    for name, timing in result.ours.get("queries", {}).items():
+        median = cli.get(name, {}).get("median_s")
+        ratio = _div(median, parse)
+        ok = bool(timing.get("rows")) and ratio is not None and ratio <= 0.8
+        rows.append(
+            (
+                name,
+                str(timing.get("rows")),
+                _fmt(timing.get("median_s")),
+                _fmt(median),
+                _fmt(ratio, "x"),
+                "✓" if ok else "✗",
+            )
+        )
+    return rows
 
 
 def _fmt(value: float | None, unit: str = "s") -> str:
@@ -866,6 +1150,26 @@ def report(results: Sequence[SizeResult], info: dict[str, str]) -> str:
         parts.append("")
         parts.append(f"## {result.notes:,} notes ({result.quads:,} quads)")
         parts.append("")
+        floor = result.floor
+        parts.append(
+            f"Floor in this run (pyoxigraph {info['pyoxigraph']} on dist/tradekg.nq): "
+            f"parse only {_fmt(floor.get('parse_s'))}, in-memory load "
+            f"{_fmt(floor.get('memory_load_s'))}, on-disk bulk load "
+            f"{_fmt(result.ours.get('index_s'))}, a process holding the in-memory store "
+            f"{_fmt(floor.get('memory_store_rss_mb'), 'MB')}; raw POST into "
+            f"`oxigraph serve` {_fmt(_get(result.ours, 'load', 'raw_post', 'wall_s'))}."
+        )
+        parts.append("")
+        goals = [(g.measure, g.goal, g.measured, g.ratio, g.mark) for g in goal_rows(result)]
+        parts.append(markdown_table(("measure", "goal", "measured", "ratio", ""), goals))
+        parts.append("")
+        parts.append(
+            markdown_table(
+                ("saved query", "rows", "engine median", "CLI median", "CLI / parse", ""),
+                query_rows(result),
+            )
+        )
+        parts.append("")
         parts.append(
             markdown_table(("stage", "ours", "baseline", "baseline/ours"), stage_rows(result))
         )
@@ -878,6 +1182,10 @@ def report(results: Sequence[SizeResult], info: dict[str, str]) -> str:
                 parts.append(f"\n{side} process failed:\n```\n{error}\n```")
     if len(results) > 1:
         parts.append("\n## Scaling\n")
+        scaling = [(g.measure, g.goal, g.measured, g.ratio, g.mark) for g in scaling_goals(results)]
+        if scaling:
+            parts.append(markdown_table(("measure", "goal", "measured", "ratio", ""), scaling))
+            parts.append("")
         parts.append(
             markdown_table(
                 ("measure", *(f"{r.notes:,} notes" for r in results)), scaling_rows(results)
@@ -974,7 +1282,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--profile", action="store_true", help="also profile the full build at the largest size"
     )
-    parser.add_argument("--child", choices=("ours", "baseline"), help=argparse.SUPPRESS)
+    parser.add_argument("--child", choices=("ours", "baseline", "floor"), help=argparse.SUPPRESS)
     parser.add_argument("--project", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--answer", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -982,6 +1290,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.child:
         if args.child == "ours":
             data = child_ours(args.project, args.runs, args.baseline_limit, args.answer)
+        elif args.child == "floor":
+            data = child_floor(args.project)
         else:
             data = child_baseline(args.project, args.runs, args.baseline_limit, args.answer)
         args.answer.write_text(json.dumps(data, indent=2), encoding="utf-8")
@@ -1016,10 +1326,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(text)
     if args.markdown:
         args.markdown.write_text(text, encoding="utf-8")
+    failed = {r.notes: empty_queries(r) for r in results if empty_queries(r)}
     if args.json:
-        payload = {"machine": info, "results": [asdict(r) for r in results]}
+        payload: dict[str, Any] = {"machine": info, "results": [asdict(r) for r in results]}
+        payload["goals"] = {
+            str(r.notes): [{**asdict(g), "mark": g.mark} for g in goal_rows(r)] for r in results
+        }
+        payload["scaling"] = [{**asdict(g), "mark": g.mark} for g in scaling_goals(results)]
+        payload["queries_without_rows"] = failed
         args.json.write_text(json.dumps(payload, indent=2, ensure_ascii=False), encoding="utf-8")
-    return 0
+    for notes, names in failed.items():
+        print(
+            f"FAILED: at {notes:,} notes these saved queries answered no rows (or their CLI run "
+            f"failed): {', '.join(names)}",
+            file=sys.stderr,
+        )
+    return 1 if failed else 0
 
 
 @contextlib.contextmanager

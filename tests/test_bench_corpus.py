@@ -92,3 +92,29 @@ def test_a_small_corpus_builds_and_validates(corpus: Path) -> None:
     if importlib.util.find_spec("loader.commands.validate") is not None:
         result = runner.invoke(main, ["validate", "--project", str(corpus)])
         assert result.exit_code == 0, result.output
+
+
+def test_the_ids_the_saved_queries_default_to_are_in_the_corpus(tmp_path: Path) -> None:
+    """Every id a saved query's default parameter names is a thing of the built corpus, and
+    every kind of statement a saved query asks for is there: all saved queries answer."""
+    import pyoxigraph as ox
+
+    from bench.generate import query_defaults
+    from bench.run import saved_queries
+
+    project = tmp_path / "corpus"
+    generate(300, project, seed=7)
+    result = CliRunner().invoke(main, ["build", "--project", str(project), "--quiet"])
+    assert result.exit_code == 0, result.output
+    store = ox.Store.read_only(str(project / "dist" / "store"))
+    defaults = query_defaults(project / "queries")
+    assert any("/agreement/" in iri for iri in defaults)  # the headers were read
+    for iri in defaults:
+        assert store.query(f"ASK {{ <{iri}> ?p ?o }}", use_default_graph_as_union=True), iri
+    queries, skipped = saved_queries(project)
+    assert skipped == {}
+    kinds = ("export-restrictions", "people-and-roles", "tariff-exemptions", "facts-in-source")
+    for name in kinds:
+        answer = store.query(queries[name], use_default_graph_as_union=True)
+        assert isinstance(answer, ox.QuerySolutions)
+        assert list(answer), name

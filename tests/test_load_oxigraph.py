@@ -407,7 +407,8 @@ def test_server_killed_mid_batch_leaves_every_graph_old_or_new(
             _timers: list[threading.Timer] = timers,
             **kwargs: object,
         ) -> object:
-            if url.endswith("/update") and isinstance(kwargs.get("data"), bytes):
+            # the batched request: an update, or (graphs new to the server) a dataset POST
+            if url.endswith(("/update", "/store")) and isinstance(kwargs.get("data"), bytes):
                 timer = threading.Timer(_delay, _victim.kill)
                 _timers.append(timer)
                 timer.start()

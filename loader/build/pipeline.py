@@ -31,7 +31,14 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from loader import __version__
-from loader.build.cache import BuildCache, NoteRecord, fingerprint, load_cache, save_cache
+from loader.build.cache import (
+    BuildCache,
+    NoteRecord,
+    fingerprint,
+    load_cache,
+    save_cache,
+    unchanged_since_last_build,
+)
 from loader.build.catalogue import catalogue_triples
 from loader.build.export import (
     DistChunks,
@@ -109,6 +116,12 @@ def build(
         ValidationFailed: the data violates the shapes (nothing written).
     """
     clock = _Clock(on_stage)
+    if use_cache and not strict:  # strict may turn the last build's warnings into errors
+        clock.stage("check for changes")
+        last = unchanged_since_last_build(project)
+        if last is not None:  # no input and no output changed: touch nothing
+            graphs = last.graph_chunks()
+            return BuildResult(graphs, last.counts, clock.stop(), last.warnings, redone=[])
     clock.stage("read ontology and reference")
     print_ = fingerprint(project)
     cache = load_cache(project, print_) if use_cache else None

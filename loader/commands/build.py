@@ -26,6 +26,7 @@ from loader.problems import Problem
 #: the build's stages, as loader.build.pipeline names them: their number sizes the progress
 #: bar (a stage added there only makes the bar reach its end a little early)
 STAGES = (
+    "check for changes",
     "read ontology and reference",
     "read notes",
     "map notes",

