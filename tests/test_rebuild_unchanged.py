@@ -108,3 +108,34 @@ def test_a_new_note_and_a_changed_shape_are_seen(project: Project) -> None:
     copy.unlink()
     again = build(project)
     assert summary(again) == summary(first)
+
+
+def test_the_source_archive_is_an_input(
+    project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A source text that appears, or a setting that points elsewhere, is a change."""
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    monkeypatch.setenv("TRADEKG_SOURCES", str(archive))
+    first = build(project)
+    assert any(w.code == "source-text-missing" for w in first.warnings)
+    assert build(project).redone == []
+    note = next(project.notes_dir.rglob("*.yaml"))
+    identifier = next(
+        line.split(":", 1)[1].strip().strip("'\"")
+        for line in note.read_text(encoding="utf-8").splitlines()
+        if line.strip().startswith("identifier:")
+    )
+    (archive / identifier).write_text("A text that holds none of the quotes.\n", "utf-8")
+    with pytest.raises(InputError) as failure:  # its quotes are now proved, and fail
+        build(project)
+    assert any(p.code == "quote-not-in-source" for p in failure.value.problems)
+    (archive / identifier).unlink()
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    assert build(project).redone == []
+    monkeypatch.setenv("TRADEKG_SOURCES", str(elsewhere))
+    assert "read notes" in build(project).timings
+    assert build(project, strict=False).redone == []
+    with pytest.raises(InputError):  # strict never answers from the last build's record
+        build(project, strict=True)
