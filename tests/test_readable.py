@@ -231,3 +231,29 @@ def test_show_says_where_each_quote_stands_in_its_archived_source(
     assert places, result.output
     for quote, (start, end) in places:
         assert " ".join(text[start:end].split()) == quote
+
+
+def test_show_flags_conflicting_statistics_as_the_saved_query_finds_them(built: Project) -> None:
+    """Every statistic's conflicts in ``show`` are exactly its pairs in conflicting-statistics."""
+    from loader.query.describe import describe
+
+    answer = json.loads(
+        tradekg(built, "query", "conflicting-statistics", "--format", "json").output
+    )
+    pairs = {(b["a"]["value"], b["b"]["value"]) for b in answer["results"]["bindings"]}
+    assert pairs, "the seed notes keep two sources' trade balances side by side"
+    store = ox.Store.read_only(str(built.store_dir))
+    statistics = {
+        row["s"].value
+        for row in store.query(
+            "SELECT ?s WHERE { ?s a <https://w3id.org/tradekg/ontology#Statistic> }",
+            use_default_graph_as_union=True,
+        )
+    }
+    for statistic in statistics:
+        flagged = {c.iri for c in describe(store, statistic).conflicts}
+        expected = {b for a, b in pairs if a == statistic} | {a for a, b in pairs if b == statistic}
+        assert flagged == expected, statistic
+    a, b = sorted(pairs)[0]
+    shown = tradekg(built, "show", a)
+    assert "⚠ conflicts with" in shown.output and b.rsplit("/", 1)[1] in shown.output

@@ -65,6 +65,8 @@ def as_text(d: Description) -> str:
         lines.append("  a " + ", ".join(d.kinds))
     for record in d.provenance:
         lines += _provenance(record, indent="  ")
+    for other in d.conflicts:
+        lines.append(f"  ⚠ conflicts with {other.text}: another source gives another value")
     if d.facts:
         lines += ["", "What it says"]
         width = max(len(f.property.text) for f in d.facts)
@@ -79,6 +81,8 @@ def as_text(d: Description) -> str:
         for mention in group.mentions:
             lines.append(f"  • {mention.thing.text}")
             lines += _provenance(mention.provenance, indent="      ")
+            for other in mention.conflicts:
+                lines.append(f"      ⚠ conflicts with {other.text}")
         if group.total > len(group.mentions):
             lines.append(f"  … and {group.total - len(group.mentions)} more (--all lists them)")
     return "\n".join(lines)

@@ -6,7 +6,8 @@ types), what it says (its own properties, per note graph), and what points at it
 the pointing thing's class and the property), so a class, property or note a researcher adds
 shows up with no change here. Every claim made in a note graph carries that note's source
 document, claim status and verbatim quote (``tkg:evidence``); a property with different values
-in different notes is flagged as a conflict, both values kept side by side.
+in different notes is flagged as a conflict, both values kept side by side, and a statistic
+that another source states with another value is flagged with that statistic.
 """
 
 from __future__ import annotations
@@ -77,6 +78,8 @@ class Mention:
     thing: Value
     kinds: list[str]
     provenance: Provenance
+    #: other statistics that state the same quantity with another value (other sources)
+    conflicts: list[Value] = field(default_factory=list)
 
 
 @dataclass
@@ -99,6 +102,8 @@ class Description:
     facts: list[Fact]
     provenance: list[Provenance]
     groups: list[Group]
+    #: for a statistic: the statistics of other sources that give the same quantity otherwise
+    conflicts: list[Value] = field(default_factory=list)
 
     def to_json(self) -> dict[str, object]:
         def value(v: Value | None) -> dict[str, str | None] | None:
@@ -119,6 +124,7 @@ class Description:
             "label": self.label,
             "kinds": self.kinds,
             "provenance": [prov(p) for p in self.provenance],
+            "conflictsWith": [value(c) for c in self.conflicts],
             "facts": [
                 {
                     "property": value(f.property),
@@ -136,6 +142,7 @@ class Description:
                         {
                             "thing": value(m.thing),
                             "kinds": m.kinds,
+                            "conflictsWith": [value(c) for c in m.conflicts],
                             "provenance": prov(m.provenance),
                         }
                         for m in g.mentions
@@ -251,7 +258,12 @@ def describe(store: ox.Store, iri: str, *, limit: int | None = DEFAULT_LIMIT) ->
         for subject, rows in details.items()
     }
 
-    wanted = {iri, *pointing}
+    statistic = TKG + "Statistic"
+    conflicts = {
+        s: _conflicting(store, s) for s in [iri, *pointing] if statistic in kinds_of.get(s, set())
+    }
+
+    wanted = {iri, *pointing, *(c for found in conflicts.values() for c in found)}
     wanted |= {p.value for p, _, _ in own if isinstance(p, ox.NamedNode)}
     wanted |= {o.value for _, o, _ in own if isinstance(o, ox.NamedNode)}
     wanted |= {k for kinds in kinds_of.values() for k in kinds}
@@ -280,6 +292,7 @@ def describe(store: ox.Store, iri: str, *, limit: int | None = DEFAULT_LIMIT) ->
                 thing=Value(labels.get(s) or short_iri(s), s),
                 kinds=sorted(labels.get(k, short_iri(k)) for k in kinds_of.get(s, set())),
                 provenance=_placed(store, s, _merge(_provenance(details.get(s, []), shown))),
+                conflicts=[shown(ox.NamedNode(c)) for c in conflicts.get(s, [])],
             )
             for s in shown_of[(kind, via)]
         ]
@@ -298,7 +311,41 @@ def describe(store: ox.Store, iri: str, *, limit: int | None = DEFAULT_LIMIT) ->
         facts=_facts(own, shown_fact),
         provenance=[_placed(store, iri, p) for p in _provenance(details.get(iri, []), shown)],
         groups=groups,
+        conflicts=[shown(ox.NamedNode(c)) for c in conflicts.get(iri, [])],
     )
+
+
+#: The statistics that contradict one statistic ``$s``: same kind and unit between the same
+#: parties (either way round; a balance seen from the other side has its sign flipped), the
+#: same or an unstated period, another source, another value. The same rule as the saved query
+#: ``conflicting-statistics``, asked for one statistic so that it costs index look-ups only.
+_CONFLICTS = """
+PREFIX tkg: <https://w3id.org/tradekg/ontology#>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+PREFIX schema: <https://schema.org/>
+SELECT DISTINCT ?b WHERE {{
+  <{s}> tkg:statisticKind ?kind ; tkg:unit ?unit ; tkg:reporter ?r ; tkg:partner ?p ;
+        schema:value ?va ; prov:wasDerivedFrom ?sa .
+  OPTIONAL {{ <{s}> tkg:referencePeriod ?pa }}
+  {{ ?b tkg:reporter ?r ; tkg:partner ?p ; schema:value ?vb . BIND(false AS ?swapped) }}
+  UNION
+  {{ ?b tkg:reporter ?p ; tkg:partner ?r ; schema:value ?vb . BIND(true AS ?swapped) }}
+  ?b a tkg:Statistic ; tkg:statisticKind ?kind ; tkg:unit ?unit ; prov:wasDerivedFrom ?sb .
+  OPTIONAL {{ ?b tkg:referencePeriod ?pb }}
+  FILTER(?b != <{s}> && ?sb != ?sa)
+  FILTER(!BOUND(?pa) || !BOUND(?pb) || STR(?pa) = STR(?pb))
+  BIND(?kind IN (tkg:statistic-kind-trade-balance) AS ?signed)
+  FILTER((!?swapped && ?va != ?vb)
+         || (?swapped && ((?signed && ?va != -?vb) || (!?signed && ?va != ?vb))))
+}} ORDER BY ?b
+"""
+
+
+def _conflicting(store: ox.Store, statistic: str) -> list[str]:
+    answer = store.query(_CONFLICTS.format(s=statistic), use_default_graph_as_union=True)
+    if not isinstance(answer, ox.QuerySolutions):
+        return []
+    return [row["b"].value for row in answer if isinstance(row["b"], ox.NamedNode)]
 
 
 #: Each thing pointing at ``$x`` through ``?p``, with one class of it (the least IRI) as its kind.
