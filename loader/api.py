@@ -25,6 +25,8 @@ pyoxigraph term (or None where it is unbound):
 >>> rows = run_query(project, "tariffs-at-or-above-rate", imposer="USA", rate="19")
 >>> sorted({row["target"].value.rsplit("/", 1)[1] for row in rows})
 ['GBR', 'KHM', 'MYS', 'THA', 'VNM']
+>>> len(run_query(project, "agreements-by-stage", stage="announced"))
+2
 
 A wrong value is refused with what was expected, as on the command line:
 
@@ -118,20 +120,23 @@ def validate(
 def run_query(project: Project, name: str, /, **params: str) -> list[Row]:
     """Run the saved query ``queries/NAME.rq`` on the embedded store built by :func:`build`.
 
-    Parameters are given as on the command line (``imposer="USA"``, ``rate="19"``); they are
-    checked against their declared types and bound as RDF terms, never pasted into the text.
+    Parameters are given as on the command line (``imposer="USA"``, ``rate="19"``,
+    ``stage="announced"``); they are checked against their declared types and bound as RDF
+    terms, never pasted into the text.
 
     Raises:
         InputError: no such saved query, a parameter is unknown or has a wrong value, or
             there is no build yet.
     """
-    from loader.query import bind, find_saved_query, open_store, resolve, run_local
+    from loader.query import find_saved_query, open_store, run_local
     from loader.query.params import build_ids
     from loader.query.result import Solutions
+    from loader.query.values import bound_text
 
     query = find_saved_query(project, name)
-    terms = resolve(query.params, params, ids=build_ids(project.dist_dir))
-    result = run_local(open_store(project.store_dir), bind(query.text, terms), file=query.file)
+    store = open_store(project.store_dir)
+    text = bound_text(query, params, store=store, ids=build_ids(project.dist_dir))
+    result = run_local(store, text, file=query.file)
     if not isinstance(result, Solutions):
         raise TypeError(f"{name} is a {query.form} query; run_query returns SELECT rows")
     return [dict(zip(result.variables, row, strict=True)) for row in result.rows]

@@ -20,7 +20,7 @@ from loader.commands.common import open_project, project_option, reports_input_e
 from loader.problems import InputError, Problem
 from loader.query.labels import fetch_labels, store_labels
 from loader.query.result import QueryResult
-from loader.query.values import value_choices
+from loader.query.values import bound_text
 
 if TYPE_CHECKING:
     from loader.query.output import Readable
@@ -162,7 +162,8 @@ def command(
     if bool(name) == bool(query_file):
         raise click.UsageError("give a saved query NAME or --file FILE (see --list)")
 
-    from loader.query.params import bind, build_ids, resolve
+    from loader.query.local import has_store, open_store
+    from loader.query.params import build_ids
     from loader.query.saved import find_saved_query, read_query
 
     if query_file is not None:
@@ -170,12 +171,10 @@ def command(
     else:
         assert name is not None
         query = find_saved_query(project, name)
-    local_store = _built_store(project.store_dir)
-    choices = value_choices(local_store, query) if local_store is not None else None
-    terms = resolve(
-        query.params, _parse_params(params), ids=build_ids(project.dist_dir), choices=choices
-    )
-    text = bind(query.text, terms)
+    # The last build names the ids and value-set words parameters may use, wherever the
+    # query runs; without a build they are written as IRIs.
+    built = open_store(project.store_dir) if has_store(project.store_dir) else None
+    text = bound_text(query, _parse_params(params), store=built, ids=build_ids(project.dist_dir))
     if show_query:
         click.echo(text, nl=not text.endswith("\n"))
         return
@@ -205,9 +204,9 @@ def command(
         def labels_of(iris: set[str], properties: tuple[str, ...]) -> dict[str, str]:
             return fetch_labels(iris, run, properties=properties)
     else:
-        from loader.query.local import open_store, run_local
+        from loader.query.local import run_local
 
-        embedded = local_store if local_store is not None else open_store(project.store_dir)
+        embedded = built if built is not None else open_store(project.store_dir)
         result = run_local(embedded, text, file=query.file)
 
         def labels_of(iris: set[str], properties: tuple[str, ...]) -> dict[str, str]:
@@ -222,15 +221,6 @@ def command(
     except FormatError as error:
         raise InputError([Problem("bad-format", str(error))]) from None
     click.echo(output, nl=False)
-
-
-def _built_store(path: Path) -> ox.Store | None:
-    """The embedded store of the last build, or None when there is none yet."""
-    if not (path / "CURRENT").is_file():
-        return None
-    from loader.query.local import open_store
-
-    return open_store(path)
 
 
 def _readable(

@@ -19,7 +19,6 @@ from loader.query.describe import (
     DEFAULT_LIMIT,
     Description,
     Provenance,
-    Value,
     describe,
     resolve_id,
 )
@@ -95,7 +94,7 @@ def _provenance(record: Provenance, *, indent: str) -> list[str]:
     if record.reported_as:
         parts.append(f"reported as “{record.reported_as}”")
     if record.source is not None:
-        parts.append(f"source: {_value(record.source)}")
+        parts.append(f"source: {record.source.text}")
     lines = [indent + " · ".join(parts)] if parts else []
     for quote in record.quotes:
         text = "“" + " ".join(quote.split()) + "”"
@@ -106,7 +105,3 @@ def _provenance(record: Provenance, *, indent: str) -> list[str]:
             text, width=WIDTH, initial_indent=indent + "  ", subsequent_indent=indent + "   "
         )
     return lines
-
-
-def _value(value: Value) -> str:
-    return value.text

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable
 import pyoxigraph as ox
 
 from loader.namespaces import DCTERMS, RDFS, SCHEMA, SKOS
-from loader.query.result import QueryResult, Solutions, Term
+from loader.query.result import QueryResult, Solutions
 
 #: Label properties, most preferred first.
 LABEL_PROPERTIES: tuple[str, ...] = (
@@ -124,10 +124,3 @@ def store_labels(
 def iris_in(result: Solutions) -> set[str]:
     """Every IRI that appears in a cell of ``result``."""
     return {cell.value for row in result.rows for cell in row if isinstance(cell, ox.NamedNode)}
-
-
-def labelled(term: Term | None, labels: dict[str, str]) -> str | None:
-    """The label of an IRI cell, or None to show the term as it is."""
-    if isinstance(term, ox.NamedNode):
-        return labels.get(term.value)
-    return None

@@ -17,6 +17,11 @@ from loader.query.result import BooleanResult, QueryResult, Solutions, Triples
 _POSITION = re.compile(r"error at (\d+):(\d+)")
 
 
+def has_store(path: Path) -> bool:
+    """Whether ``tradekg build`` has written an embedded store at ``path``."""
+    return (path / "CURRENT").is_file()
+
+
 def open_store(path: Path) -> ox.Store:
     """Open the embedded store read-only.
 
@@ -24,7 +29,7 @@ def open_store(path: Path) -> ox.Store:
         InputError: there is no store (code ``no-store``: run ``tradekg build`` first) or it
             cannot be opened.
     """
-    if not (path / "CURRENT").is_file():
+    if not has_store(path):
         raise InputError(
             [
                 Problem(

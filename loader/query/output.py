@@ -287,10 +287,10 @@ def compact(number: Decimal) -> str:
     ):
         if size >= scale:
             return f"{_plain((number / scale).quantize(Decimal('0.01')))} {word}"
-    return f"{number:,f}".rstrip("0").rstrip(".") if "." in f"{number:f}" else f"{number:,f}"
+    return _plain(number, grouped=True)
 
 
-def _plain(number: Decimal) -> str:
-    """A decimal without trailing zeros or exponent: 19, 19.5, −123.5 (minus sign as is)."""
-    text = f"{number:f}"
+def _plain(number: Decimal, *, grouped: bool = False) -> str:
+    """A decimal without trailing zeros or exponent: 19, 19.5, -123.5 (``9,500`` grouped)."""
+    text = f"{number:,f}" if grouped else f"{number:f}"
     return text.rstrip("0").rstrip(".") if "." in text else text

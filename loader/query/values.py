@@ -15,6 +15,7 @@ from collections.abc import Mapping
 import pyoxigraph as ox
 
 from loader.namespaces import PREFIXES, RDF, RDFS, SKOS
+from loader.query.params import bind, resolve
 from loader.query.saved import SavedQuery
 from loader.query.scan import ScanError, TokenKind, tokens
 
@@ -71,3 +72,21 @@ def value_choices(store: ox.Store, query: SavedQuery) -> dict[str, dict[str, str
         if members:
             choices[name] = members
     return choices
+
+
+def bound_text(
+    query: SavedQuery,
+    given: Mapping[str, str],
+    *,
+    store: ox.Store | None,
+    ids: Mapping[str, str] | None,
+) -> str:
+    """The query's text with the user's values (and its defaults) bound, as notes write them:
+    ids (``VNM``) through ``ids`` and value-set words (``announced``) through ``store``, the
+    built graph (None before a build: IRIs must then be written out).
+
+    Raises:
+        InputError: a parameter is unknown, missing or has a wrong value (all at once).
+    """
+    choices = value_choices(store, query) if store is not None else None
+    return bind(query.text, resolve(query.params, given, ids=ids, choices=choices))
