@@ -242,7 +242,7 @@ def _by_label(store: ox.Store, word: str) -> list[str]:
 def describe(store: ox.Store, iri: str, *, limit: int | None = DEFAULT_LIMIT) -> Description:
     """Read the description of ``iri`` from ``store`` (see the module docstring).
 
-    What points at the thing is counted per (class, property) in the store, and only the
+    What points at the thing is grouped per (class, property) by index look-ups, and only the
     first ``limit`` of each group (by label) are read in detail, so a party that thousands
     of measures name is described as fast as one that few name.
     """
@@ -251,7 +251,6 @@ def describe(store: ox.Store, iri: str, *, limit: int | None = DEFAULT_LIMIT) ->
     members = _pointing_groups(store, iri)
     # the quotes' annotations point at a statement: they are shown as the quotes' places
     members = {key: found for key, found in members.items() if key[1] != OA + "hasBody"}
-    counted = [(kind, via, len(found)) for (kind, via), found in members.items()]
     shown_of = {key: _first(store, found, limit) for key, found in members.items()}
     pointing = sorted({s for subjects in shown_of.values() for s in subjects})
     details = _provenance_rows(store, [iri, *pointing])
@@ -272,16 +271,21 @@ def describe(store: ox.Store, iri: str, *, limit: int | None = DEFAULT_LIMIT) ->
     wanted |= {p.value for p, _, _ in own if isinstance(p, ox.NamedNode)}
     wanted |= {o.value for _, o, _ in own if isinstance(o, ox.NamedNode)}
     wanted |= {k for kinds in kinds_of.values() for k in kinds}
-    wanted |= {k for k, _, _ in counted if k} | {via for _, via, _ in counted}
+    wanted |= {k for k, _ in members if k} | {via for _, via in members}
     wanted |= {
         o.value for rows in details.values() for _, o, _ in rows if isinstance(o, ox.NamedNode)
     }
     labels = store_labels(store, wanted)
 
+    def name(iri: str) -> str:
+        return labels.get(iri) or short_iri(iri)
+
     def shown(term: _Term) -> Value:
-        if isinstance(term, ox.NamedNode):
-            return Value(labels.get(term.value) or short_iri(term.value), term.value)
-        return Value(_text(term))
+        return (
+            Value(name(term.value), term.value)
+            if isinstance(term, ox.NamedNode)
+            else Value(_text(term))
+        )
 
     units = _units(store, own)
 
@@ -289,30 +293,33 @@ def describe(store: ox.Store, iri: str, *, limit: int | None = DEFAULT_LIMIT) ->
         return _with_unit(shown(term), term, units.get(prop))
 
     groups = []
-    for kind, via, total in sorted(
-        counted, key=lambda item: ((labels.get(item[0]) or item[0]).lower(), item[1])
+    for kind, via in sorted(
+        members, key=lambda key: ((labels.get(key[0]) or key[0]).lower(), key[1])
     ):
         mentions = [
             Mention(
-                thing=Value(labels.get(s) or short_iri(s), s),
-                kinds=sorted(labels.get(k, short_iri(k)) for k in kinds_of.get(s, set())),
-                provenance=_placed(store, s, _merge(_provenance(details.get(s, []), shown))),
+                thing=Value(name(s), s),
+                kinds=sorted(name(k) for k in kinds_of.get(s, set())),
+                # a thing pointing at the subject is stated in one note: its first record
+                provenance=_placed(
+                    store, s, (_provenance(details.get(s, []), shown) or [Provenance()])[0]
+                ),
                 conflicts=[shown(ox.NamedNode(c)) for c in conflicts.get(s, [])],
             )
             for s in shown_of[(kind, via)]
         ]
         groups.append(
             Group(
-                kind=labels.get(kind, short_iri(kind)) if kind else "thing",
-                property=Value(labels.get(via) or short_iri(via), via),
-                total=total,
+                kind=name(kind) if kind else "thing",
+                property=Value(name(via), via),
+                total=len(members[(kind, via)]),
                 mentions=mentions,
             )
         )
     return Description(
         iri=iri,
-        label=labels.get(iri) or short_iri(iri),
-        kinds=sorted(labels.get(k, short_iri(k)) for k in kinds_of.get(iri, set())),
+        label=name(iri),
+        kinds=sorted(name(k) for k in kinds_of.get(iri, set())),
         facts=_facts(own, shown_fact),
         provenance=[_placed(store, iri, p) for p in _provenance(details.get(iri, []), shown)],
         groups=groups,
@@ -516,11 +523,6 @@ def _placed(store: ox.Store, subject: str, record: Provenance) -> Provenance:
             if exact and start and end:
                 record.places.setdefault(" ".join(exact[0].split()), (start[0], end[0]))
     return record
-
-
-def _merge(records: list[Provenance]) -> Provenance:
-    """A thing pointing at the subject is stated in one note; keep the first if in several."""
-    return records[0] if records else Provenance()
 
 
 #: A property matched to QUDT's percent holds percentages (tkg:rate: 19 means 19 %).
