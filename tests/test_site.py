@@ -20,11 +20,11 @@ from urllib.parse import unquote, urlsplit
 import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
+from extension_support import PLEDGE, PLEDGE_ONTOLOGY, copy_project
 
 from loader.cli import main
 from loader.publish.site.paths import class_path, page_path
 
-PROJECT_PARTS = ("ontology", "data", "shapes", "queries", "qc")
 TKG = "https://w3id.org/tradekg/ontology#"
 SCRIPT_LABEL = "<script>alert(1)</script>"
 HOSTILE_TEXT = """A test wire story.
@@ -46,24 +46,6 @@ statements:
     label: "<script>alert(1)</script>"
     claimStatus: reported
     evidence: "he said \\"no\\" and 'yes' to <that>\\nand then left & came back."
-"""
-EXTENSION_ONTOLOGY = """\
-@prefix owl: <http://www.w3.org/2002/07/owl#> .
-@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
-@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
-@prefix tkg: <https://w3id.org/tradekg/ontology#> .
-@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
-
-tkg:InvestmentPledge a owl:Class ;
-    rdfs:label "Investment pledge"@en ;
-    skos:definition "A commitment by a party to invest an amount in another party's economy."@en ;
-    rdfs:subClassOf tkg:Commitment .
-
-tkg:investmentAmount a owl:DatatypeProperty ;
-    rdfs:label "investment amount"@en ;
-    skos:definition "The amount pledged, in the unit given by tkg:unit, written in full."@en ;
-    rdfs:domain tkg:InvestmentPledge ;
-    rdfs:range xsd:decimal .
 """
 EXTENSION_NOTE = """\
 source:
@@ -89,7 +71,6 @@ statements:
     claimStatus: reported
     evidence: "Japan pledged $550 billion of investment in the United States"
 """
-PLEDGE = "https://w3id.org/tradekg/id/investment-pledge/jpn-usa-investment-2025"
 
 
 def invoke(*args: str) -> str:
@@ -101,14 +82,11 @@ def invoke(*args: str) -> str:
 @pytest.fixture(scope="module")
 def project(repo_root: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A built copy of the project with the hostile note and the extension, and its site."""
-    root = tmp_path_factory.mktemp("site")
-    for part in PROJECT_PARTS:
-        if (repo_root / part).exists():
-            shutil.copytree(repo_root / part, root / part)
+    root = copy_project(repo_root, tmp_path_factory.mktemp("site"))
     notes = root / "data" / "notes" / "2025"
     (notes / "2025-11-03-site-test-hostile.yaml").write_text(HOSTILE_NOTE, encoding="utf-8")
     (notes / "2025-10-28-site-test-extension.yaml").write_text(EXTENSION_NOTE, encoding="utf-8")
-    (root / "ontology" / "investment.ttl").write_text(EXTENSION_ONTOLOGY, encoding="utf-8")
+    (root / "ontology" / "investment.ttl").write_text(PLEDGE_ONTOLOGY, encoding="utf-8")
     archive = root / "data" / "sources"
     archive.mkdir(parents=True, exist_ok=True)
     (archive / "site-test-hostile.txt").write_text(HOSTILE_TEXT, encoding="utf-8")
