@@ -307,9 +307,10 @@ BROWSER_OWN_HOSTS = re.compile(
 )
 
 
-def screenshot(page: Path, png: Path, profile: Path, netlog: Path) -> None:
+def chromium(profile: Path, *args: str) -> bytes:
+    """Run headless Chromium with its own profile and no network; its standard output."""
     assert BROWSER is not None
-    subprocess.run(
+    return subprocess.run(
         [
             BROWSER,
             "--headless",
@@ -322,14 +323,21 @@ def screenshot(page: Path, png: Path, profile: Path, netlog: Path) -> None:
             "--disable-dev-shm-usage",
             "--proxy-server=http://127.0.0.1:9",  # nothing reaches the network
             f"--user-data-dir={profile}",
-            f"--log-net-log={netlog}",
-            f"--screenshot={png}",
-            "--window-size=1280,1600",
-            page.as_uri(),
+            *args,
         ],
         check=True,
         capture_output=True,
         timeout=180,
+    ).stdout
+
+
+def screenshot(page: Path, png: Path, profile: Path, netlog: Path) -> None:
+    chromium(
+        profile,
+        f"--log-net-log={netlog}",
+        f"--screenshot={png}",
+        "--window-size=1280,1600",
+        page.as_uri(),
     )
 
 
@@ -356,27 +364,9 @@ def test_chromium_renders_the_page_offline(site: Path, tmp_path: Path, relative:
 
 @pytest.mark.requires("chromium")
 def test_search_finds_a_party_in_the_browser(site: Path, tmp_path: Path) -> None:
-    assert BROWSER is not None
-    answer = subprocess.run(
-        [
-            BROWSER,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--disable-dev-shm-usage",
-            "--proxy-server=http://127.0.0.1:9",
-            f"--user-data-dir={tmp_path / 'profile'}",
-            "--dump-dom",
-            (site / "index.html").as_uri() + "?q=malaysia",
-        ],
-        check=True,
-        capture_output=True,
-        timeout=180,
-    ).stdout.decode("utf-8")
+    answer = chromium(
+        tmp_path / "profile", "--dump-dom", (site / "index.html").as_uri() + "?q=malaysia"
+    ).decode("utf-8")
     results = answer.split('<ul id="results">', 1)[1].split("</ul>", 1)[0]
     assert 'href="state/MYS.html">Malaysia</a>' in results
     assert SCRIPT_LABEL not in results  # the hostile label is not a match, and never markup
