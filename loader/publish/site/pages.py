@@ -442,11 +442,9 @@ def _conflicts(d: SiteData, iri: str, conflicts: Sequence[Conflict]) -> str:
         "<h2>Conflicting statistics</h2>",
         "<p>Other sources give a different value for the same quantity:</p>",
     ]
+    this = statistic_summary(d, iri)  # the same card beside each other value
     for conflict in conflicts[:CAP]:
-        out.append(
-            f'<div class="pair">{statistic_summary(d, iri)}'
-            f"{statistic_summary(d, conflict.other)}</div>"
-        )
+        out.append(f'<div class="pair">{this}{statistic_summary(d, conflict.other)}</div>')
     out.append(more(len(conflicts), CAP))
     return "\n".join(out)
 
