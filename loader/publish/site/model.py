@@ -286,9 +286,7 @@ def term_text(term: Term | ox.DefaultGraph | None) -> str:
 
 def read_vocabulary(store: ox.Store) -> Vocabulary:
     vocabulary = Vocabulary()
-    answer = store.query(TERMS, use_default_graph_as_union=True)
-    assert isinstance(answer, ox.QuerySolutions)
-    for row in answer:
+    for row in _select(store, TERMS):
         term = term_text(row["term"])
         if not term:
             continue
@@ -313,9 +311,7 @@ def read_site_data(store: ox.Store) -> SiteData:
         if thing and name and (thing not in best or (rank, name) < best[thing]):
             best[thing] = (rank, name)
     names = {thing: name for thing, (_, name) in best.items()}
-    pages = sorted(
-        {term_text(row["thing"]) for row in _select(store, PAGES)} - {""}, key=lambda i: i
-    )
+    pages = sorted({term_text(row["thing"]) for row in _select(store, PAGES)} - {""})
     page_set = {iri for iri in pages if has_page_iri(iri)}
     pages = [iri for iri in pages if iri in page_set]
     types: dict[str, list[str]] = defaultdict(list)
