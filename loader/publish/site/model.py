@@ -311,6 +311,23 @@ def read_site_data(store: ox.Store) -> SiteData:
         if thing and name and (thing not in best or (rank, name) < best[thing]):
             best[thing] = (rank, name)
     names = {thing: name for thing, (_, name) in best.items()}
+    pages, types = read_pages(store)
+    graph_sources = {
+        term_text(row["g"]): term_text(row["source"]) for row in _select(store, GRAPH_SOURCES)
+    }
+    return SiteData(
+        store=store,
+        vocabulary=vocabulary,
+        names=names,
+        types=types,
+        pages=pages,
+        page_set=set(pages),
+        graph_sources=graph_sources,
+    )
+
+
+def read_pages(store: ox.Store) -> tuple[list[str], dict[str, list[str]]]:
+    """The things that get a page, sorted, and the classes each is asserted to have (sorted)."""
     pages = sorted({term_text(row["thing"]) for row in _select(store, PAGES)} - {""})
     page_set = {iri for iri in pages if has_page_iri(iri)}
     pages = [iri for iri in pages if iri in page_set]
@@ -321,18 +338,7 @@ def read_site_data(store: ox.Store) -> SiteData:
             types[thing].append(term_text(row["class"]))
     for classes in types.values():
         classes.sort()
-    graph_sources = {
-        term_text(row["g"]): term_text(row["source"]) for row in _select(store, GRAPH_SOURCES)
-    }
-    return SiteData(
-        store=store,
-        vocabulary=vocabulary,
-        names=names,
-        types=dict(types),
-        pages=pages,
-        page_set=page_set,
-        graph_sources=graph_sources,
-    )
+    return pages, dict(types)
 
 
 def _select(store: ox.Store, query: str) -> Iterator[ox.QuerySolution]:
