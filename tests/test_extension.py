@@ -13,30 +13,13 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from extension_support import PLEDGE, PLEDGE_ONTOLOGY, copy_project
 
 from loader.cli import main
 
-PROJECT_PARTS = ("ontology", "data", "shapes", "queries", "qc")
-PLEDGE = "https://w3id.org/tradekg/id/investment-pledge/jpn-usa-investment-2025"
-
-ONTOLOGY = """\
-@prefix owl: <http://www.w3.org/2002/07/owl#> .
-@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
-@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
-@prefix tkg: <https://w3id.org/tradekg/ontology#> .
-@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
-
-tkg:InvestmentPledge a owl:Class ;
-    rdfs:label "Investment pledge"@en ;
-    skos:definition "A commitment by a party to invest an amount in another party's economy."@en ;
-    rdfs:subClassOf tkg:Commitment .
-
-tkg:investmentAmount a owl:DatatypeProperty ;
-    rdfs:label "investment amount"@en ;
-    skos:definition "The amount pledged, in the unit given by tkg:unit, written in full."@en ;
-    rdfs:domain tkg:InvestmentPledge ;
-    rdfs:range xsd:decimal .
-
+ONTOLOGY = (
+    PLEDGE_ONTOLOGY
+    + """
 tkg:investmentForm a owl:ObjectProperty ;
     rdfs:label "investment form"@en ;
     skos:definition "How the money is to be invested."@en ;
@@ -58,6 +41,7 @@ tkg:investment-form-fund a tkg:InvestmentForm ;
     rdfs:label "investment fund"@en ;
     skos:definition "Money put into a fund that others direct."@en .
 """
+)
 
 SHAPES = """\
 @prefix sh: <http://www.w3.org/ns/shacl#> .
@@ -128,10 +112,7 @@ def invoke(*args: str) -> Result:
 @pytest.fixture(scope="module")
 def extended(repo_root: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A copy of the project with the investment-pledge extension, written as files only."""
-    project = tmp_path_factory.mktemp("extended")
-    for part in PROJECT_PARTS:
-        if (repo_root / part).exists():
-            shutil.copytree(repo_root / part, project / part)
+    project = copy_project(repo_root, tmp_path_factory.mktemp("extended"))
     (project / "queries").mkdir(exist_ok=True)
     (project / "shapes").mkdir(exist_ok=True)
     (project / "ontology" / "investment.ttl").write_text(ONTOLOGY, encoding="utf-8")

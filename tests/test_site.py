@@ -20,11 +20,11 @@ from urllib.parse import unquote, urlsplit
 import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
+from extension_support import PLEDGE, PLEDGE_ONTOLOGY, copy_project
 
 from loader.cli import main
 from loader.publish.site.paths import class_path, page_path
 
-PROJECT_PARTS = ("ontology", "data", "shapes", "queries", "qc")
 TKG = "https://w3id.org/tradekg/ontology#"
 SCRIPT_LABEL = "<script>alert(1)</script>"
 HOSTILE_TEXT = """A test wire story.
@@ -46,24 +46,6 @@ statements:
     label: "<script>alert(1)</script>"
     claimStatus: reported
     evidence: "he said \\"no\\" and 'yes' to <that>\\nand then left & came back."
-"""
-EXTENSION_ONTOLOGY = """\
-@prefix owl: <http://www.w3.org/2002/07/owl#> .
-@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
-@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
-@prefix tkg: <https://w3id.org/tradekg/ontology#> .
-@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
-
-tkg:InvestmentPledge a owl:Class ;
-    rdfs:label "Investment pledge"@en ;
-    skos:definition "A commitment by a party to invest an amount in another party's economy."@en ;
-    rdfs:subClassOf tkg:Commitment .
-
-tkg:investmentAmount a owl:DatatypeProperty ;
-    rdfs:label "investment amount"@en ;
-    skos:definition "The amount pledged, in the unit given by tkg:unit, written in full."@en ;
-    rdfs:domain tkg:InvestmentPledge ;
-    rdfs:range xsd:decimal .
 """
 EXTENSION_NOTE = """\
 source:
@@ -89,7 +71,6 @@ statements:
     claimStatus: reported
     evidence: "Japan pledged $550 billion of investment in the United States"
 """
-PLEDGE = "https://w3id.org/tradekg/id/investment-pledge/jpn-usa-investment-2025"
 
 
 def invoke(*args: str) -> str:
@@ -101,14 +82,11 @@ def invoke(*args: str) -> str:
 @pytest.fixture(scope="module")
 def project(repo_root: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A built copy of the project with the hostile note and the extension, and its site."""
-    root = tmp_path_factory.mktemp("site")
-    for part in PROJECT_PARTS:
-        if (repo_root / part).exists():
-            shutil.copytree(repo_root / part, root / part)
+    root = copy_project(repo_root, tmp_path_factory.mktemp("site"))
     notes = root / "data" / "notes" / "2025"
     (notes / "2025-11-03-site-test-hostile.yaml").write_text(HOSTILE_NOTE, encoding="utf-8")
     (notes / "2025-10-28-site-test-extension.yaml").write_text(EXTENSION_NOTE, encoding="utf-8")
-    (root / "ontology" / "investment.ttl").write_text(EXTENSION_ONTOLOGY, encoding="utf-8")
+    (root / "ontology" / "investment.ttl").write_text(PLEDGE_ONTOLOGY, encoding="utf-8")
     archive = root / "data" / "sources"
     archive.mkdir(parents=True, exist_ok=True)
     (archive / "site-test-hostile.txt").write_text(HOSTILE_TEXT, encoding="utf-8")
@@ -329,9 +307,10 @@ BROWSER_OWN_HOSTS = re.compile(
 )
 
 
-def screenshot(page: Path, png: Path, profile: Path, netlog: Path) -> None:
+def chromium(profile: Path, *args: str) -> bytes:
+    """Run headless Chromium with its own profile and no network; its standard output."""
     assert BROWSER is not None
-    subprocess.run(
+    return subprocess.run(
         [
             BROWSER,
             "--headless",
@@ -344,14 +323,21 @@ def screenshot(page: Path, png: Path, profile: Path, netlog: Path) -> None:
             "--disable-dev-shm-usage",
             "--proxy-server=http://127.0.0.1:9",  # nothing reaches the network
             f"--user-data-dir={profile}",
-            f"--log-net-log={netlog}",
-            f"--screenshot={png}",
-            "--window-size=1280,1600",
-            page.as_uri(),
+            *args,
         ],
         check=True,
         capture_output=True,
         timeout=180,
+    ).stdout
+
+
+def screenshot(page: Path, png: Path, profile: Path, netlog: Path) -> None:
+    chromium(
+        profile,
+        f"--log-net-log={netlog}",
+        f"--screenshot={png}",
+        "--window-size=1280,1600",
+        page.as_uri(),
     )
 
 
@@ -378,27 +364,9 @@ def test_chromium_renders_the_page_offline(site: Path, tmp_path: Path, relative:
 
 @pytest.mark.requires("chromium")
 def test_search_finds_a_party_in_the_browser(site: Path, tmp_path: Path) -> None:
-    assert BROWSER is not None
-    answer = subprocess.run(
-        [
-            BROWSER,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--disable-dev-shm-usage",
-            "--proxy-server=http://127.0.0.1:9",
-            f"--user-data-dir={tmp_path / 'profile'}",
-            "--dump-dom",
-            (site / "index.html").as_uri() + "?q=malaysia",
-        ],
-        check=True,
-        capture_output=True,
-        timeout=180,
-    ).stdout.decode("utf-8")
+    answer = chromium(
+        tmp_path / "profile", "--dump-dom", (site / "index.html").as_uri() + "?q=malaysia"
+    ).decode("utf-8")
     results = answer.split('<ul id="results">', 1)[1].split("</ul>", 1)[0]
     assert 'href="state/MYS.html">Malaysia</a>' in results
     assert SCRIPT_LABEL not in results  # the hostile label is not a match, and never markup

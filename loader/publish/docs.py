@@ -297,11 +297,11 @@ def _counts(assembled: Assembled) -> dict[str, int]:
 
 def _site_instances(store: ox.Store) -> dict[str, int]:
     """How many pages each class's listing in the site has (the site's own rule)."""
-    from loader.publish.site.model import read_site_data
+    from loader.publish.site.model import read_pages
 
-    data = read_site_data(store)
+    _, types = read_pages(store)
     counts: dict[str, int] = {}
-    for classes in data.types.values():
+    for classes in types.values():
         for class_iri in classes:
             counts[class_iri] = counts.get(class_iri, 0) + 1
     return counts

@@ -242,11 +242,11 @@ class SiteData:
         own = this.value + "#"  # the thing's own parts (its quotes' annotations)
         has_parts = False
         for quad in self.store.quads_for_pattern(this, None, None):
-            outgoing.append((_value(quad.graph_name), quad.predicate.value, quad.object))
+            outgoing.append((term_text(quad.graph_name), quad.predicate.value, quad.object))
         for quad in self.store.quads_for_pattern(None, None, this):
-            graph = _value(quad.graph_name)
+            graph = term_text(quad.graph_name)
             predicate = quad.predicate.value
-            subject = _value(quad.subject)
+            subject = term_text(quad.subject)
             if subject.startswith(own):
                 has_parts = True
             elif subject.startswith(ID) and "#" in subject:
@@ -260,7 +260,10 @@ class SiteData:
         found: dict[str, tuple[int, int]] = {}
         for row in self.select(PLACES, this):
             try:
-                found[_value(row["quote"])] = (int(_value(row["start"])), int(_value(row["end"])))
+                found[term_text(row["quote"])] = (
+                    int(term_text(row["start"])),
+                    int(term_text(row["end"])),
+                )
             except ValueError:
                 continue
         return found
@@ -276,24 +279,23 @@ class SiteData:
         yield from answer
 
 
-def _value(term: Term | ox.DefaultGraph | None) -> str:
+def term_text(term: Term | ox.DefaultGraph | None) -> str:
+    """The text of an IRI or literal (a graph name, a cell); "" for anything else."""
     return str(term.value) if isinstance(term, ox.NamedNode | ox.Literal) else ""
 
 
 def read_vocabulary(store: ox.Store) -> Vocabulary:
     vocabulary = Vocabulary()
-    answer = store.query(TERMS, use_default_graph_as_union=True)
-    assert isinstance(answer, ox.QuerySolutions)
-    for row in answer:
-        term = _value(row["term"])
+    for row in _select(store, TERMS):
+        term = term_text(row["term"])
         if not term:
             continue
-        if _value(row["kind"]) in (OWL + "Class", RDFS + "Class"):
+        if term_text(row["kind"]) in (OWL + "Class", RDFS + "Class"):
             vocabulary.classes.add(term)
-        label = _value(row["label"])
+        label = term_text(row["label"])
         if label and (term not in vocabulary.labels or label < vocabulary.labels[term]):
             vocabulary.labels[term] = label
-        parent = _value(row["parent"])
+        parent = term_text(row["parent"])
         if parent:
             vocabulary.parents[term].add(parent)
     return vocabulary
@@ -304,33 +306,39 @@ def read_site_data(store: ox.Store) -> SiteData:
     vocabulary = read_vocabulary(store)
     best: dict[str, tuple[int, str]] = {}
     for row in _select(store, LABELS):
-        thing, name = _value(row["thing"]), _value(row["name"])
-        rank = int(_value(row["rank"]) or 9)
+        thing, name = term_text(row["thing"]), term_text(row["name"])
+        rank = int(term_text(row["rank"]) or 9)
         if thing and name and (thing not in best or (rank, name) < best[thing]):
             best[thing] = (rank, name)
     names = {thing: name for thing, (_, name) in best.items()}
-    pages = sorted({_value(row["thing"]) for row in _select(store, PAGES)} - {""}, key=lambda i: i)
-    page_set = {iri for iri in pages if has_page_iri(iri)}
-    pages = [iri for iri in pages if iri in page_set]
-    types: dict[str, list[str]] = defaultdict(list)
-    for row in _select(store, TYPES):
-        thing = _value(row["thing"])
-        if thing in page_set:
-            types[thing].append(_value(row["class"]))
-    for classes in types.values():
-        classes.sort()
+    pages, types = read_pages(store)
     graph_sources = {
-        _value(row["g"]): _value(row["source"]) for row in _select(store, GRAPH_SOURCES)
+        term_text(row["g"]): term_text(row["source"]) for row in _select(store, GRAPH_SOURCES)
     }
     return SiteData(
         store=store,
         vocabulary=vocabulary,
         names=names,
-        types=dict(types),
+        types=types,
         pages=pages,
-        page_set=page_set,
+        page_set=set(pages),
         graph_sources=graph_sources,
     )
+
+
+def read_pages(store: ox.Store) -> tuple[list[str], dict[str, list[str]]]:
+    """The things that get a page, sorted, and the classes each is asserted to have (sorted)."""
+    pages = sorted({term_text(row["thing"]) for row in _select(store, PAGES)} - {""})
+    page_set = {iri for iri in pages if has_page_iri(iri)}
+    pages = [iri for iri in pages if iri in page_set]
+    types: dict[str, list[str]] = defaultdict(list)
+    for row in _select(store, TYPES):
+        thing = term_text(row["thing"])
+        if thing in page_set:
+            types[thing].append(term_text(row["class"]))
+    for classes in types.values():
+        classes.sort()
+    return pages, dict(types)
 
 
 def _select(store: ox.Store, query: str) -> Iterator[ox.QuerySolution]:

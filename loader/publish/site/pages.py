@@ -17,7 +17,7 @@ import pyoxigraph as ox
 from loader.namespaces import PROV, RDF, SKOS, TKG, shorten
 from loader.publish.site import model
 from loader.publish.site.charts import TariffCharts, TariffPoint, parse_date, status_colours
-from loader.publish.site.model import Link, SiteData, Term, graph_kind
+from loader.publish.site.model import Link, SiteData, Term, graph_kind, term_text
 from loader.publish.site.paths import page_path
 from loader.publish.site.render import (
     CAP,
@@ -70,10 +70,6 @@ class PageContext:
     @property
     def chart_count(self) -> int:
         return self.charts.count if self.charts is not None else 0
-
-
-def _text(term: Term | None) -> str:
-    return str(term.value) if isinstance(term, ox.NamedNode | ox.Literal) else ""
 
 
 def entity_page(d: SiteData, iri: str, context: PageContext) -> str:
@@ -141,28 +137,28 @@ def _claim(
         origin = f"Graph <code>{escape(shorten(graph))}</code>"
     frame = [origin]
     for status in props.get(CLAIM_STATUS, []):
-        frame.append(status_badge(d, _text(status)))
+        frame.append(status_badge(d, term_text(status)))
     for said in props.get(REPORTED_AS, []):
-        frame.append(f"reported as “{escape(_text(said))}”")
+        frame.append(f"reported as “{escape(term_text(said))}”")
     rows = []
     for predicate in sorted(props, key=lambda p: d.vocabulary.label(p)):
         if predicate in FRAMED or (predicate in LABEL_PREDICATES and len(props[predicate]) == 1):
             continue
         values = sorted(
             props[predicate],
-            key=lambda t: d.name(_text(t)) if isinstance(t, ox.NamedNode) else _text(t),
+            key=lambda t: d.name(term_text(t)) if isinstance(t, ox.NamedNode) else term_text(t),
         )
         rows.append(
             f"<tr><th>{escape(d.vocabulary.label(predicate))}</th>"
             f"<td>{', '.join(value(d, v) for v in values)}</td></tr>"
         )
     notes = "".join(
-        f'<p class="remark">Note author: {escape(_text(n))}</p>'
+        f'<p class="remark">Note author: {escape(term_text(n))}</p>'
         for n in props.get(EDITORIAL_NOTE, [])
     )
     return (
         f'<div class="claim"><div class="from">{" · ".join(frame)}</div>'
-        f"{quotes((_text(q) for q in props.get(EVIDENCE, [])), places)}"
+        f"{quotes((term_text(q) for q in props.get(EVIDENCE, [])), places)}"
         f'<table class="props">{"".join(rows)}</table>{notes}</div>'
     )
 
@@ -207,17 +203,21 @@ def _tariffs(d: SiteData, this: ox.NamedNode, name: str, context: PageContext) -
     agreements: dict[str, set[str]] = defaultdict(set)
     for row in d.select(model.TARIFFS, this):
         measure, direction, other = (
-            _text(row["measure"]),
-            _text(row["direction"]),
-            _text(row["other"]),
+            term_text(row["measure"]),
+            term_text(row["direction"]),
+            term_text(row["other"]),
         )
         if row["agreement"] is not None:
-            agreements[measure].add(_text(row["agreement"]))
+            agreements[measure].add(term_text(row["agreement"]))
         if (measure, direction, other) in seen:
             continue
         seen.add((measure, direction, other))
-        rate, status, date = _text(row["rate"]), _text(row["status"]), _text(row["date"])
-        rows.append((date, direction, other, rate, status, measure, _text(row["source"])))
+        rate, status, date = (
+            term_text(row["rate"]),
+            term_text(row["status"]),
+            term_text(row["date"]),
+        )
+        rows.append((date, direction, other, rate, status, measure, term_text(row["source"])))
         when = parse_date(date)
         if when is not None and rate:
             points.append(
@@ -297,7 +297,7 @@ def _legend(points: Sequence[TariffPoint]) -> str:
 def _commitments(d: SiteData, this: ox.NamedNode) -> str:
     groups: dict[tuple[str, str], set[str]] = defaultdict(set)
     for row in d.select(model.COMMITMENTS, this):
-        groups[(_text(row["type"]), _text(row["role"]))].add(_text(row["commitment"]))
+        groups[(term_text(row["type"]), term_text(row["role"]))].add(term_text(row["commitment"]))
     if not groups:
         return ""
     rows = []
@@ -319,7 +319,7 @@ def _commitments(d: SiteData, this: ox.NamedNode) -> str:
 
 def _agreements(d: SiteData, this: ox.NamedNode) -> str:
     agreements = sorted(
-        {_text(row["agreement"]) for row in d.select(model.AGREEMENTS, this)},
+        {term_text(row["agreement"]) for row in d.select(model.AGREEMENTS, this)},
         key=lambda a: d.name(a).casefold(),
     )
     if not agreements:
@@ -337,16 +337,16 @@ def _lifecycle(d: SiteData, this: ox.NamedNode) -> str:
     steps: dict[str, dict[str, str]] = {}
     step_quotes: dict[str, set[str]] = defaultdict(set)
     for row in d.select(model.LIFECYCLE, this):
-        step = _text(row["step"])
+        step = term_text(row["step"])
         steps.setdefault(
             step,
             {
-                k: _text(row[k])
+                k: term_text(row[k])
                 for k in ("stage", "on", "start", "end", "status", "reported", "source")
             },
         )
         if row["quote"] is not None:
-            step_quotes[step].add(_text(row["quote"]))
+            step_quotes[step].add(term_text(row["quote"]))
     if not steps:
         return ""
 
@@ -386,12 +386,12 @@ def _source_facts(d: SiteData, this: ox.NamedNode) -> str:
     facts: dict[str, dict[str, str]] = {}
     fact_quotes: dict[str, set[str]] = defaultdict(set)
     for row in d.select(model.SOURCE_FACTS, this):
-        thing = _text(row["thing"])
+        thing = term_text(row["thing"])
         facts.setdefault(
-            thing, {"status": _text(row["status"]), "reported": _text(row["reported"])}
+            thing, {"status": term_text(row["status"]), "reported": term_text(row["reported"])}
         )
         if row["quote"] is not None:
-            fact_quotes[thing].add(_text(row["quote"]))
+            fact_quotes[thing].add(term_text(row["quote"]))
     if not facts:
         return ""
 
@@ -419,21 +419,21 @@ def statistic_summary(d: SiteData, iri: str) -> str:
     """A statistic as a card: value and unit, who reports on whom, source and quote."""
     props: dict[str, list[Term]] = defaultdict(list)
     for row in d.select(model.OUTGOING, ox.NamedNode(iri)):
-        props[_text(row["p"])].append(row["o"])
+        props[term_text(row["p"])].append(row["o"])
     amount = ", ".join(
         literal(v) for v in props.get("https://schema.org/value", []) if isinstance(v, ox.Literal)
     )
-    unit = ", ".join(escape(d.name(_text(v))) for v in props.get(TKG + "unit", []))
+    unit = ", ".join(escape(d.name(term_text(v))) for v in props.get(TKG + "unit", []))
     who = " → ".join(
-        ", ".join(link(d, _text(v)) for v in props.get(TKG + p, []))
+        ", ".join(link(d, term_text(v)) for v in props.get(TKG + p, []))
         for p in ("reporter", "partner")
     )
-    period = ", ".join(escape(_text(v)) for v in props.get(TKG + "referencePeriod", []))
-    sources = ", ".join(link(d, _text(v)) for v in props.get(DERIVED_FROM, []))
+    period = ", ".join(escape(term_text(v)) for v in props.get(TKG + "referencePeriod", []))
+    sources = ", ".join(link(d, term_text(v)) for v in props.get(DERIVED_FROM, []))
     return (
         f'<div><p>{link(d, iri)}</p><p class="value">{unit} {amount}</p>'
         f"<p>{who}{' · ' + period if period else ''}</p><p>Source: {sources}</p>"
-        f"{quotes(_text(q) for q in props.get(EVIDENCE, []))}</div>"
+        f"{quotes(term_text(q) for q in props.get(EVIDENCE, []))}</div>"
     )
 
 
@@ -442,11 +442,9 @@ def _conflicts(d: SiteData, iri: str, conflicts: Sequence[Conflict]) -> str:
         "<h2>Conflicting statistics</h2>",
         "<p>Other sources give a different value for the same quantity:</p>",
     ]
+    this = statistic_summary(d, iri)  # the same card beside each other value
     for conflict in conflicts[:CAP]:
-        out.append(
-            f'<div class="pair">{statistic_summary(d, iri)}'
-            f"{statistic_summary(d, conflict.other)}</div>"
-        )
+        out.append(f'<div class="pair">{this}{statistic_summary(d, conflict.other)}</div>')
     out.append(more(len(conflicts), CAP))
     return "\n".join(out)
 
