@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import json
 import shutil
+import signal
 import subprocess
+import sys
 import time
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -244,3 +246,38 @@ def load_into_virtuoso(
             *args,
         ],
     )
+
+
+def versioned(version: str, size: int) -> list[str]:
+    """``size`` triples whose object is ``version``: one graph's old or new content."""
+    return [f'<urn:s{i}> <urn:p> "{version}" .' for i in range(size)]
+
+
+TRADEKG = Path(sys.executable).parent / "tradekg"
+
+
+@contextmanager
+def serving(project: Path, *args: str) -> Iterator[tuple[str, str]]:
+    """Run ``tradekg serve``; yield its base URL and banner; stop it with SIGTERM (and
+    assert that it exits 0)."""
+    port = free_port()
+    process = subprocess.Popen(
+        [str(TRADEKG), "serve", "--project", str(project), "--port", str(port), *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        banner = []
+        for line in process.stdout:
+            banner.append(line)
+            if line.startswith("Stop with"):
+                break
+        yield f"http://127.0.0.1:{port}", "".join(banner)
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=20) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()

@@ -16,7 +16,15 @@ from typing import Any
 import pytest
 import requests
 from click.testing import CliRunner
-from load_support import GRAPH, expected_counts, graph_counts, note_graph, reference_graph, select
+from load_support import (
+    GRAPH,
+    expected_counts,
+    graph_counts,
+    note_graph,
+    reference_graph,
+    select,
+    versioned,
+)
 
 from loader.cli import main
 from loader.store.dist import index_dataset, read_dist
@@ -187,10 +195,6 @@ class KillingClient(StoreClient):
         return super()._request(method, url, **kwargs)
 
 
-def _versioned(version: str, size: int) -> list[str]:
-    return [f'<urn:s{i}> <urn:p> "{version}" .' for i in range(size)]
-
-
 @pytest.mark.parametrize("reload", [False, True], ids=["fresh-post", "replace-update"])
 def test_killed_mid_batch_the_recorded_hash_always_matches_the_content(
     tmp_path: Path, reload: bool
@@ -199,8 +203,8 @@ def test_killed_mid_batch_the_recorded_hash_always_matches_the_content(
     into a fresh store, or an update replacing old versions — and restart it on the same
     --location: each graph is absent, wholly old or wholly new, and its recorded hash is the
     hash of exactly what it holds (one transaction); the re-run then converges."""
-    old = {GRAPH + f"note/n{i:03d}": _versioned("old", 300) for i in range(60)}
-    new = {GRAPH + f"note/n{i:03d}": _versioned("new", 500) for i in range(60)}
+    old = {GRAPH + f"note/n{i:03d}": versioned("old", 300) for i in range(60)}
+    new = {GRAPH + f"note/n{i:03d}": versioned("new", 500) for i in range(60)}
     first, second = tmp_path / "old", tmp_path / "new"
     write_hashed_dist(first, old)
     write_hashed_dist(second, new)

@@ -9,9 +9,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import shutil
-import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -19,12 +17,15 @@ import pytest
 from click.testing import CliRunner, Result
 from load_support import (
     GRAPH,
+    TRADEKG,
     expected_counts,
     graph_counts,
     note_graph,
     reference_graph,
     sample_dataset,
     select,
+    serving,
+    versioned,
     write_dist,
 )
 
@@ -36,7 +37,6 @@ from loader.store.profiles import StoreKind, profile_for
 from loader.store.server import OxigraphServer, bulk_load, free_port, start_server
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-TRADEKG = Path(sys.executable).parent / "tradekg"
 
 pytestmark = pytest.mark.requires("oxigraph")
 
@@ -367,10 +367,6 @@ def test_batched_terms_round_trip_exactly(tmp_path: Path, oxigraph_server: Oxigr
     assert int(nodes[0]["c"]) == 2
 
 
-def _versioned(version: str, size: int) -> list[str]:
-    return [f'<urn:s{i}> <urn:p> "{version}" .' for i in range(size)]
-
-
 @pytest.mark.parametrize("reload", [False, True], ids=["fresh", "replace"])
 def test_server_killed_mid_batch_leaves_every_graph_old_or_new(
     tmp_path: Path, reload: bool
@@ -384,8 +380,8 @@ def test_server_killed_mid_batch_leaves_every_graph_old_or_new(
 
     from loader.store import http as store_http
 
-    old = {GRAPH + f"note/n{i:03d}": _versioned("old", 300) for i in range(60)}
-    new = {GRAPH + f"note/n{i:03d}": _versioned("new", 500) for i in range(60)}
+    old = {GRAPH + f"note/n{i:03d}": versioned("old", 300) for i in range(60)}
+    new = {GRAPH + f"note/n{i:03d}": versioned("new", 500) for i in range(60)}
     project = tmp_path / "project"
     write_dist(project, new)
     index = index_dataset(read_dist(project / "dist"))
@@ -533,34 +529,14 @@ def test_load_the_real_build(tmp_path: Path) -> None:
 def test_serve_serves_dist_and_stops_on_sigterm(
     project: Path, dataset: dict[str, list[str]]
 ) -> None:
-    port = free_port()
-    process = subprocess.Popen(
-        [str(TRADEKG), "serve", "--project", str(project), "--port", str(port)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert process.stdout is not None
-        banner = []
-        for line in process.stdout:
-            banner.append(line)
-            if line.startswith("Stop with"):
-                break
-        text = "".join(banner)
-        assert f"http://127.0.0.1:{port}/query" in text
+    with serving(project) as (base, text):
+        assert f"{base}/query" in text
         assert "curl -s" in text
-        counts = graph_counts(f"http://127.0.0.1:{port}/query")
+        counts = graph_counts(f"{base}/query")
         assert counts == expected_counts(dataset)
         # the default graph is the union of the named graphs
-        union = select(f"http://127.0.0.1:{port}/query", "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }")
+        union = select(f"{base}/query", "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }")
         assert int(union[0]["n"]) == sum(counts.values())
-        process.send_signal(signal.SIGTERM)
-        assert process.wait(timeout=20) == 0
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
 
 
 class _server:

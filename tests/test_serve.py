@@ -11,25 +11,18 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import signal
-import subprocess
-import sys
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from load_support import graph_counts
+from load_support import graph_counts, serving
 
 from loader.cli import main
 from loader.query.result import QueryResult, from_sparql_json, same_answer
-from loader.store.server import free_port
 
 REPO = Path(__file__).resolve().parent.parent
-TRADEKG = Path(sys.executable).parent / "tradekg"
 QUERIES = sorted(p.stem for p in (REPO / "queries").glob("*.rq"))
 _ORDER_BY = re.compile(r"\bORDER\s+BY\b", re.IGNORECASE)
 INSERT = "INSERT DATA { GRAPH <urn:x:g> { <urn:x:s> <urn:x:p> <urn:x:o> } }"
@@ -47,58 +40,35 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
-@contextmanager
-def serving(project: Path, *args: str) -> Iterator[tuple[str, str]]:
-    """Run ``tradekg serve``; yield its base URL and banner; stop it with SIGTERM."""
-    port = free_port()
-    process = subprocess.Popen(
-        [str(TRADEKG), "serve", "--project", str(project), "--port", str(port), *args],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+def status(request: urllib.request.Request) -> int:
+    """The HTTP status the server answers ``request`` with (an error status included)."""
     try:
-        assert process.stdout is not None
-        banner = []
-        for line in process.stdout:
-            banner.append(line)
-            if line.startswith("Stop with"):
-                break
-        yield f"http://127.0.0.1:{port}", "".join(banner)
-        process.send_signal(signal.SIGTERM)
-        assert process.wait(timeout=20) == 0
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return int(response.status)
+    except urllib.error.HTTPError as error:
+        return error.code
 
 
 def post_update(base: str, update: str) -> int:
-    request = urllib.request.Request(
-        base + "/update",
-        data=update.encode(),
-        method="POST",
-        headers={"Content-Type": "application/sparql-update"},
+    return status(
+        urllib.request.Request(
+            base + "/update",
+            data=update.encode(),
+            method="POST",
+            headers={"Content-Type": "application/sparql-update"},
+        )
     )
-    try:
-        with urllib.request.urlopen(request, timeout=30) as response:
-            return int(response.status)
-    except urllib.error.HTTPError as error:
-        return error.code
 
 
 def put_graph(base: str) -> int:
-    request = urllib.request.Request(
-        base + "/store?graph=urn:x:h",
-        data=b"<urn:x:s> <urn:x:p> <urn:x:o> .\n",
-        method="PUT",
-        headers={"Content-Type": "application/n-triples"},
+    return status(
+        urllib.request.Request(
+            base + "/store?graph=urn:x:h",
+            data=b"<urn:x:s> <urn:x:p> <urn:x:o> .\n",
+            method="PUT",
+            headers={"Content-Type": "application/n-triples"},
+        )
     )
-    try:
-        with urllib.request.urlopen(request, timeout=30) as response:
-            return int(response.status)
-    except urllib.error.HTTPError as error:
-        return error.code
 
 
 def test_serve_refuses_updates_by_default(project: Path) -> None:

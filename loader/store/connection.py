@@ -26,6 +26,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from loader.problems import InputError, Problem
+from loader.store.credentials import bare_url
 from loader.store.profiles import AuthScheme, ProfileError, StoreKind, StoreProfile, profile_for
 
 CONFIG_FILE = "tradekg.toml"
@@ -206,28 +207,23 @@ def _check_profile(
                         "or use ~/.netrc",
                     )
                 )
-    store = settings.get("store")
-    if isinstance(store, str) and store not in {kind.value for kind in StoreKind}:
-        problems.append(
-            Problem(
-                "bad-config",
-                f"{where}: unknown store {store!r}",
-                file=file,
-                line=_line_of(text, r"store\s*="),
-                hint="one of " + ", ".join(kind.value for kind in StoreKind),
+    stores = [kind.value for kind in StoreKind]
+    choices = (
+        ("store", stores, "one of " + ", ".join(stores)),
+        ("auth", [scheme.value for scheme in AuthScheme], "basic or digest"),
+    )
+    for key, known, hint in choices:
+        value = settings.get(key)
+        if isinstance(value, str) and value not in known:
+            problems.append(
+                Problem(
+                    "bad-config",
+                    f"{where}: unknown {key} {value!r}",
+                    file=file,
+                    line=_line_of(text, rf"{key}\s*="),
+                    hint=hint,
+                )
             )
-        )
-    auth = settings.get("auth")
-    if isinstance(auth, str) and auth not in {scheme.value for scheme in AuthScheme}:
-        problems.append(
-            Problem(
-                "bad-config",
-                f"{where}: unknown auth {auth!r}",
-                file=file,
-                line=_line_of(text, r"auth\s*="),
-                hint="basic or digest",
-            )
-        )
     return problems
 
 
@@ -342,18 +338,10 @@ def check_store(connection: Connection, *, timeout: float = 5.0) -> None:
         [
             Problem(
                 "wrong-store",
-                f"{_redacted(connection.endpoint)} is {_NAMES[actual]}, but --store "
+                f"{bare_url(connection.endpoint)} is {_NAMES[actual]}, but --store "
                 f"{kind.value} was given (from {connection.source})",
                 hint=f"use --store {actual.value} (and its base URL as --endpoint), or "
                 "--store generic with the full query URL",
             )
         ]
     )
-
-
-def _redacted(url: str) -> str:
-    parts = urlsplit(url)
-    host = parts.hostname or ""
-    if parts.port:
-        host += f":{parts.port}"
-    return f"{parts.scheme}://{host}{parts.path}"

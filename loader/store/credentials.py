@@ -64,6 +64,16 @@ def mask_url(url: str) -> str:
     return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
 
 
+def bare_url(url: str) -> str:
+    """``url`` without user info, query string or fragment: scheme, host, port and path,
+    for messages that name a server."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if parts.port:
+        host += f":{parts.port}"
+    return f"{parts.scheme}://{host}{parts.path}"
+
+
 def resolve_credentials(
     endpoint: str,
     *,

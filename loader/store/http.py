@@ -231,14 +231,7 @@ class StoreClient:
         Raises:
             StoreError: the store refused or could not be reached.
         """
-        self._request(
-            "PUT",
-            self.profile.graph_url(graph_iri),
-            what="PUT",
-            graph=label or graph_iri,
-            data=body,
-            headers={"Content-Type": self.profile.content_type},
-        )
+        self._send_graph("PUT", graph_iri, body, label=label)
 
     def post_graph(self, graph_iri: str, body: bytes, *, label: str | None = None) -> None:
         """Add ``body`` (N-Triples) to the graph.
@@ -246,10 +239,13 @@ class StoreClient:
         Raises:
             StoreError: the store refused or could not be reached.
         """
+        self._send_graph("POST", graph_iri, body, label=label)
+
+    def _send_graph(self, method: str, graph_iri: str, body: bytes, *, label: str | None) -> None:
         self._request(
-            "POST",
+            method,
             self.profile.graph_url(graph_iri),
-            what="POST",
+            what=method,
             graph=label or graph_iri,
             data=body,
             headers={"Content-Type": self.profile.content_type},

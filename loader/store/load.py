@@ -573,22 +573,12 @@ class _Loader:
         if blocks:
             parts.append(b"INSERT DATA {\n" + b"".join(blocks) + b"}")
         if parts:
-            first, last = items[0][1].iri, items[-1][1].iri
-            span = f"<{first}>" if len(items) == 1 else f"<{first}> … <{last}>"
             self.client.update(
-                b" ;\n".join(parts), what=f"update of {len(items)} graphs {span} (one transaction)"
+                b" ;\n".join(parts),
+                what=f"update of {len(items)} graphs {_span(items)} (one transaction)",
             )
             self.report.requests += 1
-        for number, graph in items:
-            self.report.triples += graph.triples
-            self.report.graphs += 1
-            if graph.triples:
-                self.present.add(graph.iri)
-            else:
-                self.present.discard(graph.iri)
-            if graph.iri in self.hashes:
-                self.stored[graph.iri] = self.hashes[graph.iri]
-            self._tell(number, graph, graph.triples)
+        self._loaded(items)
         self.in_flight = []
 
     def _fresh(self, graph: GraphPlan) -> bool:
@@ -683,17 +673,21 @@ class _Loader:
                     parts.append(data if data.endswith(b"\n") else data + b"\n")
         hashes = self._hash_triples([graph.iri for _, graph in items], self.hashes)
         parts.extend(f"{line}\n".encode() for line in hashes)
-        first, last = items[0][1].iri, items[-1][1].iri
-        span = f"<{first}>" if len(items) == 1 else f"<{first}> … <{last}>"
-        return b"".join(parts), f"POST of {len(items)} new graphs {span} (one transaction)"
+        return b"".join(parts), f"POST of {len(items)} new graphs {_span(items)} (one transaction)"
 
     def _fresh_done(self, items: list[tuple[int, GraphPlan]]) -> None:
         self.report.requests += 1
+        self._loaded(items)
+
+    def _loaded(self, items: list[tuple[int, GraphPlan]]) -> None:
+        """Count and remember the graphs of ``items`` as now on the server, with their hashes."""
         for number, graph in items:
             self.report.triples += graph.triples
             self.report.graphs += 1
             if graph.triples:
                 self.present.add(graph.iri)
+            else:
+                self.present.discard(graph.iri)
             if graph.iri in self.hashes:
                 self.stored[graph.iri] = self.hashes[graph.iri]
             self._tell(number, graph, graph.triples)
@@ -919,3 +913,9 @@ def format_plan(plan: LoadPlan, *, prune: bool) -> str:
         )
     lines.append("dry run: nothing was sent")
     return "\n".join(lines)
+
+
+def _span(items: list[tuple[int, GraphPlan]]) -> str:
+    """The graphs of a batch for messages: ``<first>`` or ``<first> … <last>``."""
+    first, last = items[0][1].iri, items[-1][1].iri
+    return f"<{first}>" if len(items) == 1 else f"<{first}> … <{last}>"

@@ -18,6 +18,8 @@ from urllib.parse import urljoin, urlsplit
 
 import requests
 
+from loader.store.credentials import bare_url
+
 
 def origin(url: str) -> tuple[str, str, int | None]:
     """Scheme, host and port: what must stay the same for credentials to be sent."""
@@ -26,18 +28,10 @@ def origin(url: str) -> tuple[str, str, int | None]:
     return parts.scheme, (parts.hostname or "").lower(), port
 
 
-def _shown(url: str) -> str:
-    parts = urlsplit(url)
-    host = parts.hostname or ""
-    if parts.port:
-        host += f":{parts.port}"
-    return f"{parts.scheme}://{host}{parts.path}"
-
-
 def refusal(source: str, target: str) -> str:
     """The message for a redirect that was not followed."""
     return (
-        f"{_shown(source)} redirected to {_shown(target)}, another host: not followed, so the "
+        f"{bare_url(source)} redirected to {bare_url(target)}, another host: not followed, so the "
         f"credentials were not sent there; if that server is the right one, give its URL as "
         "--endpoint"
     )
