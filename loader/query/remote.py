@@ -24,7 +24,7 @@ from typing import Any
 
 from loader.problems import InputError, Problem
 from loader.query.result import QueryResult, ResultFormatError, Triples, from_sparql_json
-from loader.store.credentials import PASSWORD_ENV, USER_ENV, Credentials, redact
+from loader.store.credentials import PASSWORD_ENV, USER_ENV, Credentials, bare_url, redact
 from loader.store.redirects import CrossHostRedirect, guard_urllib
 
 USER_VARIABLE = USER_ENV
@@ -134,7 +134,7 @@ def run_remote(
         warnings.simplefilter("ignore", RuntimeWarning)  # query-type guessing chatter
         wrapper.setQuery(text)
     wrapper.queryType = form  # we know the form; do not rely on SPARQLWrapper's regex
-    where = _redacted(endpoint)
+    where = bare_url(endpoint)
     who = f" as the user from {credentials.origin}" if credentials else " without credentials"
     if credentials is not None:
         guard_urllib()  # credentials never follow a redirect to another host
@@ -198,15 +198,6 @@ def _triples(body: bytes, media_type: str, where: str) -> Triples:
         raise _fail(
             "bad-endpoint-answer", f"{where} answered {media_type} that is not RDF: {error}"
         ) from None
-
-
-def _redacted(url: str) -> str:
-    """The URL without user-info, query string or fragment, for messages."""
-    parts = urllib.parse.urlsplit(url)
-    host = parts.hostname or ""
-    if parts.port:
-        host += f":{parts.port}"
-    return urllib.parse.urlunsplit((parts.scheme, host, parts.path, "", ""))
 
 
 def _server_message(error: Exception) -> str:

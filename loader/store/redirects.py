@@ -77,7 +77,10 @@ def guard_urllib() -> None:
     """Make ``urllib.request.urlopen`` (which SPARQLWrapper calls) refuse cross-host redirects
     of requests with credentials.
 
-    urllib has one process-wide opener, and SPARQLWrapper replaces it for Digest auth, so
-    this is called right before every query that sends credentials.
+    urllib has one process-wide opener, so this is called right before every query that
+    sends credentials. With Digest auth SPARQLWrapper installs its own opener inside
+    ``query()``, replacing this one; that is safe all the same, because urllib's Digest
+    handler sends its ``Authorization`` as an unredirected header, which urllib never copies
+    to a redirected request (tests/test_connection.py checks both schemes).
     """
     urllib.request.install_opener(urllib.request.build_opener(SameOriginRedirects()))
