@@ -56,7 +56,7 @@ from loader.problems import InputError, Problem, Severity
 from loader.project import Project, SourcesSetting
 from loader.read.notes import Note, note_key, read_note
 from loader.read.reference import ReferenceData, load_reference
-from loader.read.sources import ArchivedFile, NoteEvidence, SourceText, prove_note
+from loader.read.sources import ArchivedFile, NoteEvidence, ReadText, prove_note
 from loader.read.vocabulary import Vocabulary, load_vocabulary
 from loader.validate import ValidationFailed, validate
 
@@ -178,7 +178,7 @@ def build(
     problems.extend(id_problems)
 
     clock.stage("prove quotes")
-    texts: dict[str, SourceText] = {}
+    texts: dict[str, ReadText] = {}
     evidence: dict[str, NoteEvidence] = {}
     for file, note in notes.items():
         evidence[file] = proved = prove_note(note, sources, texts)
