@@ -123,7 +123,7 @@ def build(
             graphs = last.graph_chunks()
             return BuildResult(graphs, last.counts, clock.stop(), last.warnings, redone=[])
     clock.stage("read ontology and reference")
-    print_ = fingerprint(project)
+    print_, hashed = fingerprint(project)
     cache = load_cache(project, print_) if use_cache else None
     if cache is not None and (cache.stamp is None or cache.stamp != dist_stamp(project.dist_dir)):
         cache = None  # dist/ was changed or removed since: its spans cannot be trusted
@@ -276,6 +276,7 @@ def build(
                 f: dataclasses.replace(r, chunks=by_iri[r.chunks.iri]) for f, r in records.items()
             },
         ),
+        hashed,
     )
     all_warnings = [w for r in records.values() for w in r.warnings]
     return BuildResult(
