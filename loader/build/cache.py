@@ -145,7 +145,7 @@ def _dump(folder: Path, name: str, value: object) -> None:
     os.replace(temporary, folder / name)
 
 
-def _stat(path: Path) -> Stat:
+def _stat(path: Path | os.DirEntry[str]) -> Stat:
     status = path.stat()
     return (status.st_size, status.st_mtime_ns)
 
@@ -182,13 +182,13 @@ def _input_stats(project: Project) -> dict[str, Stat] | None:
 def _dist_stats(dist_dir: Path) -> dict[str, Stat] | None:
     """The stat of dist/'s top-level files, and whether the store is there and intact."""
     try:
-        found = {e.name: (e.stat().st_size, e.stat().st_mtime_ns) for e in os.scandir(dist_dir)}
+        # folders others write into (docs/, site/) change their own stat: only files count
+        found = {e.name: _stat(e) for e in os.scandir(dist_dir) if e.is_file()}
     except OSError:
         return None
     if not (dist_dir / STORE).is_dir() or (dist_dir / DIRTY_MARKER).exists():
         return None
-    # folders others write into (docs/, site/) change their own stat: only files count
-    return {name: stat for name, stat in found.items() if (dist_dir / name).is_file()}
+    return found
 
 
 def _last_build(project: Project, cache: BuildCache, hashed: dict[str, Stat]) -> LastBuild | None:
