@@ -22,6 +22,7 @@ the graphs of every note defining an id they refer to.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import time
 from collections.abc import Callable, Iterable
@@ -144,10 +145,15 @@ def build(
         else:
             digests[file] = hashlib.sha256(path.read_bytes()).hexdigest()
     sources = project.sources()
+
+    @functools.cache  # many notes quote one text: stat (or hash) it once
+    def same_text(archived: ArchivedFile | None) -> bool:
+        return _same_text(archived, sources)
+
     unchanged = {
         f: r
         for f, r in old.items()
-        if f in digests and r.digest == digests[f] and _same_text(r.archived, sources)
+        if f in digests and r.digest == digests[f] and same_text(r.archived)
     }
     redo = [f for f in files if f not in unchanged]
     notes, problems = _read(files, redo, project)
