@@ -103,21 +103,25 @@ def test_every_evidence_quote_is_verbatim_in_its_seed(path: Path) -> None:
     assert not missing, f"quotes not found verbatim in {identifier}:\n" + "\n".join(missing)
 
 
-def test_build_proves_the_seed_quotes_and_records_where_they_are(
-    repo_root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.fixture
+def seed_project(repo_root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the project in ``tmp_path``, its archive setting pointed at the seeds."""
+    for part in ("ontology", "data", "shapes", "queries"):
+        shutil.copytree(repo_root / part, tmp_path / part)
+    monkeypatch.setenv("TRADEKG_SOURCES", str(SEEDS_DIR.resolve()))
+    return tmp_path
+
+
+def test_build_proves_the_seed_quotes_and_records_where_they_are(seed_project: Path) -> None:
     """Every quote becomes a Web Annotation whose offsets cut the quote out of the seed."""
     import pyoxigraph as ox
     from click.testing import CliRunner
 
     from loader.cli import main
 
-    for part in ("ontology", "data", "shapes", "queries"):
-        shutil.copytree(repo_root / part, tmp_path / part)
-    monkeypatch.setenv("TRADEKG_SOURCES", str(SEEDS_DIR.resolve()))
-    result = CliRunner().invoke(main, ["build", "--strict", "--project", str(tmp_path)])
+    result = CliRunner().invoke(main, ["build", "--strict", "--project", str(seed_project)])
     assert result.exit_code == 0, result.output
-    store = ox.Store.read_only(str(tmp_path / "dist" / "store"))
+    store = ox.Store.read_only(str(seed_project / "dist" / "store"))
     rows = list(
         store.query(
             """PREFIX oa: <http://www.w3.org/ns/oa#>
@@ -142,19 +146,14 @@ def test_build_proves_the_seed_quotes_and_records_where_they_are(
         assert normalise(row["exact"].value) in quotes
 
 
-def test_a_corrupted_seed_quote_fails_the_build_at_its_line(
-    repo_root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_corrupted_seed_quote_fails_the_build_at_its_line(seed_project: Path) -> None:
     from click.testing import CliRunner
 
     from loader.cli import main
 
-    for part in ("ontology", "data", "shapes", "queries"):
-        shutil.copytree(repo_root / part, tmp_path / part)
-    monkeypatch.setenv("TRADEKG_SOURCES", str(SEEDS_DIR.resolve()))
-    assert CliRunner().invoke(main, ["build", "--project", str(tmp_path)]).exit_code == 0
-    before = {p: p.read_bytes() for p in (tmp_path / "dist").glob("*.*")}
-    note = next(p for p in sorted((tmp_path / "data" / "notes").rglob("*.yaml")))
+    assert CliRunner().invoke(main, ["build", "--project", str(seed_project)]).exit_code == 0
+    before = {p: p.read_bytes() for p in (seed_project / "dist").glob("*.*")}
+    note = next(p for p in sorted((seed_project / "data" / "notes").rglob("*.yaml")))
     lines = note.read_text(encoding="utf-8").splitlines(keepends=True)
     quoted = re.compile(r"evidence: \"\w+ \w+")
     number, line = next((n, t) for n, t in enumerate(lines, start=1) if quoted.search(t))
@@ -162,10 +161,10 @@ def test_a_corrupted_seed_quote_fails_the_build_at_its_line(
     assert word is not None
     lines[number - 1] = line.replace(word.group(1), word.group(1) + "x", 1)
     note.write_text("".join(lines), encoding="utf-8")
-    result = CliRunner().invoke(main, ["build", "--project", str(tmp_path)])
+    result = CliRunner().invoke(main, ["build", "--project", str(seed_project)])
     assert result.exit_code == 2
-    relative = note.relative_to(tmp_path).as_posix()
+    relative = note.relative_to(seed_project).as_posix()
     assert f"{relative}:{number}:" in result.output
     assert "did you mean: " in result.output
     assert word.group(1) + " " in result.output.split("did you mean: ", 1)[1]
-    assert before == {p: p.read_bytes() for p in (tmp_path / "dist").glob("*.*")}
+    assert before == {p: p.read_bytes() for p in (seed_project / "dist").glob("*.*")}

@@ -99,12 +99,16 @@ def fingerprint_inputs(project: Project) -> list[Path]:
     ]
 
 
-def fingerprint(project: Project) -> str:
-    """A hash of everything besides the notes that a build's output depends on."""
+def fingerprint(project: Project) -> tuple[str, dict[str, Stat]]:
+    """A hash of everything besides the notes that a build's output depends on, and the stat
+    of each file hashed, taken before it was read (so that a file edited while the build
+    runs shows another stat when :func:`save_cache` records the build)."""
     digest = hashlib.sha256(f"{__version__}/{CACHE_FORMAT}".encode())
+    stats: dict[str, Stat] = {}
     for path in fingerprint_inputs(project):
+        stats[str(path)] = _stat(path)
         digest.update(project.rel(path).encode() + b"\0" + path.read_bytes() + b"\0")
-    return digest.hexdigest()
+    return digest.hexdigest(), stats
 
 
 def load_cache(project: Project, expected: str) -> BuildCache | None:
@@ -120,12 +124,15 @@ def load_cache(project: Project, expected: str) -> BuildCache | None:
     return cached
 
 
-def save_cache(project: Project, cache: BuildCache) -> None:
+def save_cache(project: Project, cache: BuildCache, hashed: dict[str, Stat]) -> None:
     """Write the cache atomically (a torn cache file would only cost a full build), then the
-    :class:`LastBuild` record for the next no-change rebuild."""
+    :class:`LastBuild` record for the next no-change rebuild.
+
+    ``hashed``: the stats :func:`fingerprint` took of the files it hashed for ``cache``.
+    """
     (project.cache_dir / LAST_BUILD_FILE).unlink(missing_ok=True)
     _dump(project.cache_dir, CACHE_FILE, cache)
-    last = _last_build(project, cache)
+    last = _last_build(project, cache, hashed)
     if last is not None:
         _dump(project.cache_dir, LAST_BUILD_FILE, last)
 
@@ -138,7 +145,7 @@ def _dump(folder: Path, name: str, value: object) -> None:
     os.replace(temporary, folder / name)
 
 
-def _stat(path: Path) -> Stat:
+def _stat(path: Path | os.DirEntry[str]) -> Stat:
     status = path.stat()
     return (status.st_size, status.st_mtime_ns)
 
@@ -175,30 +182,29 @@ def _input_stats(project: Project) -> dict[str, Stat] | None:
 def _dist_stats(dist_dir: Path) -> dict[str, Stat] | None:
     """The stat of dist/'s top-level files, and whether the store is there and intact."""
     try:
-        found = {e.name: (e.stat().st_size, e.stat().st_mtime_ns) for e in os.scandir(dist_dir)}
+        # folders others write into (docs/, site/) change their own stat: only files count
+        found = {e.name: _stat(e) for e in os.scandir(dist_dir) if e.is_file()}
     except OSError:
         return None
     if not (dist_dir / STORE).is_dir() or (dist_dir / DIRTY_MARKER).exists():
         return None
-    # folders others write into (docs/, site/) change their own stat: only files count
-    return {name: stat for name, stat in found.items() if (dist_dir / name).is_file()}
+    return found
 
 
-def _last_build(project: Project, cache: BuildCache) -> LastBuild | None:
+def _last_build(project: Project, cache: BuildCache, hashed: dict[str, Stat]) -> LastBuild | None:
     """The record of the build that just wrote ``cache`` and dist/, or None if an input
     changed while it ran (the next build then takes the ordinary path).
 
-    Notes are recorded with the stat taken *before* they were read (in the cache), the
-    other inputs with a stat taken now and then checked against the fingerprint computed
-    at the start: either way, a file edited during the build makes its stat differ next time.
+    Every input is recorded with the stat taken *before* it was read: notes with theirs in
+    the cache, the other inputs with ``hashed`` (taken by :func:`fingerprint`). Either way, a
+    file edited during the build makes its stat differ next time, so nothing is hashed again.
     """
-    inputs = {str(p): _stat(p) for p in fingerprint_inputs(project)}
-    if fingerprint(project) != cache.fingerprint:
-        return None
     notes = {str(project.root / f): r.stat for f, r in cache.notes.items()}
     current = _input_stats(project)
-    if current is None or any(
-        current.get(key) != stat for key, stat in {**inputs, **notes}.items()
+    if (
+        current is None
+        or {str(p) for p in fingerprint_inputs(project)} != hashed.keys()
+        or any(current.get(key) != stat for key, stat in {**hashed, **notes}.items())
     ):
         return None
     if any(key not in notes and key.endswith((".yaml", ".yml")) for key in current):

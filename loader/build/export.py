@@ -274,12 +274,10 @@ def _write_files(
 def dist_stamp(dist_dir: Path) -> tuple[tuple[str, int, int], ...] | None:
     """Size and modification time of the RDF files, to know they are the ones a cache saw."""
     try:
-        return tuple(
-            (name, (dist_dir / name).stat().st_size, (dist_dir / name).stat().st_mtime_ns)
-            for name in (NQUADS, TRIG, TURTLE)
-        )
+        stats = [(name, (dist_dir / name).stat()) for name in (NQUADS, TRIG, TURTLE)]
     except OSError:
         return None
+    return tuple((name, status.st_size, status.st_mtime_ns) for name, status in stats)
 
 
 class DistChunks:

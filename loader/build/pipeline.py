@@ -22,6 +22,7 @@ the graphs of every note defining an id they refer to.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import time
 from collections.abc import Callable, Iterable
@@ -56,7 +57,7 @@ from loader.problems import InputError, Problem, Severity
 from loader.project import Project, SourcesSetting
 from loader.read.notes import Note, note_key, read_note
 from loader.read.reference import ReferenceData, load_reference
-from loader.read.sources import ArchivedFile, NoteEvidence, SourceText, prove_note
+from loader.read.sources import ArchivedFile, NoteEvidence, ReadText, prove_note
 from loader.read.vocabulary import Vocabulary, load_vocabulary
 from loader.validate import ValidationFailed, validate
 
@@ -123,7 +124,7 @@ def build(
             graphs = last.graph_chunks()
             return BuildResult(graphs, last.counts, clock.stop(), last.warnings, redone=[])
     clock.stage("read ontology and reference")
-    print_ = fingerprint(project)
+    print_, hashed = fingerprint(project)
     cache = load_cache(project, print_) if use_cache else None
     if cache is not None and (cache.stamp is None or cache.stamp != dist_stamp(project.dist_dir)):
         cache = None  # dist/ was changed or removed since: its spans cannot be trusted
@@ -144,10 +145,15 @@ def build(
         else:
             digests[file] = hashlib.sha256(path.read_bytes()).hexdigest()
     sources = project.sources()
+
+    @functools.cache  # many notes quote one text: stat (or hash) it once
+    def same_text(archived: ArchivedFile | None) -> bool:
+        return _same_text(archived, sources)
+
     unchanged = {
         f: r
         for f, r in old.items()
-        if f in digests and r.digest == digests[f] and _same_text(r.archived, sources)
+        if f in digests and r.digest == digests[f] and same_text(r.archived)
     }
     redo = [f for f in files if f not in unchanged]
     notes, problems = _read(files, redo, project)
@@ -178,7 +184,7 @@ def build(
     problems.extend(id_problems)
 
     clock.stage("prove quotes")
-    texts: dict[str, SourceText] = {}
+    texts: dict[str, ReadText] = {}
     evidence: dict[str, NoteEvidence] = {}
     for file, note in notes.items():
         evidence[file] = proved = prove_note(note, sources, texts)
@@ -276,6 +282,7 @@ def build(
                 f: dataclasses.replace(r, chunks=by_iri[r.chunks.iri]) for f, r in records.items()
             },
         ),
+        hashed,
     )
     all_warnings = [w for r in records.values() for w in r.warnings]
     return BuildResult(

@@ -20,7 +20,6 @@ import difflib
 import hashlib
 import re
 from collections import Counter
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from loader.problems import Problem, Severity
@@ -215,18 +214,13 @@ def normalise(text: str) -> str:
     return _SPACE.sub(" ", text).strip()
 
 
-def archived_file(note: Note, setting: SourcesSetting) -> ArchivedFile | None:
-    """The archive file the note's source ``identifier`` names (None if it names none)."""
-    found = _archived(note, setting)
-    return found[0] if found else None
+#: An archive file as read: what it is, and its text (None: the archive holds no such file;
+#: the error: it is not UTF-8). Several notes may quote one text: it is read once a build.
+ReadText = tuple[ArchivedFile, SourceText | SourceTextError | None]
 
 
-def _archived(note: Note, setting: SourcesSetting) -> tuple[ArchivedFile, bytes | None] | None:
-    """The archive file the note names and its bytes (read once: hashed, then decoded)."""
-    identifier = _identifier(note)
-    if identifier is None:
-        return None
-    name = identifier.text.strip()
+def _read_archived(name: str, setting: SourcesSetting) -> ReadText:
+    """The archive file ``name`` and its text (read once: hashed, then decoded)."""
     path = setting.path / name
     try:
         status = path.stat()
@@ -234,17 +228,21 @@ def _archived(note: Note, setting: SourcesSetting) -> tuple[ArchivedFile, bytes 
     except OSError:
         return ArchivedFile(name, str(path), None), None
     digest = hashlib.sha256(data).hexdigest()
-    return ArchivedFile(name, str(path), digest, (status.st_size, status.st_mtime_ns)), data
+    archived = ArchivedFile(name, str(path), digest, (status.st_size, status.st_mtime_ns))
+    try:
+        return archived, SourceText.from_bytes(data, name=name)
+    except SourceTextError as error:
+        return archived, error
 
 
 def prove_note(
-    note: Note, setting: SourcesSetting, texts: Mapping[str, SourceText] | None = None
+    note: Note, setting: SourcesSetting, texts: dict[str, ReadText] | None = None
 ) -> NoteEvidence:
     """Check every evidence quote of ``note`` against its archived source text.
 
     A note whose text is not archived gets one warning (not one per quote); a quote that is
     not in the text is an error at its line, with the closest passage as the hint.
-    ``texts`` caches texts already read (several notes may quote one source).
+    ``texts`` keeps the texts already read, by name (several notes may quote one source).
     """
     identifier = _identifier(note)
     quotes = _quotes(note)
@@ -266,10 +264,14 @@ def prove_note(
             if quotes
             else [],
         )
-    found = _archived(note, setting)
-    assert found is not None
-    archived, data = found
-    if data is None:
+    name = identifier.text.strip()
+    found = texts.get(name) if texts is not None else None
+    if found is None:
+        found = _read_archived(name, setting)
+        if texts is not None:
+            texts[name] = found
+    archived, source = found
+    if source is None:
         return NoteEvidence(
             archived=archived,
             problems=[
@@ -288,25 +290,19 @@ def prove_note(
             if quotes
             else [],
         )
-    source = texts.get(archived.path) if texts is not None else None
-    if source is None:
-        try:
-            source = SourceText.from_bytes(data, name=archived.identifier)
-        except SourceTextError as error:
-            return NoteEvidence(
-                archived=archived,
-                problems=[
-                    Problem(
-                        code="source-text-unreadable",
-                        message=str(error),
-                        file=note.file,
-                        line=identifier.line,
-                        hint="archived texts are plain UTF-8 files (a byte-order mark is fine)",
-                    )
-                ],
-            )
-        if isinstance(texts, dict):
-            texts[archived.path] = source
+    if isinstance(source, SourceTextError):
+        return NoteEvidence(
+            archived=archived,
+            problems=[
+                Problem(
+                    code="source-text-unreadable",
+                    message=str(source),
+                    file=note.file,
+                    line=identifier.line,
+                    hint="archived texts are plain UTF-8 files (a byte-order mark is fine)",
+                )
+            ],
+        )
     result = NoteEvidence(archived=archived)
     for quote in quotes:
         span = source.find(quote.text)
