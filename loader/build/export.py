@@ -27,6 +27,7 @@ from types import TracebackType
 import pyoxigraph as ox
 
 from loader.build.void import VOID_GRAPH, void_quads, void_turtle
+from loader.files import replace_dir
 from loader.graph.parts import GraphPart
 from loader.namespaces import DCTERMS, RDF, SERIALIZATION_PREFIXES
 
@@ -212,7 +213,7 @@ def write_dist(
             ordered.clear()
             _release_freed_memory()
             _new_store(staging / STORE, staging / NQUADS, described)
-            _replace_dir(staging / STORE, store)
+            replace_dir(staging / STORE, store)
             (dist_dir / DIRTY_MARKER).unlink(missing_ok=True)
         for name in (NQUADS, TRIG, TURTLE, IDS, MANIFEST, VOID):
             os.replace(staging / name, dist_dir / name)
@@ -365,13 +366,3 @@ def _update_store(
     store.flush()
     del store
     dirty.unlink()
-
-
-def _replace_dir(new: Path, target: Path) -> None:
-    if target.exists():
-        retired = target.with_name(f".retired-{os.getpid()}-{target.name}")
-        os.replace(target, retired)
-        os.replace(new, target)
-        shutil.rmtree(retired, ignore_errors=True)
-    else:
-        os.replace(new, target)

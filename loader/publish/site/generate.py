@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from loader.files import replace_dir
 from loader.namespaces import ID, NOTE_GRAPH_PREFIX
 from loader.problems import InputError, Problem
 from loader.project import Project
@@ -68,7 +69,7 @@ def generate_site(project: Project, out_dir: Path | None = None) -> SiteResult:
         shutil.rmtree(temp)
     try:
         counts, class_pages = _write_all(data, context, temp, project.store_dir)
-        _swap(temp, out)
+        replace_dir(temp, out)
     finally:
         if temp.exists():
             shutil.rmtree(temp, ignore_errors=True)
@@ -243,13 +244,3 @@ def _check_target(out: Path, project: Project) -> None:
                 )
             ]
         )
-
-
-def _swap(temp: Path, out: Path) -> None:
-    """Replace ``out`` by ``temp`` with two renames (the old site is removed afterwards)."""
-    old = out.parent / f".{out.name}.old-{os.getpid()}"
-    if out.exists():
-        out.rename(old)
-    temp.rename(out)
-    if old.exists():
-        shutil.rmtree(old, ignore_errors=True)
