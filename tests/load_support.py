@@ -23,7 +23,7 @@ import requests
 from click.testing import CliRunner, Result
 
 from loader.cli import main
-from loader.store.server import free_port
+from loader.store.server import OxigraphServer, free_port, start_server
 
 GRAPH = "https://w3id.org/tradekg/graph/"
 ID = "https://w3id.org/tradekg/id/"
@@ -281,3 +281,20 @@ def serving(project: Path, *args: str) -> Iterator[tuple[str, str]]:
         if process.poll() is None:
             process.kill()
             process.wait()
+
+
+@contextmanager
+def server_with(nquads: Path, folder: Path) -> Iterator[OxigraphServer]:
+    """A real on-disk Oxigraph server (union default graph) holding ``nquads``, one raw POST."""
+    running = start_server(location=folder)
+    try:
+        response = requests.post(
+            running.store_endpoint,
+            data=nquads.read_bytes(),
+            headers={"Content-Type": "application/n-quads"},
+            timeout=60,
+        )
+        assert response.status_code in (200, 201, 204), response.text
+        yield running
+    finally:
+        running.stop()

@@ -10,7 +10,6 @@ import csv
 import io
 import json
 import shutil
-import urllib.request
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -19,11 +18,12 @@ import pyoxigraph as ox
 import pytest
 import yaml
 from click.testing import CliRunner, Result
+from load_support import server_with
 
 from loader.cli import main
 from loader.project import Project
 from loader.query.output import compact, with_unit
-from loader.store.server import OxigraphServer, start_server
+from loader.store.server import OxigraphServer
 
 REPO = Path(__file__).resolve().parent.parent
 DEMO = ["query", "tariffs-at-or-above-rate", "--param", "imposer=USA", "--param", "rate=19"]
@@ -50,19 +50,8 @@ def tradekg(project: Project, *args: str) -> Result:
 
 @pytest.fixture(scope="module")
 def server(built: Project, tmp_path_factory: pytest.TempPathFactory) -> Iterator[OxigraphServer]:
-    running = start_server(location=tmp_path_factory.mktemp("oxigraph"))
-    try:
-        request = urllib.request.Request(
-            running.store_endpoint,
-            data=(built.dist_dir / "tradekg.nq").read_bytes(),
-            method="POST",
-            headers={"Content-Type": "application/n-quads"},
-        )
-        with urllib.request.urlopen(request, timeout=60) as response:
-            assert response.status in (200, 201, 204)
+    with server_with(built.dist_dir / "tradekg.nq", tmp_path_factory.mktemp("oxigraph")) as running:
         yield running
-    finally:
-        running.stop()
 
 
 def test_the_demo_answer_reads_in_labels_with_units(built: Project) -> None:

@@ -12,12 +12,12 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from load_support import server_with
 
 from loader.namespaces import TKG
 from loader.project import Project
@@ -27,7 +27,7 @@ from loader.query.remote import run_remote
 from loader.query.result import Solutions, from_sparql_json, same_answer
 from loader.query.saved import SavedQuery, load_saved_queries
 from loader.query.scan import TokenKind, tokens
-from loader.store.server import OxigraphServer, start_server
+from loader.store.server import OxigraphServer
 
 REPO = Path(__file__).resolve().parent.parent
 QUERIES = sorted((REPO / "queries").glob("*.rq"))
@@ -61,20 +61,8 @@ def store(built: Project) -> Iterator[ox.Store]:
 @pytest.fixture(scope="module")
 def server(built: Project, tmp_path_factory: pytest.TempPathFactory) -> Iterator[OxigraphServer]:
     """A real Oxigraph server (union default graph) loaded with dist/tradekg.nq over GSP."""
-    running = start_server(location=tmp_path_factory.mktemp("oxigraph"))
-    try:
-        data = (built.dist_dir / "tradekg.nq").read_bytes()
-        request = urllib.request.Request(
-            running.store_endpoint,
-            data=data,
-            method="POST",
-            headers={"Content-Type": "application/n-quads"},
-        )
-        with urllib.request.urlopen(request, timeout=60) as response:
-            assert response.status in (200, 201, 204)
+    with server_with(built.dist_dir / "tradekg.nq", tmp_path_factory.mktemp("oxigraph")) as running:
         yield running
-    finally:
-        running.stop()
 
 
 @pytest.fixture(scope="module")
