@@ -25,11 +25,8 @@ import dataclasses
 import functools
 import hashlib
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
-
-import pyoxigraph as ox
 
 from loader import __version__
 from loader.build.cache import (
@@ -49,17 +46,28 @@ from loader.build.export import (
     read_manifest,
     write_dist,
 )
-from loader.graph.assemble import Assembled, count_instances, fixed_parts, reference_entities
-from loader.graph.mapping import Entity, MappedNote, Registry, map_note, register_ids
+from loader.build.shards import Finished, Inputs, Shards, merge_results, shard_count, split
+from loader.graph.assemble import count_instances, fixed_parts, reference_entities
+from loader.graph.mapping import Entity, register
 from loader.graph.parts import GraphPart
 from loader.namespaces import QUERIES_GRAPH
 from loader.problems import InputError, Problem, Severity
 from loader.project import Project, SourcesSetting
-from loader.read.notes import Note, note_key, read_note
-from loader.read.reference import ReferenceData, load_reference
-from loader.read.sources import ArchivedFile, NoteEvidence, ReadText, prove_note
-from loader.read.vocabulary import Vocabulary, load_vocabulary
-from loader.validate import ValidationFailed, validate
+from loader.read.reference import load_reference
+from loader.read.sources import ArchivedFile
+from loader.read.vocabulary import load_vocabulary
+
+#: The build's stages in order, as ``on_stage`` is told them (a progress display counts them).
+STAGES = (
+    "check for changes",
+    "read ontology and reference",
+    "fixed graphs",
+    "read notes",
+    "register ids",
+    "map, validate and serialise",
+    "collect records",
+    "export and index",
+)
 
 
 @dataclass
@@ -131,7 +139,7 @@ def build(
     vocabulary = load_vocabulary(project.ontology_files(), root=project.root)
     reference = load_reference(project.reference_dir)
 
-    clock.stage("read notes")
+    sources = project.sources()
     files = {project.rel(path): path for path in project.note_files()}
     old = cache.notes if cache else {}
     stats: dict[str, tuple[int, int]] = {}
@@ -144,7 +152,6 @@ def build(
             digests[file] = record.digest
         else:
             digests[file] = hashlib.sha256(path.read_bytes()).hexdigest()
-    sources = project.sources()
 
     @functools.cache  # many notes quote one text: stat (or hash) it once
     def same_text(archived: ArchivedFile | None) -> bool:
@@ -156,60 +163,6 @@ def build(
         if f in digests and r.digest == digests[f] and same_text(r.archived)
     }
     redo = [f for f in files if f not in unchanged]
-    notes, problems = _read(files, redo, project)
-
-    clock.stage("map notes")
-    base = reference_entities(reference)
-    for record in unchanged.values():
-        base.update(record.defines)
-    registry, id_problems = register_ids(notes.values(), vocabulary, base)
-    # Unchanged notes that depend on what the redone (or deleted) notes define.
-    touched = {i for f in redo for i in (old[f].defines if f in old else {})}
-    touched |= {i for f in old if f not in files for i in old[f].defines}
-    touched |= {i for i, e in registry.by_id.items() if e.file in notes}
-    dependants = [
-        f
-        for f, record in unchanged.items()
-        if any(i in touched or registry.by_id.get(i) != e for i, e in record.references.items())
-    ]
-    if dependants:
-        more, more_problems = _read(files, dependants, project)
-        notes.update(more)
-        problems.extend(more_problems)
-        for f in dependants:
-            for i in unchanged[f].defines:
-                base.pop(i, None)
-            del unchanged[f]
-        registry, id_problems = register_ids(notes.values(), vocabulary, base)
-    problems.extend(id_problems)
-
-    clock.stage("prove quotes")
-    texts: dict[str, ReadText] = {}
-    evidence: dict[str, NoteEvidence] = {}
-    for file, note in notes.items():
-        evidence[file] = proved = prove_note(note, sources, texts)
-        problems.extend(proved.problems)
-    texts.clear()
-    if strict:
-        problems = [_strict(p) for p in problems]
-        for record in unchanged.values():
-            problems.extend(_strict(w) for w in record.warnings if w.code == _MISSING_TEXT)
-
-    clock.stage("map notes")
-    mapped: dict[str, MappedNote] = {}
-    for file, note in notes.items():
-        result, note_problems = map_note(note, vocabulary, registry, spans=evidence[file].spans)
-        problems.extend(note_problems)
-        # The parsed statements are not needed once mapped (positions are kept in the
-        # result); dropping them keeps a 10,000-note build well under 2 GB.
-        result.note = dataclasses.replace(note, source=None, statements=())
-        mapped[file] = result
-    notes.clear()
-    if any(p.severity is Severity.ERROR for p in problems):
-        raise InputError(problems)
-    source_warnings = {
-        f: [p for p in e.problems if p.severity is Severity.WARNING] for f, e in evidence.items()
-    }
 
     clock.stage("fixed graphs")
     if cache is not None and cache.fixed:
@@ -224,33 +177,93 @@ def build(
         fixed_counts = count_instances(
             (t for p in parts if p.kind != "ontology" for t in p.triples), vocabulary
         )
+        del parts
 
-    clock.stage("validate")
-    warnings = _validate(project, vocabulary, reference, registry, mapped, unchanged, fixed)
+    # A cold build of many notes runs on every core; with unchanged notes there is one
+    # shard, here (an incremental build redoes few notes, and only it has dependants).
+    inputs = Inputs(
+        project,
+        vocabulary,
+        reference,
+        sources,
+        files,
+        fixed,
+        {f: r.chunks for f, r in unchanged.items()},
+    )
+    with Shards(inputs, 1 if unchanged else shard_count(len(redo))) as shards:
+        clock.stage("read notes")
+        read = shards.read(split(redo, len(shards)))
 
-    clock.stage("serialise")
+        clock.stage("register ids")
+        base = reference_entities(reference)
+        for record in unchanged.values():
+            base.update(record.defines)
+        registry, id_problems = register([i for r in read for i in r.ids], base)
+        # Unchanged notes that depend on what the redone (or deleted) notes define.
+        touched = {i for f in redo for i in (old[f].defines if f in old else {})}
+        touched |= {i for f in old if f not in files for i in old[f].defines}
+        touched |= {i for i, e in registry.by_id.items() if e.file in redo}
+        dependants = [
+            f
+            for f, record in unchanged.items()
+            if any(i in touched or registry.by_id.get(i) != e for i, e in record.references.items())
+        ]
+        if dependants:  # only with unchanged notes, so in the one shard of this process
+            read += shards.read([dependants])
+            for f in dependants:
+                for i in unchanged[f].defines:
+                    base.pop(i, None)
+                del unchanged[f]
+            registry, id_problems = register([i for r in read for i in r.ids], base)
+        problems = [p for r in read for p in r.problems] + id_problems
+        if strict:
+            problems = [_strict(p) for p in problems]
+            for record in unchanged.values():
+                problems.extend(_strict(w) for w in record.warnings if w.code == _MISSING_TEXT)
+
+        clock.stage("map, validate and serialise")
+        failed = any(p.severity is Severity.ERROR for p in problems)
+        finished = shards.finish(registry.by_id, failed=failed)
+    clock.stage("collect records")
+    # The shards ran side by side: show the slowest one's stages, and what the exchange
+    # between the processes added to them.
+    together = clock.timings.pop("map, validate and serialise")
+    slowest = _slowest(finished)
+    clock.timings.update(slowest)
+    if len(finished) > 1:
+        clock.timings["shard exchange"] = max(0.0, together - sum(slowest.values()))
+    problems.extend(p for done in finished for p in done.problems)
+    if any(p.severity is Severity.ERROR for p in problems):
+        raise InputError(problems)
+    warnings = merge_results(finished)
+    outputs = {f: o for done in finished for f, o in done.outputs.items()}
+    archived = {f: a for r in read for f, a in r.archived.items()}
+    source_warnings = {f: w for r in read for f, w in r.warnings.items()}
+
     defined_by: dict[str, dict[str, Entity]] = {}
     for i, entity in registry.by_id.items():
-        if entity.file in mapped:
+        if entity.file in outputs:
             defined_by.setdefault(entity.file, {})[i] = entity
     warnings_of: dict[str | None, list[Problem]] = {}
     for warning in warnings:
         warnings_of.setdefault(warning.file, []).append(warning)
     records = dict(unchanged)
-    for file, result in mapped.items():
+    for file in files:
+        output = outputs.get(file)
+        if output is None:
+            continue
         records[file] = NoteRecord(
             file=file,
-            key=result.note.key,
+            key=output.key,
             digest=digests[file],
             stat=stats[file],
             defines=defined_by.get(file, {}),
-            references=result.references,
-            chunks=graph_chunks(GraphPart(result.graph.value, "note", file, result.triples)),
-            counts=count_instances(result.triples, vocabulary),
+            references=output.references,
+            chunks=output.chunks,
+            counts=output.counts,
             warnings=source_warnings.get(file, []) + warnings_of.get(file, []),
-            archived=evidence[file].archived,
+            archived=archived[file],
         )
-        result.triples = []  # serialised now; free them before the store is built
     counts = dict(fixed_counts)
     for record in records.values():
         for label, n in record.counts.items():
@@ -290,7 +303,7 @@ def build(
         counts=counts,
         timings=clock.stop(),
         warnings=all_warnings,
-        redone=sorted(mapped),
+        redone=sorted(outputs),
     )
 
 
@@ -330,60 +343,9 @@ def _same_text(archived: ArchivedFile | None, sources: SourcesSetting) -> bool:
         return False
 
 
-def _read(
-    files: dict[str, Path], which: Iterable[str], project: Project
-) -> tuple[dict[str, Note], list[Problem]]:
-    notes: dict[str, Note] = {}
-    problems: list[Problem] = []
-    for file in which:
-        path = files[file]
-        note, found = read_note(path, file=file, key=note_key(path, project.notes_dir))
-        problems.extend(found)
-        if note is not None:
-            notes[file] = note
-    return notes, problems
-
-
-def _validate(
-    project: Project,
-    vocabulary: Vocabulary,
-    reference: ReferenceData,
-    registry: Registry,
-    mapped: dict[str, MappedNote],
-    unchanged: dict[str, NoteRecord],
-    fixed: list[GraphChunks],
-) -> list[Problem]:
-    """Validate the redone notes with the graphs they depend on; return their warnings.
-
-    Raises:
-        ValidationFailed: a redone note violates the shapes.
-    """
-    if not project.shape_files() or not mapped:
-        return []
-
-    needed = {e.file for m in mapped.values() for e in m.references.values() if e.file}
-    context = [unchanged[f].chunks for f in sorted(needed) if f in unchanged]
-    parts = [_part_of(chunk) for chunk in fixed if chunk.kind != "queries"]
-    parts += [_part_of(chunk) for chunk in context]
-    parts += [GraphPart(m.graph.value, "note", f, m.triples) for f, m in mapped.items()]
-    assembled = Assembled(
-        project=project,
-        vocabulary=vocabulary,
-        reference=reference,
-        notes=[m.note for m in mapped.values()],
-        registry=registry,
-        mapped=list(mapped.values()),
-        parts=parts,
-    )
-    report = validate(assembled, notes=[m.note.key for m in mapped.values()])
-    if not report.conforms:
-        raise ValidationFailed(report.problems)
-    return [p for p in report.problems if p.severity is not Severity.ERROR]
-
-
-def _part_of(chunk: GraphChunks) -> GraphPart:
-    quads = ox.parse(chunk.nquads, format=ox.RdfFormat.N_QUADS)
-    return GraphPart(chunk.iri, chunk.kind, chunk.source, [q.triple for q in quads])
+def _slowest(finished: list[Finished]) -> dict[str, float]:
+    """The stage times of the shard that took longest (the others ran beside it)."""
+    return max((done.timings for done in finished), key=lambda t: sum(t.values()), default={})
 
 
 def _catalogue_part(project: Project) -> list[GraphPart]:

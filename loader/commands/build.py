@@ -23,8 +23,6 @@ from loader.commands.common import (
 from loader.commands.progress import ProgressBar
 from loader.problems import Problem
 
-#: the build's stages, as loader.build.pipeline names them: their number sizes the progress
-#: bar (a stage added there only makes the bar reach its end a little early)
 STAGES = (
     "check for changes",
     "read ontology and reference",
@@ -90,7 +88,7 @@ def command(
     dist/ is left as it was. Only notes that changed since the last build (and the notes
     that refer to them) are redone; the output is the same as a full build's.
     """
-    from loader.build.pipeline import build
+    from loader.build.pipeline import STAGES, build
     from loader.validate.validator import ValidationFailed
 
     start = time.perf_counter()

@@ -98,37 +98,72 @@ def generated_id(note: Note, statement: Statement) -> str:
     return f"{slug(note.key)}-{statement.index}"
 
 
+@dataclass(frozen=True, slots=True)
+class NoteIds:
+    """What one note defines, found without looking at other notes (so notes can be read
+    apart, on several cores) and then registered in file order by :func:`register`."""
+
+    key: str
+    file: str
+    #: (statement index, its subject, the id as written or None when generated, the id's line)
+    subjects: tuple[tuple[int, Entity, str | None, int], ...]
+    #: unknown classes and invalid ids
+    problems: tuple[Problem, ...]
+
+    def __reduce__(self) -> tuple[type[NoteIds], tuple[object, ...]]:
+        # Shards send ~10,000 of these to the main process; see Entity.__reduce__.
+        return (NoteIds, (self.key, self.file, self.subjects, self.problems))
+
+
+def note_ids(note: Note, vocab: Vocabulary) -> NoteIds:
+    """Give each statement of ``note`` its IRI and classes; report unknown classes and bad ids."""
+    problems: list[Problem] = []
+    subjects: list[tuple[int, Entity, str | None, int]] = []
+    if note.source is not None:
+        entity = Entity(source_iri(note), (SOURCE_DOCUMENT,), note.file, note.source.line)
+        subjects.append((0, entity, None, note.source.line))
+    for statement in note.statements:
+        classes = _resolve_classes(statement, note, vocab, problems)
+        id_field = statement.get(ID_KEY)
+        written = id_field.values[0].text.strip() if id_field else None
+        if id_field is not None and (len(id_field.values) != 1 or not _valid_id(written)):
+            problems.append(
+                Problem(
+                    code="invalid-id",
+                    message=f"'{id_field.values[0].text}' is not a valid id",
+                    file=note.file,
+                    line=id_field.line,
+                    hint="an id is one word of letters, digits, '-', '_' or '.', "
+                    "starting with a letter or digit",
+                )
+            )
+            written = None
+        key = written or generated_id(note, statement)
+        kind = kebab(_local(classes[0])) if classes else "thing"
+        entity = Entity(thing(kind, key).value, tuple(classes), note.file, statement.line)
+        line = id_field.line if id_field is not None else statement.line
+        subjects.append((statement.index, entity, written, line))
+    return NoteIds(note.key, note.file, tuple(subjects), tuple(problems))
+
+
 def register_ids(
     notes: Iterable[Note], vocab: Vocabulary, reference: Mapping[str, Entity]
 ) -> tuple[Registry, list[Problem]]:
     """Give each statement an IRI and classes; report unknown classes and duplicate ids."""
+    return register((note_ids(note, vocab) for note in notes), reference)
+
+
+def register(
+    defined: Iterable[NoteIds], reference: Mapping[str, Entity]
+) -> tuple[Registry, list[Problem]]:
+    """The registry of every note's ids, in the order given; an id defined twice is a problem
+    at the second definition."""
     registry = Registry(by_id=dict(reference))
     problems: list[Problem] = []
-    for note in notes:
-        if note.source is not None:
-            registry.by_statement[(note.key, 0)] = Entity(
-                source_iri(note), (SOURCE_DOCUMENT,), note.file, note.source.line
-            )
-        for statement in note.statements:
-            classes = _resolve_classes(statement, note, vocab, problems)
-            id_field = statement.get(ID_KEY)
-            written = id_field.values[0].text.strip() if id_field else None
-            if id_field is not None and (len(id_field.values) != 1 or not _valid_id(written)):
-                problems.append(
-                    Problem(
-                        code="invalid-id",
-                        message=f"'{id_field.values[0].text}' is not a valid id",
-                        file=note.file,
-                        line=id_field.line,
-                        hint="an id is one word of letters, digits, '-', '_' or '.', "
-                        "starting with a letter or digit",
-                    )
-                )
-                written = None
-            key = written or generated_id(note, statement)
-            kind = kebab(_local(classes[0])) if classes else "thing"
-            entity = Entity(thing(kind, key).value, tuple(classes), note.file, statement.line)
-            registry.by_statement[(note.key, statement.index)] = entity
+    for ids in defined:
+        problems.extend(ids.problems)
+        for index, entity, written, line in ids.subjects:
+            registry.by_statement[(ids.key, index)] = entity
             if written is None:
                 continue
             previous = registry.by_id.get(written)
@@ -140,8 +175,8 @@ def register_ids(
                     Problem(
                         code="duplicate-id",
                         message=f"the id '{written}' is already defined in {where}",
-                        file=note.file,
-                        line=id_field.line if id_field else statement.line,
+                        file=ids.file,
+                        line=line,
                         statement=written,
                         hint="ids are global across notes: refer to the existing one by its id "
                         "instead of defining it again, or choose another id",
