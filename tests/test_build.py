@@ -16,7 +16,7 @@ from click.testing import CliRunner
 
 from loader.build.void import DIST_BASE, VOID_GRAPH, void_quads
 from loader.cli import main
-from loader.namespaces import NOTE_GRAPH_PREFIX
+from loader.namespaces import NOTE_GRAPH_PREFIX, SERIALIZATION_PREFIXES
 
 PROJECT_PARTS = ("ontology", "data", "shapes", "queries")
 
@@ -94,6 +94,22 @@ def test_nquads_and_trig_parse_identically_in_two_parsers(built: Path) -> None:
     assert len(note_graphs) == len(note_files)
     rdflib_graphs = {str(c.identifier) for c in rdflib_trig.graphs()}
     assert note_graphs <= rdflib_graphs
+
+
+def test_trig_is_what_pyoxigraph_writes_for_each_graph(built: Path) -> None:
+    """The build writes TriG by indenting each graph's Turtle; it must be pyoxigraph's TriG."""
+    dist = built / "dist"
+    graphs: dict[str, list[ox.Quad]] = {}
+    for quad in ox.parse(path=str(dist / "tradekg.nq"), format=ox.RdfFormat.N_QUADS):
+        graphs.setdefault(quad.graph_name.value, []).append(quad)
+    blocks = [
+        ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=SERIALIZATION_PREFIXES) or b""
+        for _, quads in sorted(graphs.items())
+    ]
+    header = b"".join(line for line in blocks[0].splitlines(keepends=True) if line[:1] == b"@")
+    body = b"".join(block.removeprefix(header) for block in blocks)
+    assert len(graphs) >= 8 and b"_:" in body  # notes, reference data and the ontology
+    assert (dist / "tradekg.trig").read_bytes() == header + body
 
 
 def test_turtle_holds_the_union_of_all_graphs(built: Path) -> None:

@@ -90,6 +90,7 @@ def _prefix_header() -> bytes:
 
 
 def _without_header(text: bytes | None) -> bytes:
+    """``text`` without the ``@prefix`` block (each file has it once, at its top)."""
     header = _prefix_header()
     assert text is not None
     return text[len(header) :] if text.startswith(header) else text
@@ -111,48 +112,82 @@ def canonical_blank_nodes(triples: list[ox.Triple]) -> list[ox.Triple]:
 
 
 def graph_chunks(part: GraphPart) -> GraphChunks:
-    """Serialise one graph canonically: sorted, deduplicated N-Quads lines, TriG and Turtle."""
+    """Serialise one graph canonically: sorted, deduplicated N-Quads lines, TriG and Turtle.
+
+    pyoxigraph writes the N-Triples, one line per triple in the order given; sorting the
+    lines gives the order of the triples too, so Turtle and TriG are written from the
+    same sorted triples without parsing the lines back. A TriG block is the Turtle block
+    indented inside its graph (pyoxigraph escapes line breaks in literals, so every line of
+    Turtle is one line of TriG); :func:`trig_block` and the tests hold it to pyoxigraph's
+    own TriG.
+    """
     triples = canonical_blank_nodes(part.triples)
     ntriples = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
     assert ntriples is not None  # serialize() returns bytes when no output is given
-    suffix = f" <{part.iri}> .".encode()
-    lines = sorted({line[:-2] + suffix for line in ntriples.splitlines() if line})
-    nquads = b"".join(line + b"\n" for line in lines)
-    quads = list(ox.parse(nquads, format=ox.RdfFormat.N_QUADS))
-    classes, properties, licences = _statistics(quads)
-    trig = ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=SERIALIZATION_PREFIXES)
-    turtle = ox.serialize(
-        [q.triple for q in quads], format=ox.RdfFormat.TURTLE, prefixes=SERIALIZATION_PREFIXES
+    plain = ntriples.splitlines()
+    first: dict[bytes, int] = {}
+    for i, line in enumerate(plain):
+        first.setdefault(line, i)
+    order = sorted(first.values(), key=plain.__getitem__)
+    suffix = f"<{part.iri}> .\n".encode()
+    nquads = b"".join([plain[i][:-1] + suffix for i in order])
+    ordered = [triples[i] for i in order]
+    turtle = _without_header(
+        ox.serialize(ordered, format=ox.RdfFormat.TURTLE, prefixes=SERIALIZATION_PREFIXES)
     )
+    classes, properties, licences = _statistics(ordered)
     return GraphChunks(
         iri=part.iri,
         kind=part.kind,
         source=part.source,
-        triples=len(lines),
+        triples=len(order),
         sha256=hashlib.sha256(nquads).hexdigest(),
         nquads=nquads,
-        trig=_without_header(trig),
-        turtle=_without_header(turtle),
+        trig=trig_block(part.iri, turtle),
+        turtle=turtle,
         classes=classes,
         properties=properties,
         licences=licences,
     )
 
 
+def trig_block(iri: str, turtle: bytes) -> bytes:
+    """The TriG block of graph ``iri`` whose triples are the Turtle block ``turtle``."""
+    if not turtle:
+        return b""
+    body = b"".join([b"\t" + line for line in turtle.splitlines(keepends=True)])
+    return _graph_opening(iri) + body + b"}\n"
+
+
+def _graph_opening(iri: str) -> bytes:
+    """``<iri> {`` as pyoxigraph's TriG writer opens the graph (with our prefixes)."""
+    probe = ox.Quad(
+        ox.NamedNode("urn:x:s"), ox.NamedNode("urn:x:p"), ox.NamedNode("urn:x:o"), ox.NamedNode(iri)
+    )
+    text = ox.serialize([probe], format=ox.RdfFormat.TRIG, prefixes=SERIALIZATION_PREFIXES)
+    assert text is not None
+    return next(line for line in _without_header(text).splitlines(keepends=True))
+
+
+def graph_ntriples(chunk: GraphChunks) -> bytes:
+    """The chunk's graph as N-Triples: its N-Quads lines without the graph name."""
+    return chunk.nquads.replace(f" <{chunk.iri}> .\n".encode(), b" .\n")
+
+
 def _statistics(
-    quads: list[ox.Quad],
+    triples: list[ox.Triple],
 ) -> tuple[tuple[tuple[str, int], ...], tuple[tuple[str, int], ...], tuple[str, ...]]:
     """Instances per class, triples per property and licences of one graph, sorted."""
     members: dict[str, set[str]] = {}
     properties: dict[str, int] = {}
     licences: set[str] = set()
-    for quad in quads:
-        predicate = quad.predicate.value
+    for triple in triples:
+        predicate = triple.predicate.value
         properties[predicate] = properties.get(predicate, 0) + 1
-        if predicate == _RDF_TYPE and isinstance(quad.object, ox.NamedNode):
-            members.setdefault(quad.object.value, set()).add(str(quad.subject))
-        elif predicate == _LICENSE and isinstance(quad.object, ox.NamedNode):
-            licences.add(quad.object.value)
+        if predicate == _RDF_TYPE and isinstance(triple.object, ox.NamedNode):
+            members.setdefault(triple.object.value, set()).add(str(triple.subject))
+        elif predicate == _LICENSE and isinstance(triple.object, ox.NamedNode):
+            licences.add(triple.object.value)
     return (
         tuple(sorted((c, len(s)) for c, s in members.items())),
         tuple(sorted(properties.items())),

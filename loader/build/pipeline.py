@@ -46,7 +46,7 @@ from loader.build.export import (
     read_manifest,
     write_dist,
 )
-from loader.build.shards import Finished, Inputs, Shards, merge_results, shard_count, split
+from loader.build.shards import Inputs, Shards, merge_results, shard_count, split
 from loader.graph.assemble import count_instances, fixed_parts, reference_entities
 from loader.graph.mapping import Entity, register
 from loader.graph.parts import GraphPart
@@ -202,7 +202,8 @@ def build(
         # Unchanged notes that depend on what the redone (or deleted) notes define.
         touched = {i for f in redo for i in (old[f].defines if f in old else {})}
         touched |= {i for f in old if f not in files for i in old[f].defines}
-        touched |= {i for i, e in registry.by_id.items() if e.file in redo}
+        redone = set(redo)
+        touched |= {i for i, e in registry.by_id.items() if e.file in redone}
         dependants = [
             f
             for f, record in unchanged.items()
@@ -223,18 +224,29 @@ def build(
 
         clock.stage("map, validate and serialise")
         failed = any(p.severity is Severity.ERROR for p in problems)
-        finished = shards.finish(registry.by_id, failed=failed)
+        mapped = shards.map(registry.by_id, failed=failed)
+        problems.extend(p for m in mapped for p in m.problems)
+        if any(p.severity is Severity.ERROR for p in problems):
+            raise InputError(problems)
+        # Each shard validates with the notes of other shards its notes refer to.
+        owner = {ids.file: i for i, r in enumerate(read) for ids in r.ids}
+        wanted: list[list[str]] = [[] for _ in read]
+        for f in sorted({f for m in mapped for f in m.needs}):
+            wanted[owner[f]].append(f)
+        given = {f: nt for graphs in shards.graphs(wanted) for f, nt in graphs.items()}
+        finished = shards.finish([{f: given[f] for f in m.needs} for m in mapped])
+        del given
     clock.stage("collect records")
     # The shards ran side by side: show the slowest one's stages, and what the exchange
     # between the processes added to them.
     together = clock.timings.pop("map, validate and serialise")
-    slowest = _slowest(finished)
+    slowest = max(
+        ({**m.timings, **f.timings} for m, f in zip(mapped, finished, strict=True)),
+        key=lambda t: sum(t.values()),
+    )
     clock.timings.update(slowest)
     if len(finished) > 1:
         clock.timings["shard exchange"] = max(0.0, together - sum(slowest.values()))
-    problems.extend(p for done in finished for p in done.problems)
-    if any(p.severity is Severity.ERROR for p in problems):
-        raise InputError(problems)
     warnings = merge_results(finished)
     outputs = {f: o for done in finished for f, o in done.outputs.items()}
     archived = {f: a for r in read for f, a in r.archived.items()}
@@ -341,11 +353,6 @@ def _same_text(archived: ArchivedFile | None, sources: SourcesSetting) -> bool:
         return hashlib.sha256(path.read_bytes()).hexdigest() == archived.digest
     except OSError:
         return False
-
-
-def _slowest(finished: list[Finished]) -> dict[str, float]:
-    """The stage times of the shard that took longest (the others ran beside it)."""
-    return max((done.timings for done in finished), key=lambda t: sum(t.values()), default={})
 
 
 def _catalogue_part(project: Project) -> list[GraphPart]:

@@ -31,7 +31,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from loader.build.export import GraphChunks, graph_chunks
+from loader.build.export import GraphChunks, graph_chunks, graph_ntriples
 from loader.graph.assemble import Assembled, count_instances
 from loader.graph.mapping import Entity, MappedNote, NoteIds, Registry, map_note, note_ids
 from loader.graph.parts import GraphPart
@@ -41,8 +41,9 @@ from loader.read.notes import Note, note_key, read_note
 from loader.read.reference import ReferenceData
 from loader.read.sources import ArchivedFile, NoteEvidence, ReadText, prove_note
 from loader.read.vocabulary import Vocabulary
-from loader.validate import ValidationFailed, validate
+from loader.validate import ValidationFailed
 from loader.validate.results import RawResult
+from loader.validate.validator import validate_store
 
 #: Environment setting: how many processes a build may use for its notes (1: this one only).
 WORKERS_SETTING = "TRADEKG_BUILD_WORKERS"
@@ -119,15 +120,24 @@ class NoteOutput:
 
 
 @dataclass
-class Finished:
-    """What mapping, validating and serialising a shard's notes gave."""
+class Mapped:
+    """What mapping a shard's notes gave: its problems, and the graphs it needs to see."""
 
-    #: problems of mapping; when one is an error nothing else was done
     problems: list[Problem] = field(default_factory=list)
+    #: notes of other shards that this shard's notes refer to (validation reads them)
+    needs: list[str] = field(default_factory=list)
+    #: seconds spent mapping and serialising
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass
+class Finished:
+    """What validating a shard's notes gave and, when they conform, their outputs."""
+
     outputs: dict[str, NoteOutput] = field(default_factory=dict)
     #: every validation result with its problem, so shards' reports merge in one order
     results: list[tuple[RawResult, Problem]] = field(default_factory=list)
-    #: seconds spent mapping, validating and serialising
+    #: seconds spent validating
     timings: dict[str, float] = field(default_factory=dict)
 
 
@@ -139,108 +149,111 @@ class NoteWork:
         self.notes: dict[str, Note] = {}
         self.evidence: dict[str, NoteEvidence] = {}
         self.ids: dict[str, NoteIds] = {}
+        self.mapped: list[MappedNote] = []
+        self.registry = Registry()
+        self.outputs: dict[str, NoteOutput] = {}
+        #: the subjects of the shard's triples: the focus nodes whose results it reports
+        self.focus: set[str] = set()
 
     def read(self, files: Sequence[str]) -> ReadNotes:
         """Read and prove ``files``; keep the notes here, report their ids and problems."""
         found = ReadNotes()
-        notes = self._read(files, found.problems)
-        for file in notes:
-            found.ids.append(self.ids[file])
-            evidence = self.evidence[file]
+        inputs = self.inputs
+        texts: dict[str, ReadText] = {}  # many notes quote one text: read it once
+        for file in files:
+            path = inputs.files[file]
+            note, problems = read_note(
+                path, file=file, key=note_key(path, inputs.project.notes_dir)
+            )
+            found.problems.extend(problems)
+            if note is None:
+                continue
+            self.notes[file] = note
+            self.ids[file] = ids = note_ids(note, inputs.vocabulary)
+            self.evidence[file] = evidence = prove_note(note, inputs.sources, texts)
+            found.ids.append(ids)
             found.problems.extend(evidence.problems)
             found.archived[file] = evidence.archived
             found.warnings[file] = [p for p in evidence.problems if p.severity is Severity.WARNING]
-        self.notes.update(notes)
         return found
 
-    def finish(self, by_id: Mapping[str, Entity], *, failed: bool) -> Finished:
-        """Map the shard's notes against the registry; unless anything ``failed`` (or
-        mapping does), validate and serialise them."""
-        inputs = self.inputs
-        registry = _registry(by_id, self.ids.values())
-        done = Finished()
+    def map(self, by_id: Mapping[str, Entity], *, failed: bool) -> Mapped:
+        """Map the shard's notes against the registry and, unless anything ``failed`` (or
+        mapping does), serialise them; report the other shards' notes they refer to."""
+        vocabulary = self.inputs.vocabulary
+        self.registry = registry = Registry(by_id=dict(by_id))
+        for ids in self.ids.values():
+            registry.by_statement.update({(ids.key, i): e for i, e, _, _ in ids.subjects})
+        done = Mapped()
         clock = time.perf_counter()
-        mapped = {f: self._map(note, registry, done.problems) for f, note in self.notes.items()}
+        mapped = []
+        for file, note in self.notes.items():
+            result, problems = map_note(note, vocabulary, registry, spans=self.evidence[file].spans)
+            done.problems.extend(problems)
+            # The parsed statements are not needed once mapped (positions are kept in the
+            # result); dropping them keeps a 10,000-note build well under 2 GB.
+            result.note = dataclasses.replace(note, source=None, statements=())
+            mapped.append(result)
         self.notes.clear()
         done.timings["map notes"] = time.perf_counter() - clock
         if failed or any(p.severity is Severity.ERROR for p in done.problems):
             return done
-        if inputs.project.shape_files() and mapped:
-            clock = time.perf_counter()
-            done.results = self._validate(mapped, registry)
-            done.timings["validate"] = time.perf_counter() - clock
-            if any(p.severity is Severity.ERROR for _, p in done.results):
-                return done
         clock = time.perf_counter()
-        for file, result in mapped.items():
+        needs: set[str] = set()
+        for result in mapped:
+            file = result.note.file
             part = GraphPart(result.graph.value, "note", file, result.triples)
-            done.outputs[file] = NoteOutput(
+            self.outputs[file] = NoteOutput(
                 key=result.note.key,
                 chunks=graph_chunks(part),
-                counts=count_instances(result.triples, inputs.vocabulary),
+                counts=count_instances(result.triples, vocabulary),
                 references=result.references,
             )
+            self.focus.update(t.subject.value for t in result.triples)  # type: ignore[union-attr]
+            needs.update(e.file for e in result.references.values() if e.file)
             result.triples = []  # serialised: free them as we go
+        self.mapped = mapped
+        done.needs = sorted(needs.difference(self.outputs, self.inputs.unchanged))
         done.timings["serialise notes"] = time.perf_counter() - clock
         return done
 
-    def _read(self, files: Sequence[str], problems: list[Problem]) -> dict[str, Note]:
+    def graphs(self, files: Sequence[str]) -> dict[str, bytes]:
+        """The N-Triples of the shard's notes ``files`` (another shard's context)."""
+        return {file: graph_ntriples(self.outputs[file].chunks) for file in files}
+
+    def finish(self, context: Mapping[str, bytes]) -> Finished:
+        """Validate the shard's notes in a store holding them, the ontology, the reference
+        data and every note they refer to (``context``: other shards' notes by file)."""
         inputs = self.inputs
-        texts: dict[str, ReadText] = {}  # many notes quote one text: read it once
-        notes: dict[str, Note] = {}
-        for file in files:
-            path = inputs.files[file]
-            note, found = read_note(path, file=file, key=note_key(path, inputs.project.notes_dir))
-            problems.extend(found)
-            if note is None:
-                continue
-            notes[file] = note
-            self.ids[file] = note_ids(note, inputs.vocabulary)
-            self.evidence[file] = prove_note(note, inputs.sources, texts)
-        return notes
-
-    def _map(self, note: Note, registry: Registry, problems: list[Problem]) -> MappedNote:
-        spans = self.evidence[note.file].spans
-        result, found = map_note(note, self.inputs.vocabulary, registry, spans=spans)
-        problems.extend(found)
-        # The parsed statements are not needed once mapped (positions are kept in the
-        # result); dropping them keeps a 10,000-note build well under 2 GB.
-        result.note = dataclasses.replace(note, source=None, statements=())
-        return result
-
-    def _validate(
-        self, mapped: dict[str, MappedNote], registry: Registry
-    ) -> list[tuple[RawResult, Problem]]:
-        """Validate the shard's notes with the graphs their rules reach (see validate.scope)."""
-        inputs = self.inputs
-        needed = sorted({e.file for m in mapped.values() for e in m.references.values() if e.file})
-        parts = [_part_of(chunk) for chunk in inputs.fixed if chunk.kind != "queries"]
-        parts += [_part_of(inputs.unchanged[f]) for f in needed if f in inputs.unchanged]
-        borrowed = [f for f in needed if f not in mapped and f not in inputs.unchanged]
-        context = self._borrow(borrowed, registry)
-        parts += [GraphPart(m.graph.value, "note", f, m.triples) for f, m in context.items()]
-        parts += [GraphPart(m.graph.value, "note", f, m.triples) for f, m in mapped.items()]
-        assembled = Assembled(
-            project=inputs.project,
-            vocabulary=inputs.vocabulary,
-            reference=inputs.reference,
-            notes=[m.note for m in mapped.values()],
-            registry=registry,
-            mapped=list(mapped.values()),
-            parts=parts,
-        )
-        report = validate(assembled, notes=[m.note.key for m in mapped.values()])
-        return list(zip(report.results, report.problems, strict=True))
-
-    def _borrow(self, files: list[str], registry: Registry) -> dict[str, MappedNote]:
-        """Notes of other shards that this shard's notes refer to, mapped here as context
-        (another shard reads, checks and outputs them; they were found sound there)."""
-        if not files:
-            return {}
-        notes = self._read(files, [])
-        for file in notes:
-            registry.by_statement.update(_statements(self.ids.pop(file)))
-        return {file: self._map(note, registry, []) for file, note in notes.items()}
+        done = Finished()
+        if inputs.project.shape_files() and self.outputs:
+            clock = time.perf_counter()
+            store = ox.Store()
+            graphs = [c for c in inputs.fixed if c.kind != "queries"]
+            graphs += [o.chunks for o in self.outputs.values()]
+            references = (e for o in self.outputs.values() for e in o.references.values())
+            needed = {e.file for e in references if e.file is not None}
+            graphs += [inputs.unchanged[f] for f in sorted(needed) if f in inputs.unchanged]
+            for chunks in graphs:
+                store.load(graph_ntriples(chunks), format=ox.RdfFormat.N_TRIPLES)
+            for ntriples in context.values():
+                store.load(ntriples, format=ox.RdfFormat.N_TRIPLES)
+            assembled = Assembled(
+                project=inputs.project,
+                vocabulary=inputs.vocabulary,
+                reference=inputs.reference,
+                notes=[m.note for m in self.mapped],
+                registry=self.registry,
+                mapped=self.mapped,
+                parts=[],
+            )
+            report = validate_store(assembled, store, self.focus)
+            done.results = list(zip(report.results, report.problems, strict=True))
+            done.timings["validate"] = time.perf_counter() - clock
+            if not report.conforms:
+                return done
+        done.outputs = self.outputs
+        return done
 
 
 def merge_results(finished: Sequence[Finished]) -> list[Problem]:
@@ -254,22 +267,6 @@ def merge_results(finished: Sequence[Finished]) -> list[Problem]:
     if any(p.severity is Severity.ERROR for p in problems):
         raise ValidationFailed(problems)
     return problems
-
-
-def _registry(by_id: Mapping[str, Entity], ids: Any) -> Registry:
-    registry = Registry(by_id=dict(by_id))
-    for note in ids:
-        registry.by_statement.update(_statements(note))
-    return registry
-
-
-def _statements(ids: NoteIds) -> dict[tuple[str, int], Entity]:
-    return {(ids.key, index): entity for index, entity, _, _ in ids.subjects}
-
-
-def _part_of(chunk: GraphChunks) -> GraphPart:
-    quads = ox.parse(chunk.nquads, format=ox.RdfFormat.N_QUADS)
-    return GraphPart(chunk.iri, chunk.kind, chunk.source, [q.triple for q in quads])
 
 
 class Shards:
@@ -293,19 +290,26 @@ class Shards:
         return 1 if self._here is not None else len(self._forked)
 
     def read(self, files: Sequence[Sequence[str]]) -> list[ReadNotes]:
-        """Read and prove ``files[i]`` in shard ``i``."""
-        if self._here is not None:
-            return [self._here.read(files[0])]
-        for shard, part in zip(self._forked, files, strict=True):
-            shard.read_async(part)
-        return self._gather()
+        """Read and prove ``files[i]`` in shard ``i`` (see :meth:`NoteWork.read`)."""
+        return self._each("read", [(part,) for part in files])
 
-    def finish(self, by_id: Mapping[str, Entity], *, failed: bool) -> list[Finished]:
-        """Map, validate and serialise every shard's notes (see :meth:`NoteWork.finish`)."""
+    def map(self, by_id: Mapping[str, Entity], *, failed: bool) -> list[Mapped]:
+        """Map and serialise every shard's notes (see :meth:`NoteWork.map`)."""
+        return self._each("map", [(by_id,)] * len(self), failed=failed)
+
+    def graphs(self, files: Sequence[Sequence[str]]) -> list[dict[str, bytes]]:
+        """The N-Triples of notes ``files[i]`` of shard ``i``."""
+        return self._each("graphs", [(part,) for part in files])
+
+    def finish(self, contexts: Sequence[Mapping[str, bytes]]) -> list[Finished]:
+        """Validate every shard's notes, with ``contexts[i]`` for shard ``i``."""
+        return self._each("finish", [(context,) for context in contexts])
+
+    def _each(self, method: str, args: Sequence[tuple[Any, ...]], **options: Any) -> list[Any]:
         if self._here is not None:
-            return [self._here.finish(by_id, failed=failed)]
-        for shard in self._forked:
-            shard.finish_async(by_id, failed=failed)
+            return [getattr(self._here, method)(*args[0], **options)]
+        for shard, arguments in zip(self._forked, args, strict=True):
+            shard.send(method, arguments, options)
         return self._gather()
 
     def _gather(self) -> list[Any]:
@@ -341,10 +345,10 @@ class Shards:
 
 
 class ForkedShard:
-    """A :class:`NoteWork` in a forked child process, called like the object itself.
+    """A :class:`NoteWork` in a forked child process.
 
-    ``read`` and ``finish`` send their arguments to the child and wait for its answer; an
-    input or validation problem found there is raised here as it would be in-process.
+    :meth:`send` passes a call to the child, :meth:`result` waits for its answer; an input
+    or validation problem found there is raised here as it would be in this process.
     """
 
     def __init__(self, inputs: Inputs) -> None:
@@ -356,11 +360,9 @@ class ForkedShard:
         self._process.start()
         child.close()
 
-    def read_async(self, files: Sequence[str]) -> None:
-        self._conn.send(("read", (list(files),), {}))
-
-    def finish_async(self, by_id: Mapping[str, Entity], *, failed: bool) -> None:
-        self._conn.send(("finish", (by_id,), {"failed": failed}))
+    def send(self, method: str, args: tuple[Any, ...], options: dict[str, Any]) -> None:
+        """Ask the child to run ``NoteWork.<method>``; :meth:`result` waits for its answer."""
+        self._conn.send((method, args, options))
 
     def result(self) -> Any:
         try:
