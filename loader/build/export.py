@@ -112,7 +112,13 @@ def canonical_blank_nodes(triples: list[ox.Triple]) -> list[ox.Triple]:
 
 
 def graph_chunks(part: GraphPart) -> GraphChunks:
-    """Serialise one graph canonically: sorted, deduplicated N-Quads lines, TriG and Turtle.
+    """Serialise one graph canonically: sorted, deduplicated N-Quads lines, TriG and Turtle."""
+    return serialise_graph(part)[0]
+
+
+def serialise_graph(part: GraphPart) -> tuple[GraphChunks, bytes]:
+    """The graph's chunks (see :func:`graph_chunks`), and its triples as N-Triples (unsorted,
+    for loading into a validation store).
 
     pyoxigraph writes the N-Triples, one line per triple in the order given; sorting the
     lines gives the order of the triples too, so Turtle and TriG are written from the
@@ -136,7 +142,7 @@ def graph_chunks(part: GraphPart) -> GraphChunks:
         ox.serialize(ordered, format=ox.RdfFormat.TURTLE, prefixes=SERIALIZATION_PREFIXES)
     )
     classes, properties, licences = _statistics(ordered)
-    return GraphChunks(
+    chunks = GraphChunks(
         iri=part.iri,
         kind=part.kind,
         source=part.source,
@@ -149,6 +155,7 @@ def graph_chunks(part: GraphPart) -> GraphChunks:
         properties=properties,
         licences=licences,
     )
+    return chunks, ntriples
 
 
 def trig_block(iri: str, turtle: bytes) -> bytes:
@@ -316,6 +323,38 @@ def dist_stamp(dist_dir: Path) -> tuple[tuple[str, int, int], ...] | None:
     return tuple((name, status.st_size, status.st_mtime_ns) for name, status in stats)
 
 
+class ChunkWriter:
+    """Appends chunks to an N-Quads, a TriG and a Turtle file in a folder (no prefix header).
+
+    A build shard spills its serialised notes this way instead of sending the bytes to the
+    pipeline through a pipe; :class:`DistChunks` reads them back by the spans it returns.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        self._files = [(folder / name).open("wb") for name in (NQUADS, TRIG, TURTLE)]
+
+    def write(self, chunk: GraphChunks) -> GraphChunks:
+        """Append ``chunk``; return it without its bytes, with where they are."""
+        spans = []
+        for stream, data in zip(self._files, (chunk.nquads, chunk.trig, chunk.turtle), strict=True):
+            spans.append((stream.tell(), len(data)))
+            stream.write(data)
+        return dataclasses.replace(chunk.stripped(), spans=(spans[0], spans[1], spans[2]))
+
+    def __enter__(self) -> ChunkWriter:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        for stream in self._files:
+            stream.close()
+
+
 class DistChunks:
     """Reads the chunks of unchanged graphs back from the previous build's files.
 
@@ -330,7 +369,12 @@ class DistChunks:
     def __enter__(self) -> DistChunks:
         for name in (NQUADS, TRIG, TURTLE):
             with (self._dist_dir / name).open("rb") as stream:
-                self._maps.append(mmap.mmap(stream.fileno(), 0, access=mmap.ACCESS_READ))
+                empty = os.fstat(stream.fileno()).st_size == 0  # mmap refuses empty files
+                self._maps.append(
+                    mmap.mmap(-1, 1)
+                    if empty
+                    else mmap.mmap(stream.fileno(), 0, access=mmap.ACCESS_READ)
+                )
         return self
 
     def __exit__(

@@ -46,7 +46,7 @@ from loader.build.export import (
     read_manifest,
     write_dist,
 )
-from loader.build.shards import Inputs, Shards, merge_results, shard_count, split
+from loader.build.shards import Inputs, NoteOutput, Shards, merge_results, shard_count, split
 from loader.graph.assemble import count_instances, fixed_parts, reference_entities
 from loader.graph.mapping import Entity, register
 from loader.graph.parts import GraphPart
@@ -236,6 +236,12 @@ def build(
         given = {f: nt for graphs in shards.graphs(wanted) for f, nt in graphs.items()}
         finished = shards.finish([{f: given[f] for f in m.needs} for m in mapped])
         del given
+        warnings = merge_results(finished)
+        outputs: dict[str, NoteOutput] = {}
+        for done in finished:  # the shards spilled their serialised notes: read them back
+            with DistChunks(done.folder) as spilled:
+                for f, spilt in done.outputs.items():
+                    outputs[f] = dataclasses.replace(spilt, chunks=spilled.load(spilt.chunks))
     clock.stage("collect records")
     # The shards ran side by side: show the slowest one's stages, and what the exchange
     # between the processes added to them.
@@ -247,8 +253,6 @@ def build(
     clock.timings.update(slowest)
     if len(finished) > 1:
         clock.timings["shard exchange"] = max(0.0, together - sum(slowest.values()))
-    warnings = merge_results(finished)
-    outputs = {f: o for done in finished for f, o in done.outputs.items()}
     archived = {f: a for r in read for f, a in r.archived.items()}
     source_warnings = {f: w for r in read for f, w in r.warnings.items()}
 

@@ -20,6 +20,8 @@ import contextlib
 import dataclasses
 import multiprocessing
 import os
+import shutil
+import tempfile
 import time
 import traceback
 from collections.abc import Mapping, Sequence
@@ -31,7 +33,13 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from loader.build.export import GraphChunks, graph_chunks, graph_ntriples
+from loader.build.export import (
+    ChunkWriter,
+    DistChunks,
+    GraphChunks,
+    graph_ntriples,
+    serialise_graph,
+)
 from loader.graph.assemble import Assembled, count_instances
 from loader.graph.mapping import Entity, MappedNote, NoteIds, Registry, map_note, note_ids
 from loader.graph.parts import GraphPart
@@ -134,6 +142,9 @@ class Mapped:
 class Finished:
     """What validating a shard's notes gave and, when they conform, their outputs."""
 
+    #: the folder of the shard's serialised notes (see export.ChunkWriter)
+    folder: Path
+    #: the notes' outputs, their chunks' bytes spilled in ``folder``
     outputs: dict[str, NoteOutput] = field(default_factory=dict)
     #: every validation result with its problem, so shards' reports merge in one order
     results: list[tuple[RawResult, Problem]] = field(default_factory=list)
@@ -144,8 +155,12 @@ class Finished:
 class NoteWork:
     """One shard's notes, from file to serialised graph (see the module docstring)."""
 
-    def __init__(self, inputs: Inputs) -> None:
+    def __init__(self, inputs: Inputs, folder: Path) -> None:
         self.inputs = inputs
+        #: where the shard's serialised notes are spilled (read back by the pipeline)
+        self.folder = folder
+        #: the validation store: the shard's notes, then the graphs they refer to
+        self.store = ox.Store()
         self.notes: dict[str, Note] = {}
         self.evidence: dict[str, NoteEvidence] = {}
         self.ids: dict[str, NoteIds] = {}
@@ -196,22 +211,25 @@ class NoteWork:
             mapped.append(result)
         self.notes.clear()
         done.timings["map notes"] = time.perf_counter() - clock
-        if failed or any(p.severity is Severity.ERROR for p in done.problems):
+        if failed or any(p.severity is Severity.ERROR for p in done.problems) or not mapped:
             return done
         clock = time.perf_counter()
         needs: set[str] = set()
-        for result in mapped:
-            file = result.note.file
-            part = GraphPart(result.graph.value, "note", file, result.triples)
-            self.outputs[file] = NoteOutput(
-                key=result.note.key,
-                chunks=graph_chunks(part),
-                counts=count_instances(result.triples, vocabulary),
-                references=result.references,
-            )
-            self.focus.update(t.subject.value for t in result.triples)  # type: ignore[union-attr]
-            needs.update(e.file for e in result.references.values() if e.file)
-            result.triples = []  # serialised: free them as we go
+        with ChunkWriter(self.folder) as spill:
+            for result in mapped:
+                file = result.note.file
+                part = GraphPart(result.graph.value, "note", file, result.triples)
+                chunks, ntriples = serialise_graph(part)
+                self.outputs[file] = NoteOutput(
+                    key=result.note.key,
+                    chunks=spill.write(chunks),
+                    counts=count_instances(result.triples, vocabulary),
+                    references=result.references,
+                )
+                self.store.load(ntriples, format=ox.RdfFormat.N_TRIPLES)
+                self.focus.update(t.subject.value for t in result.triples)  # type: ignore[union-attr]
+                needs.update(e.file for e in result.references.values() if e.file)
+                result.triples = []  # serialised: free them as we go
         self.mapped = mapped
         done.needs = sorted(needs.difference(self.outputs, self.inputs.unchanged))
         done.timings["serialise notes"] = time.perf_counter() - clock
@@ -219,18 +237,20 @@ class NoteWork:
 
     def graphs(self, files: Sequence[str]) -> dict[str, bytes]:
         """The N-Triples of the shard's notes ``files`` (another shard's context)."""
-        return {file: graph_ntriples(self.outputs[file].chunks) for file in files}
+        if not files:
+            return {}
+        with DistChunks(self.folder) as spilled:
+            return {f: graph_ntriples(spilled.load(self.outputs[f].chunks)) for f in files}
 
     def finish(self, context: Mapping[str, bytes]) -> Finished:
         """Validate the shard's notes in a store holding them, the ontology, the reference
         data and every note they refer to (``context``: other shards' notes by file)."""
         inputs = self.inputs
-        done = Finished()
+        done = Finished(folder=self.folder)
         if inputs.project.shape_files() and self.outputs:
             clock = time.perf_counter()
-            store = ox.Store()
+            store = self.store
             graphs = [c for c in inputs.fixed if c.kind != "queries"]
-            graphs += [o.chunks for o in self.outputs.values()]
             references = (e for o in self.outputs.values() for e in o.references.values())
             needed = {e.file for e in references if e.file is not None}
             graphs += [inputs.unchanged[f] for f in sorted(needed) if f in inputs.unchanged]
@@ -276,12 +296,17 @@ class Shards:
     """
 
     def __init__(self, inputs: Inputs, count: int) -> None:
-        self._here = NoteWork(inputs) if count == 1 else None
+        cache = inputs.project.cache_dir
+        cache.mkdir(parents=True, exist_ok=True)
+        #: the shards' spilled outputs, removed with the shards
+        self._folder = Path(tempfile.mkdtemp(prefix="shards-", dir=cache))
+        works = [NoteWork(inputs, self._folder / f"shard-{i}") for i in range(count)]
+        self._here = works[0] if count == 1 else None
         self._forked: list[ForkedShard] = []
         if self._here is None:
             try:
-                for _ in range(count):
-                    self._forked.append(ForkedShard(inputs))
+                for work in works:
+                    self._forked.append(ForkedShard(work))
             except BaseException:
                 self.close()
                 raise
@@ -331,6 +356,7 @@ class Shards:
             shard.close()
         self._forked.clear()
         self._here = None
+        shutil.rmtree(self._folder, ignore_errors=True)
 
     def __enter__(self) -> Shards:
         return self
@@ -351,11 +377,11 @@ class ForkedShard:
     or validation problem found there is raised here as it would be in this process.
     """
 
-    def __init__(self, inputs: Inputs) -> None:
+    def __init__(self, work: NoteWork) -> None:
         context = multiprocessing.get_context("fork")
         self._conn, child = context.Pipe()
         self._process = context.Process(
-            target=_serve, args=(child, NoteWork(inputs)), name="tradekg-build-shard"
+            target=_serve, args=(child, work), name="tradekg-build-shard"
         )
         self._process.start()
         child.close()
