@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from types import TracebackType
+from typing import BinaryIO
 
 import pyoxigraph as ox
 
@@ -44,6 +45,7 @@ STORE = "store"
 DIRTY_MARKER = "store.dirty"
 #: What a build writes; anything else found in dist/ (docs/, …) is left untouched.
 BUILD_OUTPUTS = (NQUADS, TRIG, TURTLE, IDS, MANIFEST, VOID, STORE)
+_FILES = (NQUADS, TRIG, TURTLE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,9 +68,29 @@ class GraphChunks:
     properties: tuple[tuple[str, int], ...] = ()
     licences: tuple[str, ...] = ()
 
+    #: set when the bytes are not held but in files: the folder whose .nq, .trig and .ttl
+    #: hold them at ``spans`` (a shard's spilled notes, or the previous build's dist/)
+    folder: str | None = None
+
     def stripped(self) -> GraphChunks:
         """The chunk without its bytes, for the build cache: they stay in the dist files."""
-        return dataclasses.replace(self, nquads=b"", trig=b"", turtle=b"")
+        return dataclasses.replace(self, nquads=b"", trig=b"", turtle=b"", folder=None)
+
+    def located(self, folder: Path) -> GraphChunks:
+        """The chunk without its bytes, read from ``folder``'s files at its spans when needed."""
+        return dataclasses.replace(self.stripped(), folder=str(folder))
+
+    def nquads_bytes(self) -> bytes:
+        """The N-Quads lines, from memory or from the files the chunk is located in."""
+        return self._bytes(0)
+
+    def _bytes(self, index: int) -> bytes:
+        if self.folder is None:
+            return (self.nquads, self.trig, self.turtle)[index]
+        assert self.spans is not None
+        start, length = self.spans[index]
+        with open(Path(self.folder) / _FILES[index], "rb") as stream:
+            return os.pread(stream.fileno(), length, start)
 
     def record(self) -> dict[str, object]:
         """The graph's entry in ``manifest.json``."""
@@ -178,7 +200,7 @@ def _graph_opening(iri: str) -> bytes:
 
 def graph_ntriples(chunk: GraphChunks) -> bytes:
     """The chunk's graph as N-Triples: its N-Quads lines without the graph name."""
-    return chunk.nquads.replace(f" <{chunk.iri}> .\n".encode(), b" .\n")
+    return chunk.nquads_bytes().replace(f" <{chunk.iri}> .\n".encode(), b" .\n")
 
 
 def _statistics(
@@ -286,19 +308,14 @@ def _write_files(
     """Write the three RDF files and the manifest; return the chunks with their spans."""
     header = _prefix_header()
     spans: list[list[tuple[int, int]]] = [[] for _ in ordered]
-    for name, field, prefix in (
-        (NQUADS, "nquads", b""),
-        (TRIG, "trig", header),
-        (TURTLE, "turtle", header),
-    ):
-        with (folder / name).open("wb") as out:
+    for index, (name, prefix) in enumerate(((NQUADS, b""), (TRIG, header), (TURTLE, header))):
+        with (folder / name).open("wb") as out, _Sources(index) as sources:
             out.write(prefix)
             offset = len(prefix)
             for i, chunk in enumerate(ordered):
-                data: bytes = getattr(chunk, field)
-                out.write(data)
-                spans[i].append((offset, len(data)))
-                offset += len(data)
+                length = sources.copy(chunk, out)
+                spans[i].append((offset, length))
+                offset += length
     manifest = {
         "version": version,
         "graphs": [chunk.record() for chunk in ordered],
@@ -314,6 +331,57 @@ def _write_files(
     ]
 
 
+class _Sources:
+    """Copies chunks into one of the dist files: held bytes are written, located ones are
+    copied file to file by the kernel (``os.copy_file_range``), never through Python."""
+
+    def __init__(self, index: int) -> None:
+        self._index = index
+        self._open: dict[str, BinaryIO] = {}
+
+    def copy(self, chunk: GraphChunks, out: BinaryIO) -> int:
+        """Append the chunk's bytes of this file to ``out``; return how many."""
+        if chunk.folder is None:
+            data = (chunk.nquads, chunk.trig, chunk.turtle)[self._index]
+            out.write(data)
+            return len(data)
+        assert chunk.spans is not None
+        source = self._open.get(chunk.folder)
+        if source is None:
+            source = open(Path(chunk.folder) / _FILES[self._index], "rb")  # noqa: SIM115
+            self._open[chunk.folder] = source
+        start, length = chunk.spans[self._index]
+        out.flush()
+        done = 0
+        while done < length:
+            copied = _copy_range(source.fileno(), out.fileno(), length - done, start + done)
+            if copied == 0:
+                raise OSError(f"{source.name} ends before the graph {chunk.iri} it should hold")
+            done += copied
+        out.seek(0, os.SEEK_END)
+        return length
+
+    def __enter__(self) -> _Sources:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        for stream in self._open.values():
+            stream.close()
+
+
+def _copy_range(source: int, target: int, count: int, offset: int) -> int:
+    """Copy ``count`` bytes at ``offset`` of ``source`` to the end of ``target``."""
+    if hasattr(os, "copy_file_range"):
+        return os.copy_file_range(source, target, count, offset)
+    data = os.pread(source, count, offset)  # not Linux: through memory
+    return os.write(target, data)
+
+
 def dist_stamp(dist_dir: Path) -> tuple[tuple[str, int, int], ...] | None:
     """Size and modification time of the RDF files, to know they are the ones a cache saw."""
     try:
@@ -327,12 +395,14 @@ class ChunkWriter:
     """Appends chunks to an N-Quads, a TriG and a Turtle file in a folder (no prefix header).
 
     A build shard spills its serialised notes this way instead of sending the bytes to the
-    pipeline through a pipe; :class:`DistChunks` reads them back by the spans it returns.
+    pipeline through a pipe: it returns the chunks *located* in the folder, and
+    :func:`write_dist` copies their bytes from there into the dist files.
     """
 
     def __init__(self, folder: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True)
-        self._files = [(folder / name).open("wb") for name in (NQUADS, TRIG, TURTLE)]
+        self._folder = folder
+        self._files = [(folder / name).open("wb") for name in _FILES]
 
     def write(self, chunk: GraphChunks) -> GraphChunks:
         """Append ``chunk``; return it without its bytes, with where they are."""
@@ -340,7 +410,8 @@ class ChunkWriter:
         for stream, data in zip(self._files, (chunk.nquads, chunk.trig, chunk.turtle), strict=True):
             spans.append((stream.tell(), len(data)))
             stream.write(data)
-        return dataclasses.replace(chunk.stripped(), spans=(spans[0], spans[1], spans[2]))
+        located = dataclasses.replace(chunk, spans=(spans[0], spans[1], spans[2]))
+        return located.located(self._folder)
 
     def __enter__(self) -> ChunkWriter:
         return self
@@ -441,7 +512,7 @@ def _update_store(
         graph = ox.NamedNode(chunk.iri)
         if chunk.iri in store_has:
             store.remove_graph(graph)
-        store.extend(ox.parse(chunk.nquads, format=ox.RdfFormat.N_QUADS))
+        store.extend(ox.parse(chunk.nquads_bytes(), format=ox.RdfFormat.N_QUADS))
     store.flush()
     del store
     dirty.unlink()

@@ -24,9 +24,11 @@ from __future__ import annotations
 import dataclasses
 import functools
 import hashlib
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from loader import __version__
 from loader.build.cache import (
@@ -46,7 +48,7 @@ from loader.build.export import (
     read_manifest,
     write_dist,
 )
-from loader.build.shards import Inputs, NoteOutput, Shards, merge_results, shard_count, split
+from loader.build.shards import Inputs, Shards, merge_results, shard_count, split
 from loader.graph.assemble import count_instances, fixed_parts, reference_entities
 from loader.graph.mapping import Entity, register
 from loader.graph.parts import GraphPart
@@ -131,6 +133,15 @@ def build(
         if last is not None:  # no input and no output changed: touch nothing
             graphs = last.graph_chunks()
             return BuildResult(graphs, last.counts, clock.stop(), last.warnings, redone=[])
+    project.cache_dir.mkdir(parents=True, exist_ok=True)
+    # The shards spill their serialised notes here; write_dist copies them into dist/.
+    with tempfile.TemporaryDirectory(prefix="shards-", dir=project.cache_dir) as spill:
+        return _build(project, clock, use_cache=use_cache, strict=strict, spill=Path(spill))
+
+
+def _build(
+    project: Project, clock: _Clock, *, use_cache: bool, strict: bool, spill: Path
+) -> BuildResult:
     clock.stage("read ontology and reference")
     print_, hashed = fingerprint(project)
     cache = load_cache(project, print_) if use_cache else None
@@ -168,8 +179,11 @@ def build(
     if cache is not None and cache.fixed:
         with DistChunks(project.dist_dir) as previous:
             fixed = [previous.load(chunk) for chunk in cache.fixed]
-            for file, record in unchanged.items():
-                unchanged[file] = dataclasses.replace(record, chunks=previous.load(record.chunks))
+        # Unchanged notes' bytes stay in the previous dist files until copied into the new.
+        for file, record in unchanged.items():
+            unchanged[file] = dataclasses.replace(
+                record, chunks=record.chunks.located(project.dist_dir)
+            )
         fixed_counts = cache.fixed_counts
     else:
         parts = fixed_parts(project, vocabulary, reference) + _catalogue_part(project)
@@ -190,7 +204,7 @@ def build(
         fixed,
         {f: r.chunks for f, r in unchanged.items()},
     )
-    with Shards(inputs, 1 if unchanged else shard_count(len(redo))) as shards:
+    with Shards(inputs, 1 if unchanged else shard_count(len(redo)), spill) as shards:
         clock.stage("read notes")
         read = shards.read(split(redo, len(shards)))
 
@@ -237,11 +251,7 @@ def build(
         finished = shards.finish([{f: given[f] for f in m.needs} for m in mapped])
         del given
         warnings = merge_results(finished)
-        outputs: dict[str, NoteOutput] = {}
-        for done in finished:  # the shards spilled their serialised notes: read them back
-            with DistChunks(done.folder) as spilled:
-                for f, spilt in done.outputs.items():
-                    outputs[f] = dataclasses.replace(spilt, chunks=spilled.load(spilt.chunks))
+        outputs = {f: output for done in finished for f, output in done.outputs.items()}
     clock.stage("collect records")
     # The shards ran side by side: show the slowest one's stages, and what the exchange
     # between the processes added to them.

@@ -20,8 +20,6 @@ import contextlib
 import dataclasses
 import multiprocessing
 import os
-import shutil
-import tempfile
 import time
 import traceback
 from collections.abc import Mapping, Sequence
@@ -35,7 +33,6 @@ import pyoxigraph as ox
 
 from loader.build.export import (
     ChunkWriter,
-    DistChunks,
     GraphChunks,
     graph_ntriples,
     serialise_graph,
@@ -142,9 +139,7 @@ class Mapped:
 class Finished:
     """What validating a shard's notes gave and, when they conform, their outputs."""
 
-    #: the folder of the shard's serialised notes (see export.ChunkWriter)
-    folder: Path
-    #: the notes' outputs, their chunks' bytes spilled in ``folder``
+    #: the notes' outputs, their chunks located in the shard's folder (see export.ChunkWriter)
     outputs: dict[str, NoteOutput] = field(default_factory=dict)
     #: every validation result with its problem, so shards' reports merge in one order
     results: list[tuple[RawResult, Problem]] = field(default_factory=list)
@@ -237,16 +232,13 @@ class NoteWork:
 
     def graphs(self, files: Sequence[str]) -> dict[str, bytes]:
         """The N-Triples of the shard's notes ``files`` (another shard's context)."""
-        if not files:
-            return {}
-        with DistChunks(self.folder) as spilled:
-            return {f: graph_ntriples(spilled.load(self.outputs[f].chunks)) for f in files}
+        return {file: graph_ntriples(self.outputs[file].chunks) for file in files}
 
     def finish(self, context: Mapping[str, bytes]) -> Finished:
         """Validate the shard's notes in a store holding them, the ontology, the reference
         data and every note they refer to (``context``: other shards' notes by file)."""
         inputs = self.inputs
-        done = Finished(folder=self.folder)
+        done = Finished()
         if inputs.project.shape_files() and self.outputs:
             clock = time.perf_counter()
             store = self.store
@@ -292,15 +284,14 @@ def merge_results(finished: Sequence[Finished]) -> list[Problem]:
 class Shards:
     """The shards of one build: one :class:`NoteWork` here, or one per forked child.
 
+    Each spills its serialised notes into its own subfolder of ``folder``, which must
+    outlive the shards until the dist files are written.
+
     Each call takes one argument per shard and returns one answer per shard, in order.
     """
 
-    def __init__(self, inputs: Inputs, count: int) -> None:
-        cache = inputs.project.cache_dir
-        cache.mkdir(parents=True, exist_ok=True)
-        #: the shards' spilled outputs, removed with the shards
-        self._folder = Path(tempfile.mkdtemp(prefix="shards-", dir=cache))
-        works = [NoteWork(inputs, self._folder / f"shard-{i}") for i in range(count)]
+    def __init__(self, inputs: Inputs, count: int, folder: Path) -> None:
+        works = [NoteWork(inputs, folder / f"shard-{i}") for i in range(count)]
         self._here = works[0] if count == 1 else None
         self._forked: list[ForkedShard] = []
         if self._here is None:
@@ -356,7 +347,6 @@ class Shards:
             shard.close()
         self._forked.clear()
         self._here = None
-        shutil.rmtree(self._folder, ignore_errors=True)
 
     def __enter__(self) -> Shards:
         return self
