@@ -504,8 +504,15 @@ def _update_store(
         return
     dirty.touch()
     store = ox.Store(str(path))
-    store.remove_graph(VOID_GRAPH)
-    store.extend(void_quads(described))
+    if described != previous:
+        # The description changes by a few counts per build: replacing its ~100,000
+        # triples whole took seconds. It has no blank nodes, so sets compare exactly, and
+        # comparing with what the store holds (not the last void.ttl) cannot go astray.
+        held = set(store.quads_for_pattern(None, None, None, VOID_GRAPH))
+        wanted_void = set(void_quads(described))
+        for quad in held - wanted_void:
+            store.remove(quad)
+        store.extend(wanted_void - held)
     for iri in stale:
         store.remove_graph(ox.NamedNode(iri))
     for chunk in changed:

@@ -74,7 +74,12 @@ class Note:
 
 def note_key(path: Path, notes_dir: Path) -> str:
     """``data/notes/2025/x.yaml`` → ``2025/x``: stable, readable, unique per file."""
-    relative = path.resolve().relative_to(notes_dir.resolve())
+    try:  # the notes the project lists are below its notes folder as written: no resolving
+        relative = path.relative_to(notes_dir)
+    except ValueError:
+        relative = path.resolve().relative_to(notes_dir.resolve())
+    if ".." in relative.parts:
+        relative = path.resolve().relative_to(notes_dir.resolve())
     return relative.with_suffix("").as_posix()
 
 
