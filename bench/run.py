@@ -588,7 +588,10 @@ def measure_size(
     seed: int,
     source: Path = REPO_ROOT,
     build_timeout: float | None = None,
+    build_only: bool = False,
 ) -> SizeResult:
+    """Measure every row at ``notes`` notes; ``build_only``: the builds, their floor and
+    memory (what the scaling rows compare), not the commands, queries, load or baseline."""
     result = SizeResult(notes=notes)
     project = work / f"corpus-{notes}"
     log(f"{notes} notes: generating into {project}")
@@ -658,6 +661,11 @@ def measure_size(
         "note": None if incremental else "not available: no incremental build (a full build)",
         "error": rebuild.stderr[-2000:] if rebuild.returncode else None,
     }
+
+    if build_only:
+        result.baseline = {"note": "not run: size above --build-only-above"}
+        result.ratios = ratios(result)
+        return result
 
     # -- ours: validate command ---------------------------------------------------------------
     if cli_supports("validate"):
@@ -1335,6 +1343,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="run no baseline for sizes above N notes",
     )
     parser.add_argument(
+        "--build-only-above",
+        type=int,
+        default=None,
+        metavar="N",
+        help="for sizes above N notes measure only the builds (for the scaling rows)",
+    )
+    parser.add_argument(
         "--baseline-limit",
         type=float,
         default=DEFAULT_BASELINE_LIMIT,
@@ -1386,6 +1401,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                     seed=args.seed,
                     source=args.source.resolve(),
                     build_timeout=args.build_timeout,
+                    build_only=args.build_only_above is not None and notes > args.build_only_above,
                 )
             )
             print(report(results[-1:], machine()), flush=True)

@@ -17,6 +17,11 @@ Which notes are redone, and why that is enough:
 
 Validation of the redone notes sees, as context, the ontology, the reference graphs and
 the graphs of every note defining an id they refer to.
+
+The notes to redo are read, mapped, validated and serialised in shards
+(:mod:`loader.build.shards`): one per core on a cold build of many notes, one in this
+process otherwise. The unchanged notes' bytes are never read: :func:`write_dist` copies
+them from the previous files, as it copies the shards' from the files they spilled.
 """
 
 from __future__ import annotations
@@ -224,7 +229,7 @@ def _build(
             if any(i in touched or registry.by_id.get(i) != e for i, e in record.references.items())
         ]
         if dependants:  # only with unchanged notes, so in the one shard of this process
-            read += shards.read([dependants])
+            read[0].extend(shards.read([dependants])[0])
             for f in dependants:
                 for i in unchanged[f].defines:
                     base.pop(i, None)

@@ -1,17 +1,25 @@
 """The per-note work of a build — read, prove, map, validate, serialise — in shards.
 
 Notes are independent except for ids, so a build splits the notes to redo into shards and
-gives each to a :class:`NoteWork`. A shard works in two steps with one exchange between
-them: :meth:`NoteWork.read` reads and proves its notes and reports the ids they define;
-the pipeline registers every shard's ids in file order (so duplicates are found exactly as
-in one pass) and hands the registry back to :meth:`NoteWork.finish`, which maps, validates
-and serialises the shard's notes. The notes themselves never leave their shard: only ids,
-problems and finished bytes do.
+gives each to a :class:`NoteWork`, which takes four steps, the pipeline exchanging a little
+between them:
 
-One shard runs in this process (incremental builds, small projects). A cold build of many
-notes runs one shard per core in forked children (:class:`ForkedShard`): the children
-inherit the ontology, reference data and fixed graphs without copying them, and the
-results are the same as one shard's — the tests build both ways and compare the bytes.
+1. :meth:`NoteWork.read` reads and proves its notes and reports the ids they define; the
+   pipeline registers every shard's ids in file order, so duplicates are found exactly as
+   in one pass;
+2. :meth:`NoteWork.map` maps its notes against that registry, serialises them (spilling the
+   bytes to files, see :class:`loader.build.export.ChunkWriter`), loads their N-Triples
+   into its validation store, and names the notes of other shards they refer to;
+3. :meth:`NoteWork.graphs` gives other shards the N-Triples of those notes;
+4. :meth:`NoteWork.finish` validates its notes in a store that holds them, the ontology,
+   the reference data and every note they refer to.
+
+The notes themselves never leave their shard: only ids, problems, the referred-to graphs
+and the places of the spilled bytes do. One shard runs in this process (incremental
+builds, small projects). A cold build of many notes runs one shard per core in forked
+children (:class:`ForkedShard`), which inherit the ontology, reference data and fixed
+graphs without copying them; the results are the same as one shard's — the tests build
+both ways and compare the bytes and the problems.
 """
 
 from __future__ import annotations
@@ -112,6 +120,13 @@ class ReadNotes:
     archived: dict[str, ArchivedFile | None] = field(default_factory=dict)
     #: warnings of proving, by file (kept with the note's record)
     warnings: dict[str, list[Problem]] = field(default_factory=dict)
+
+    def extend(self, more: ReadNotes) -> None:
+        """Add what reading more notes of the same shard found."""
+        self.ids.extend(more.ids)
+        self.problems.extend(more.problems)
+        self.archived.update(more.archived)
+        self.warnings.update(more.warnings)
 
 
 @dataclass(frozen=True)
