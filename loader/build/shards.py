@@ -167,10 +167,11 @@ class NoteWork:
 
     def __init__(self, inputs: Inputs, folder: Path) -> None:
         self.inputs = inputs
-        #: where the shard's serialised notes are spilled (read back by the pipeline)
+        #: where the shard's serialised notes are spilled (copied into dist/ by write_dist)
         self.folder = folder
-        #: the validation store: the shard's notes, then the graphs they refer to
-        self.store = ox.Store()
+        #: the validation store: the shard's notes, then the graphs they refer to (made in
+        #: the shard's own process, by :meth:`map`)
+        self.store: ox.Store | None = None
         self.notes: dict[str, Note] = {}
         self.evidence: dict[str, NoteEvidence] = {}
         self.ids: dict[str, NoteIds] = {}
@@ -225,6 +226,7 @@ class NoteWork:
             return done
         clock = time.perf_counter()
         needs: set[str] = set()
+        self.store = store = ox.Store()
         with ChunkWriter(self.folder) as spill:
             for result in mapped:
                 file = result.note.file
@@ -236,7 +238,7 @@ class NoteWork:
                     counts=count_instances(result.triples, vocabulary),
                     references=result.references,
                 )
-                self.store.load(ntriples, format=ox.RdfFormat.N_TRIPLES)
+                store.load(ntriples, format=ox.RdfFormat.N_TRIPLES)
                 self.focus.update(t.subject.value for t in result.triples)  # type: ignore[union-attr]
                 needs.update(e.file for e in result.references.values() if e.file)
                 result.triples = []  # serialised: free them as we go
@@ -254,9 +256,9 @@ class NoteWork:
         data and every note they refer to (``context``: other shards' notes by file)."""
         inputs = self.inputs
         done = Finished()
-        if inputs.project.shape_files() and self.outputs:
+        store = self.store
+        if inputs.project.shape_files() and self.outputs and store is not None:
             clock = time.perf_counter()
-            store = self.store
             graphs = [c for c in inputs.fixed if c.kind != "queries"]
             references = (e for o in self.outputs.values() for e in o.references.values())
             needed = {e.file for e in references if e.file is not None}
