@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import gc
 import multiprocessing
 import os
 import time
@@ -433,7 +434,14 @@ class ForkedShard:
 
 
 def _serve(conn: Connection, work: NoteWork) -> None:
-    """The child's loop: run each requested step, send back its result or its failure."""
+    """The child's loop: run each requested step, send back its result or its failure.
+
+    The cyclic garbage collector is off in a shard: it builds millions of long-lived
+    objects that form no cycles worth collecting and exits when the build ends, and the
+    collector's full passes over them cost 10 % of a 10,000-note build (45.0 s → 40.4 s)
+    and grew faster than the notes.
+    """
+    gc.disable()
     try:
         while True:
             message = conn.recv()
