@@ -919,7 +919,7 @@ def goal_rows(result: SizeResult) -> list[Goal]:
             f"{answered} of {len(ours.get('queries', {}))}"
             + (f"; no rows: {', '.join(empty)}" if empty else ""),
             "",
-            not empty and bool(ours.get("queries")),
+            None if not ours.get("queries") else not empty,  # None: not measured here
         )
     )
     load_s, raw_s = (
