@@ -2,6 +2,7 @@
 
 Both ``dist/`` (the build's store) and ``dist/site/`` are written into a temporary folder
 beside their target and swapped in here, so a reader never sees half of either.
+:class:`Closing` is the ``with`` protocol of the objects that hold files or processes open.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 from pathlib import Path
+from typing import Self
 
 
 def replace_dir(new: Path, target: Path) -> None:
@@ -24,3 +26,16 @@ def replace_dir(new: Path, target: Path) -> None:
         shutil.rmtree(retired, ignore_errors=True)
     else:
         os.replace(new, target)
+
+
+class Closing:
+    """Something used in a ``with`` block: leaving the block calls :meth:`close`."""
+
+    def close(self) -> None:
+        """Release what the object holds (files, processes); safe to call twice."""
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -28,7 +28,7 @@ from typing import BinaryIO
 import pyoxigraph as ox
 
 from loader.build.void import VOID_GRAPH, void_quads, void_turtle
-from loader.files import replace_dir
+from loader.files import Closing, replace_dir
 from loader.graph.parts import GraphPart
 from loader.namespaces import DCTERMS, RDF, SERIALIZATION_PREFIXES
 
@@ -331,7 +331,7 @@ def _write_files(
     ]
 
 
-class _Sources:
+class _Sources(Closing):
     """Copies chunks into one of the dist files: held bytes are written, located ones are
     copied file to file by the kernel (``os.copy_file_range``), never through Python."""
 
@@ -361,17 +361,10 @@ class _Sources:
         out.seek(0, os.SEEK_END)
         return length
 
-    def __enter__(self) -> _Sources:
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        trace: TracebackType | None,
-    ) -> None:
+    def close(self) -> None:
         for stream in self._open.values():
             stream.close()
+        self._open.clear()
 
 
 def _copy_range(source: int, target: int, count: int, offset: int) -> int:
@@ -391,7 +384,7 @@ def dist_stamp(dist_dir: Path) -> tuple[tuple[str, int, int], ...] | None:
     return tuple((name, status.st_size, status.st_mtime_ns) for name, status in stats)
 
 
-class ChunkWriter:
+class ChunkWriter(Closing):
     """Appends chunks to an N-Quads, a TriG and a Turtle file in a folder (no prefix header).
 
     A build shard spills its serialised notes this way instead of sending the bytes to the
@@ -413,15 +406,7 @@ class ChunkWriter:
         located = dataclasses.replace(chunk, spans=(spans[0], spans[1], spans[2]))
         return located.located(self._folder)
 
-    def __enter__(self) -> ChunkWriter:
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        trace: TracebackType | None,
-    ) -> None:
+    def close(self) -> None:
         for stream in self._files:
             stream.close()
 

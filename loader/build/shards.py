@@ -35,7 +35,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
-from types import TracebackType
 from typing import Any
 
 import pyoxigraph as ox
@@ -46,6 +45,7 @@ from loader.build.export import (
     graph_ntriples,
     serialise_graph,
 )
+from loader.files import Closing
 from loader.graph.assemble import Assembled, count_instances
 from loader.graph.mapping import Entity, MappedNote, NoteIds, Registry, map_note, note_ids
 from loader.graph.parts import GraphPart
@@ -299,7 +299,7 @@ def merge_results(finished: Sequence[Finished]) -> list[Problem]:
     return problems
 
 
-class Shards:
+class Shards(Closing):
     """The shards of one build: one :class:`NoteWork` here, or one per forked child.
 
     Each spills its serialised notes into its own subfolder of ``folder``, which must
@@ -366,19 +366,8 @@ class Shards:
         self._forked.clear()
         self._here = None
 
-    def __enter__(self) -> Shards:
-        return self
 
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        trace: TracebackType | None,
-    ) -> None:
-        self.close()
-
-
-class ForkedShard:
+class ForkedShard(Closing):
     """A :class:`NoteWork` in a forked child process.
 
     :meth:`send` passes a call to the child, :meth:`result` waits for its answer; an input
@@ -420,17 +409,6 @@ class ForkedShard:
         if self._process.is_alive():
             self._process.kill()
             self._process.join()
-
-    def __enter__(self) -> ForkedShard:
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        trace: TracebackType | None,
-    ) -> None:
-        self.close()
 
 
 def _serve(conn: Connection, work: NoteWork) -> None:
