@@ -181,3 +181,25 @@ def test_docs_document_the_new_terms(extended: Path) -> None:
     for text in ("Investment pledge", "investment amount", "Investment form", "investment fund"):
         assert text in ontology
     assert "Investment pledge" in (docs / "classes.svg").read_text(encoding="utf-8")
+
+
+def test_the_pledge_is_a_commitment_to_every_saved_query(extended: Path) -> None:
+    """The build writes what rdfs:subClassOf entails, so the existing commitment query finds
+    the pledge without knowing its class (step 1 of docs/EXTENDING.md promises it)."""
+    build = invoke("build", "--project", str(extended), "--quiet")
+    assert build.exit_code == 0, build.output
+    result = invoke(
+        "query",
+        "commitments-by-obligor",
+        "--param",
+        "obligor=JPN",
+        "--project",
+        str(extended),
+        "--format",
+        "json",
+    )
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.output)["results"]["bindings"]
+    assert PLEDGE in [r["commitment"]["value"] for r in rows]
+    pledge = next(r for r in rows if r["commitment"]["value"] == PLEDGE)
+    assert pledge["beneficiary"]["value"].endswith("/USA")

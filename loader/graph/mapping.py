@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
+from loader.graph.entail import entailed
 from loader.graph.literals import LiteralError, to_literal
 from loader.namespaces import OA, PROV, RDF, TKG, XSD, kebab, note_graph, slug, thing
 from loader.problems import Problem
@@ -292,6 +293,7 @@ class _NoteMapper:
             self._map_statement(self.note.source, is_source=True)
         for statement in self.note.statements:
             self._map_statement(statement, is_source=False)
+        self.result.triples = entailed(self.result.triples, self.vocab)
 
     def _add(self, s: ox.NamedNode, p: ox.NamedNode, o: ox.NamedNode | ox.Literal) -> None:
         self.result.triples.append(ox.Triple(s, p, o))

@@ -255,7 +255,10 @@ def describe(store: ox.Store, iri: str, *, limit: int | None = DEFAULT_LIMIT) ->
     pointing = sorted({s for subjects in shown_of.values() for s in subjects})
     details = _provenance_rows(store, [iri, *pointing])
     kinds_of: dict[str, set[str]] = {
-        subject: {o.value for p, o, _ in rows if p == RDF + "type" and isinstance(o, ox.NamedNode)}
+        subject: _most_specific(
+            store,
+            {o.value for p, o, _ in rows if p == RDF + "type" and isinstance(o, ox.NamedNode)},
+        )
         for subject, rows in details.items()
     }
 
@@ -408,6 +411,27 @@ def _number(literal: ox.Literal) -> Decimal | None:
         return None
 
 
+def _most_specific(store: ox.Store, classes: set[str]) -> set[str]:
+    """``classes`` without those another of them is a subclass of.
+
+    The build states every superclass of a thing's class (loader/graph/entail.py) so that
+    queries find it; shown, the superclasses would only repeat what the class implies.
+    """
+    sub_class_of = ox.NamedNode(RDFS + "subClassOf")
+    above = {
+        sup
+        for sup in classes
+        for sub in classes
+        if sub != sup
+        and next(
+            iter(store.quads_for_pattern(ox.NamedNode(sub), sub_class_of, ox.NamedNode(sup))),
+            None,
+        )
+        is not None
+    }
+    return classes - above
+
+
 def _pointing_groups(store: ox.Store, iri: str) -> dict[tuple[str, str], list[str]]:
     """(class IRI or "", property IRI) → the things that point at ``iri`` through it.
 
@@ -427,7 +451,7 @@ def _pointing_groups(store: ox.Store, iri: str) -> dict[tuple[str, str], list[st
                 for q in store.quads_for_pattern(subject, rdf_type, None, None)
                 if isinstance(q.object, ox.NamedNode)
             ]
-            kinds[subject] = min(types) if types else ""
+            kinds[subject] = min(_most_specific(store, set(types))) if types else ""
         groups.setdefault((kinds[subject], quad.predicate.value), set()).add(subject.value)
     return {key: sorted(found) for key, found in groups.items()}
 

@@ -85,6 +85,8 @@ class Vocabulary:
     properties: dict[str, PropertyTerm] = field(default_factory=dict)
     #: class IRI → its superclasses, transitively, including itself
     superclasses: dict[str, frozenset[str]] = field(default_factory=dict)
+    #: property IRI → its superproperties, transitively, including itself
+    superproperties: dict[str, frozenset[str]] = field(default_factory=dict)
     #: value-set class IRI → key → value (keys: notation, local name, normalised label)
     values: dict[str, dict[str, ValueTerm]] = field(default_factory=dict)
     #: datatype IRI → the datatypes it is a union of (tkg:dateOrPeriod → xsd:date, …)
@@ -192,6 +194,7 @@ def vocabulary_from_triples(triples: list[ox.Triple]) -> Vocabulary:
     notations: dict[str, str] = {}
     ranges: dict[str, str] = {}
     parents: dict[str, set[str]] = defaultdict(set)
+    parent_properties: dict[str, set[str]] = defaultdict(set)
     union_heads: dict[str, str] = {}
     list_first: dict[str, str] = {}
     list_rest: dict[str, str] = {}
@@ -209,6 +212,8 @@ def vocabulary_from_triples(triples: list[ox.Triple]) -> Vocabulary:
             ranges[subject] = o.value
         elif p == RDFS + "subClassOf" and isinstance(o, ox.NamedNode):
             parents[subject].add(o.value)
+        elif p == RDFS + "subPropertyOf" and isinstance(o, ox.NamedNode):
+            parent_properties[subject].add(o.value)
         elif p == OWL + "equivalentClass" and isinstance(o, ox.BlankNode):
             equivalents[subject] = o.value
         elif p == OWL + "unionOf" and isinstance(o, ox.BlankNode):
@@ -233,15 +238,9 @@ def vocabulary_from_triples(triples: list[ox.Triple]) -> Vocabulary:
                 break
 
     for iri in vocab.classes:
-        seen: set[str] = set()
-        stack = [iri]
-        while stack:
-            current = stack.pop()
-            if current in seen:
-                continue
-            seen.add(current)
-            stack.extend(parents.get(current, ()))
-        vocab.superclasses[iri] = frozenset(seen)
+        vocab.superclasses[iri] = _ancestors(iri, parents)
+    for iri in vocab.properties:
+        vocab.superproperties[iri] = _ancestors(iri, parent_properties)
 
     for iri, kinds in sorted(types.items()):
         if iri in vocab.classes or iri in vocab.properties or kinds & _NOT_VALUES:
@@ -267,6 +266,19 @@ def vocabulary_from_triples(triples: list[ox.Triple]) -> Vocabulary:
     _index_names(vocab, problems)
     problems.raise_if_errors()
     return vocab
+
+
+def _ancestors(iri: str, parents: Mapping[str, set[str]]) -> frozenset[str]:
+    """``iri`` and everything above it along ``parents`` (cycles are tolerated)."""
+    seen: set[str] = set()
+    stack = [iri]
+    while stack:
+        current = stack.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        stack.extend(parents.get(current, ()))
+    return frozenset(seen)
 
 
 def _index_names(vocab: Vocabulary, problems: ProblemCollector) -> None:

@@ -70,7 +70,17 @@ LABELS = (
 )
 
 #: The asserted types of everything.
-TYPES = PREFIXES + "SELECT ?thing ?class WHERE { ?thing a ?class FILTER(isIRI(?thing)) }"
+#: Each thing's most specific classes: the build also states every superclass (see
+#: loader/graph/entail.py), which a page would only repeat.
+TYPES = (
+    PREFIXES
+    + """SELECT ?thing ?class WHERE {
+  ?thing a ?class FILTER(isIRI(?thing))
+  FILTER NOT EXISTS {
+    ?thing a ?narrower . ?narrower rdfs:subClassOf ?class FILTER(?narrower != ?class)
+  }
+}"""
+)
 
 #: Things that get a page: what notes type, and the things of ours they point at.
 PAGES = (
