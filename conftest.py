@@ -1,28 +1,26 @@
 """Doctests of the library API run in a throw-away copy of this project.
 
 The examples in :mod:`loader.api` say ``open_project(".")`` as a notebook in the project
-folder would; here "." is a copy, so running them never touches this checkout's ``dist/``.
+folder would; here "." is a copy with the seed notes only (tests/seed_project.py), so the
+figures they show hold whatever ``data/notes/`` holds, and running them never touches this
+checkout's ``dist/``.
 """
 
 from __future__ import annotations
 
 import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent
-PROJECT_PARTS = ("ontology", "data", "shapes", "queries", "qc")
+from tests.seed_project import copy_seed_project
 
 
 @pytest.fixture(scope="session")
 def doctest_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    copy = tmp_path_factory.mktemp("doctest-project")
-    for part in PROJECT_PARTS:
-        shutil.copytree(ROOT / part, copy / part)
-    return copy
+    """The seed project: the examples' figures are those of the four seed notes."""
+    return copy_seed_project(tmp_path_factory.mktemp("doctest-project"))
 
 
 @pytest.fixture(autouse=True)

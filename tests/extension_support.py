@@ -3,10 +3,10 @@ investment-pledge extension of docs/EXTENDING.md (its class and amount property)
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
-PROJECT_PARTS = ("ontology", "data", "shapes", "queries", "qc")
+from seed_project import copy_seed_project
+
 PLEDGE = "https://w3id.org/tradekg/id/investment-pledge/jpn-usa-investment-2025"
 
 #: The new class and its amount; test_extension adds the form property and its value set.
@@ -31,8 +31,5 @@ tkg:investmentAmount a owl:DatatypeProperty ;
 
 
 def copy_project(repo_root: Path, target: Path) -> Path:
-    """Copy the project's source folders (not dist/) from ``repo_root`` into ``target``."""
-    for part in PROJECT_PARTS:
-        if (repo_root / part).exists():
-            shutil.copytree(repo_root / part, target / part)
-    return target
+    """The seed project (its source folders, not dist/, and the seed notes) in ``target``."""
+    return copy_seed_project(target, repo_root=repo_root)

@@ -3,23 +3,18 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from seed_project import copy_seed_project
 
 from loader.cli import main
 from loader.curate.usage import mentions
 
-PROJECT_PARTS = ("ontology", "data", "shapes", "queries", "qc")
-
 
 def copy_project(src: Path, dst: Path) -> Path:
-    for part in PROJECT_PARTS:
-        if (src / part).exists():
-            shutil.copytree(src / part, dst / part)
-    return dst
+    return copy_seed_project(dst, repo_root=src)
 
 
 def run_check(project: Path, *args: str) -> tuple[int, dict[str, object]]:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import pty
-import shutil
 import subprocess
 import sys
 from importlib import metadata
@@ -17,6 +16,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner, Result
+from seed_project import copy_seed_project
 
 from loader.cli import main
 from loader.commands.progress import ProgressBar
@@ -28,10 +28,7 @@ SUMMARY = "unchanged note"
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    root = tmp_path / "project"
-    for part in ("ontology", "data", "shapes", "queries", "qc"):
-        shutil.copytree(REPO / part, root / part)
-    return root
+    return copy_seed_project(tmp_path / "project")
 
 
 def build(project: Path, *args: str) -> Result:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import shutil
 import subprocess
 import time
 from pathlib import Path
@@ -28,6 +27,7 @@ from load_support import (
     versioned,
     write_dist,
 )
+from seed_project import copy_seed_project
 
 from loader.cli import main
 from loader.store.dist import index_dataset, read_dist
@@ -512,10 +512,7 @@ def test_credentials_never_appear_in_output(
 
 def test_load_the_real_build(tmp_path: Path) -> None:
     """The repository's own data: `tradekg build` into a copy, then load and verify."""
-    project = tmp_path / "repo"
-    for name in ("ontology", "data", "shapes", "queries"):
-        if (REPO_ROOT / name).is_dir():
-            shutil.copytree(REPO_ROOT / name, project / name)
+    project = copy_seed_project(tmp_path / "repo", parts=("ontology", "shapes", "queries"))
     built = CliRunner().invoke(main, ["build", "--project", str(project)])
     assert built.exit_code == 0, built.output
     manifest = read_dist(project / "dist")

@@ -9,7 +9,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import shutil
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -19,6 +18,7 @@ import pytest
 import yaml
 from click.testing import CliRunner, Result
 from load_support import server_with
+from seed_project import copy_seed_project
 
 from loader.cli import main
 from loader.project import Project
@@ -30,9 +30,7 @@ DEMO = ["query", "tariffs-at-or-above-rate", "--param", "imposer=USA", "--param"
 
 
 def copy_project(root: Path) -> Project:
-    for folder in ("ontology", "data", "shapes", "queries"):
-        shutil.copytree(REPO / folder, root / folder)
-    return Project(root)
+    return Project(copy_seed_project(root, parts=("ontology", "shapes", "queries")))
 
 
 @pytest.fixture(scope="module")
@@ -171,12 +169,16 @@ def test_an_ambiguous_label_lists_the_things_it_names(tmp_path: Path) -> None:
     from loader.build import build
 
     project = copy_project(tmp_path)
-    notes = sorted((project.root / "data" / "notes").rglob("*.yaml"))
-    note = yaml.safe_load(notes[0].read_text(encoding="utf-8"))
-    first = next(s for s in note["statements"] if s.get("a") == "Person")
+    path, note, first = next(  # the first note that records a person (a seed note does)
+        (path, note, statement)
+        for path in sorted((project.root / "data" / "notes").rglob("*.yaml"))
+        for note in [yaml.safe_load(path.read_text(encoding="utf-8"))]
+        for statement in note["statements"]
+        if statement.get("a") == "Person"
+    )
     twin = {**first, "id": first["id"] + "-twin"}
     note["statements"].append(twin)
-    notes[0].write_text(yaml.safe_dump(note, allow_unicode=True, sort_keys=False), "utf-8")
+    path.write_text(yaml.safe_dump(note, allow_unicode=True, sort_keys=False), "utf-8")
     build(project, use_cache=False)
     label = first.get("label") or first.get("name")
     result = tradekg(project, "show", str(label))

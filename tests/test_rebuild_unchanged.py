@@ -12,12 +12,13 @@ import shutil
 from pathlib import Path
 
 import pytest
+from seed_project import copy_seed_project
 
 from loader.build.pipeline import BuildResult, build
 from loader.problems import InputError
 from loader.project import Project
 
-PROJECT_PARTS = ("ontology", "data", "shapes", "queries")
+PROJECT_PARTS = ("ontology", "shapes", "queries")
 
 
 def snapshot(folder: Path) -> dict[str, tuple[int, int, str]]:
@@ -37,9 +38,7 @@ def digests(dist: Path) -> dict[str, str]:
 
 @pytest.fixture
 def project(repo_root: Path, tmp_path: Path) -> Project:
-    root = tmp_path / "p"
-    for part in PROJECT_PARTS:
-        shutil.copytree(repo_root / part, root / part)
+    root = copy_seed_project(tmp_path / "p", parts=PROJECT_PARTS, repo_root=repo_root)
     return Project.at(root)
 
 
@@ -120,9 +119,9 @@ def test_the_source_archive_is_an_input(
     first = build(project)
     assert any(w.code == "source-text-missing" for w in first.warnings)
     assert build(project).redone == []
-    note = next(project.notes_dir.rglob("*.yaml"))
-    identifier = next(
-        line.split(":", 1)[1].strip().strip("'\"")
+    identifier, note = next(  # a note that names its archived text (every seed note does)
+        (line.split(":", 1)[1].strip().strip("'\""), note)
+        for note in sorted(project.notes_dir.rglob("*.yaml"))
         for line in note.read_text(encoding="utf-8").splitlines()
         if line.strip().startswith("identifier:")
     )

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 from load_support import server_with
+from seed_project import copy_seed_project
 
 from loader.namespaces import TKG
 from loader.project import Project
@@ -42,10 +42,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Project:
     """
     from loader.build.pipeline import build
 
-    root = tmp_path_factory.mktemp("project")
-    for folder in ("ontology", "data", "queries"):
-        if (REPO / folder).is_dir():
-            shutil.copytree(REPO / folder, root / folder)
+    root = copy_seed_project(tmp_path_factory.mktemp("project"), parts=("ontology", "queries"))
     project = Project(root)
     build(project, use_cache=False)
     return project

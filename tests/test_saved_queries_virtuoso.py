@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -33,6 +32,7 @@ from load_support import (
     load_into_virtuoso,
     start_virtuoso,
 )
+from seed_project import copy_seed_project
 
 from loader.cli import main
 from loader.project import Project
@@ -59,10 +59,7 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
     The shapes are left out, as in test_saved_queries.py: the queries only need data.
     """
-    root = tmp_path_factory.mktemp("project")
-    for folder in ("ontology", "data", "queries"):
-        if (REPO / folder).is_dir():
-            shutil.copytree(REPO / folder, root / folder)
+    root = copy_seed_project(tmp_path_factory.mktemp("project"), parts=("ontology", "queries"))
     result = CliRunner().invoke(main, ["build", "--project", str(root), "--full", "--quiet"])
     assert result.exit_code == 0, result.output
     return root

@@ -13,13 +13,13 @@ own quote proving (loader/read/sources.py), so that the two check each other.
 from __future__ import annotations
 
 import re
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+from seed_project import copy_seed_project
 
 from loader.project import Project
 
@@ -106,8 +106,7 @@ def test_every_evidence_quote_is_verbatim_in_its_seed(path: Path) -> None:
 @pytest.fixture
 def seed_project(repo_root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A copy of the project in ``tmp_path``, its archive setting pointed at the seeds."""
-    for part in ("ontology", "data", "shapes", "queries"):
-        shutil.copytree(repo_root / part, tmp_path / part)
+    copy_seed_project(tmp_path, parts=("ontology", "shapes", "queries"), repo_root=repo_root)
     monkeypatch.setenv("TRADEKG_SOURCES", str(SEEDS_DIR.resolve()))
     return tmp_path
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -18,6 +17,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from load_support import graph_counts, serving
+from seed_project import copy_seed_project
 
 from loader.cli import main
 from loader.query.result import QueryResult, from_sparql_json, same_answer
@@ -32,9 +32,7 @@ pytestmark = pytest.mark.requires("oxigraph")
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("served")
-    for part in ("ontology", "data", "shapes", "queries", "qc"):
-        shutil.copytree(REPO / part, root / part)
+    root = copy_seed_project(tmp_path_factory.mktemp("served"))
     built = CliRunner().invoke(main, ["build", "--project", str(root), "--quiet"])
     assert built.exit_code == 0, built.output
     return root

@@ -21,6 +21,7 @@ import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 from extension_support import PLEDGE, PLEDGE_ONTOLOGY, copy_project
+from seed_project import copy_seed_project
 
 from loader.cli import main
 from loader.publish.site.paths import class_path, page_path
@@ -289,8 +290,7 @@ def test_same_graph_same_site_and_the_swap_leaves_nothing_behind(project: Path, 
 
 
 def test_without_a_build_it_says_to_build(repo_root: Path, tmp_path: Path) -> None:
-    for part in ("ontology", "data"):
-        shutil.copytree(repo_root / part, tmp_path / part)
+    copy_seed_project(tmp_path, parts=("ontology",), repo_root=repo_root)
     result = CliRunner().invoke(main, ["site", "--project", str(tmp_path)])
     assert result.exit_code == 2
     assert "tradekg build" in result.output

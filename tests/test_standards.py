@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import csv
 import json
-import shutil
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 import rdflib
 from click.testing import CliRunner
+from seed_project import copy_seed_project
 
 from loader.cli import main
 
@@ -24,9 +24,11 @@ SELECT (COUNT(*) AS ?n) { ?c a skos:Concept ; skos:inScheme ?s }"""
 
 @pytest.fixture(scope="module")
 def built(repo_root: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    project = tmp_path_factory.mktemp("standards")
-    for part in ("ontology", "data", "shapes", "queries"):
-        shutil.copytree(repo_root / part, project / part)
+    project = copy_seed_project(
+        tmp_path_factory.mktemp("standards"),
+        parts=("ontology", "shapes", "queries"),
+        repo_root=repo_root,
+    )
     result = CliRunner().invoke(main, ["build", "--project", str(project)])
     assert result.exit_code == 0, result.output
     return project

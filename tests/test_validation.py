@@ -15,6 +15,7 @@ import yaml
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from seed_project import copy_seed_project
 
 from loader.cli import main
 from loader.graph.assemble import Assembled, assemble
@@ -26,13 +27,12 @@ BAD = Path(__file__).parent / "bad_notes"
 EXPECTED: dict[str, dict[str, Any]] = yaml.safe_load(
     (BAD / "expected.yaml").read_text(encoding="utf-8")
 )
-PARTS = ("ontology", "data", "shapes")
+PARTS = ("ontology", "shapes")
 
 
 def copy_project(src: Path, dst: Path) -> Path:
-    for part in PARTS:
-        shutil.copytree(src / part, dst / part)
-    return dst
+    """The seed project of ``src`` (the repository, or a copy a test made) in ``dst``."""
+    return copy_seed_project(dst, parts=PARTS, repo_root=src)
 
 
 def add_bad(project: Path, name: str) -> str:
