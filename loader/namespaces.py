@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from typing import Final
+from urllib.parse import quote, unquote
 
 from pyoxigraph import NamedNode
 
@@ -88,8 +89,18 @@ def thing(kind: str, key: str) -> NamedNode:
 
 
 def note_graph(note_key: str) -> NamedNode:
-    """The named graph that holds everything one note states."""
-    return NamedNode(NOTE_GRAPH_PREFIX + note_key)
+    """The named graph that holds everything one note states.
+
+    The key is the note's path, and a file system allows names an IRI does not (spaces,
+    ``#``, control characters, bytes that are not UTF-8): those are percent-encoded, so
+    ``2025/a note.yaml`` is ``…/graph/note/2025/a%20note``; ordinary keys are unchanged.
+    """
+    return NamedNode(NOTE_GRAPH_PREFIX + quote(note_key, safe="/", errors="surrogateescape"))
+
+
+def note_key_of(graph: str) -> str:
+    """The note key a note graph IRI (see :func:`note_graph`) was made from."""
+    return unquote(graph.removeprefix(NOTE_GRAPH_PREFIX))
 
 
 def reference_graph(name: str) -> NamedNode:

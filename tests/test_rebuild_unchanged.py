@@ -119,8 +119,8 @@ def test_the_source_archive_is_an_input(
     first = build(project)
     assert any(w.code == "source-text-missing" for w in first.warnings)
     assert build(project).redone == []
-    identifier, note = next(  # a note that names its archived text (every seed note does)
-        (line.split(":", 1)[1].strip().strip("'\""), note)
+    identifier = next(  # a note that names its archived text (every seed note does)
+        line.split(":", 1)[1].strip().strip("'\"")
         for note in sorted(project.notes_dir.rglob("*.yaml"))
         for line in note.read_text(encoding="utf-8").splitlines()
         if line.strip().startswith("identifier:")

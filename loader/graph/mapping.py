@@ -161,8 +161,10 @@ def register(
     at the second definition."""
     registry = Registry(by_id=dict(reference))
     problems: list[Problem] = []
+    sources: dict[str, str] = {}  # source IRI → the note file that maps to it first
     for ids in defined:
         problems.extend(ids.problems)
+        problems.extend(_source_collision(ids, sources))
         for index, entity, written, line in ids.subjects:
             registry.by_statement[(ids.key, index)] = entity
             if written is None:
@@ -186,6 +188,26 @@ def register(
                 continue
             registry.by_id[written] = entity
     return registry, problems
+
+
+def _source_collision(ids: NoteIds, sources: dict[str, str]) -> list[Problem]:
+    """Two notes whose paths give one source key would merge two documents into one thing."""
+    iri = thing("source", source_key(ids.key)).value
+    first = sources.setdefault(iri, ids.file)
+    if first == ids.file:
+        return []
+    return [
+        Problem(
+            code="duplicate-source-key",
+            message=f"{ids.file} and {first} both give the source document "
+            f"'{iri.rsplit('/', 1)[1]}' ({iri}): their files' paths differ only in "
+            "folders, spaces or punctuation",
+            file=ids.file,
+            line=1,
+            hint="rename one of the two files so that their names differ in letters or digits; "
+            f"if both record the same document, merge them into {first} (one note per source)",
+        )
+    ]
 
 
 def map_note(

@@ -19,7 +19,17 @@ from decimal import Decimal, InvalidOperation
 
 import pyoxigraph as ox
 
-from loader.namespaces import NOTE_GRAPH_PREFIX, OA, PROV, RDF, RDFS, SCHEMA, SKOS, TKG
+from loader.namespaces import (
+    NOTE_GRAPH_PREFIX,
+    OA,
+    PROV,
+    RDF,
+    RDFS,
+    SCHEMA,
+    SKOS,
+    TKG,
+    note_key_of,
+)
 from loader.problems import InputError, Problem
 from loader.query.labels import store_labels
 from loader.query.output import display, short_iri
@@ -516,7 +526,7 @@ def _provenance(rows: list[_Detail], shown: _Shown) -> list[Provenance]:
     for prop, value, graph in sorted(rows, key=lambda r: (r[2], r[0], str(r[1]))):
         if not graph.startswith(NOTE_GRAPH_PREFIX) or prop == RDF + "type":
             continue
-        record = by_graph.setdefault(graph, Provenance(note=graph[len(NOTE_GRAPH_PREFIX) :]))
+        record = by_graph.setdefault(graph, Provenance(note=note_key_of(graph)))
         if prop == _PROVENANCE["source"]:
             record.source = shown(value)
         elif prop == _PROVENANCE["status"]:
@@ -603,7 +613,7 @@ def _facts(own: list[_Row], shown: Callable[[_Term, str], Value]) -> list[Fact]:
         if not isinstance(prop, ox.NamedNode) or prop.value in _NOT_FACTS:
             continue
         g = _graph(graph)
-        note = g[len(NOTE_GRAPH_PREFIX) :] if g.startswith(NOTE_GRAPH_PREFIX) else None
+        note = note_key_of(g) if g.startswith(NOTE_GRAPH_PREFIX) else None
         shown_value = shown(value, prop.value)
         entries = by_property.setdefault(prop.value, [])
         if (shown_value, note) not in entries:
