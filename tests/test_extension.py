@@ -203,3 +203,60 @@ def test_the_pledge_is_a_commitment_to_every_saved_query(extended: Path) -> None
     assert PLEDGE in [r["commitment"]["value"] for r in rows]
     pledge = next(r for r in rows if r["commitment"]["value"] == PLEDGE)
     assert pledge["beneficiary"]["value"].endswith("/USA")
+
+
+EXTRA_NOTE = """\
+source:
+  title: "Extra wire {n}"
+  publisher: extra-wire-{n}
+  issued: 2025-11-0{n}
+  documentKind: news-article
+language: en
+statements:
+  - a: Company
+    id: extra-wire-{n}
+    label: Extra Wire {n}
+    claimStatus: reported
+    evidence: "Extra Wire {n}"
+  - a: Commitment
+    id: extra-commitment-{n}
+    obligor: {obligor}
+    beneficiary: USA
+    commitmentType: investment
+    commitmentStatus: pledged
+    claimStatus: reported
+    evidence: "{obligor} pledged to invest in the United States"
+"""
+
+
+@pytest.fixture(scope="module")
+def extended_and_grown(extended: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The extended project plus two notes written here: a researcher's project is bigger
+    than the seeds, and the project-level checks must hold there too."""
+    project = tmp_path_factory.mktemp("grown")
+    shutil.copytree(extended, project, dirs_exist_ok=True, ignore=shutil.ignore_patterns("dist"))
+    for n, obligor in ((1, "KOR"), (2, "IND")):
+        note = project / "data" / "notes" / "2025" / f"2025-11-0{n}-extra-wire-{n}.yaml"
+        note.write_text(EXTRA_NOTE.format(n=n, obligor=obligor), encoding="utf-8")
+    return project
+
+
+def test_the_project_checks_hold_with_more_notes(extended_and_grown: Path) -> None:
+    """Build, validate, check and every saved query, as a researcher runs them; a query with
+    no queries/expected/NAME.json (the new one) is run but has nothing to be compared with."""
+    project = extended_and_grown
+    assert len(list((project / "data" / "notes").rglob("*.yaml"))) == 4 + 1 + 2
+    for command in (["build", "--quiet"], ["validate"], ["check"]):
+        result = invoke(command[0], "--project", str(project), *command[1:])
+        assert result.exit_code == 0, f"{command}: {result.output}"
+    names = sorted(p.stem for p in (project / "queries").glob("*.rq"))
+    assert "investment-pledges" in names
+    assert not (project / "queries" / "expected" / "investment-pledges.json").exists()
+    for name in names:
+        result = invoke("query", name, "--project", str(project), "--format", "json")
+        assert result.exit_code == 0, f"{name}: {result.output}"
+        assert "results" in json.loads(result.output) or "boolean" in result.output, name
+    kor = invoke(
+        "query", "commitments-by-obligor", "--param", "obligor=KOR", "--project", str(project)
+    )
+    assert kor.exit_code == 0 and "extra-commitment-1" in kor.output, kor.output
