@@ -159,7 +159,9 @@ def test_diff_reports_terms_and_bump(copies: Path, repo_root: Path) -> None:
         text + '\ntkg:ExportControl a owl:Class ; rdfs:label "Export control"@en .\n',
         encoding="utf-8",
     )
-    result = CliRunner().invoke(main, ["diff", str(repo_root / "ontology"), str(new)])
+    result = CliRunner().invoke(
+        main, ["diff", str(repo_root / "ontology"), str(copies / "ontology")]
+    )
     assert result.exit_code == 0, result.output
     assert "Suggested version bump: **minor**" in result.output
     assert "- `tkg:ExportControl`" in result.output
