@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import shutil
 from collections.abc import Iterator
 from decimal import Decimal
@@ -246,3 +247,38 @@ def test_show_flags_conflicting_statistics_as_the_saved_query_finds_them(built: 
     a, b = sorted(pairs)[0]
     shown = tradekg(built, "show", a)
     assert "⚠ conflicts with" in shown.output and b.rsplit("/", 1)[1] in shown.output
+
+
+SAVED = sorted(p.stem for p in (REPO / "queries").glob("*.rq"))
+#: A language tag at the end of a cell (``Brunei Darussalam@en``).
+_TAGGED = re.compile(r"@[a-zA-Z]{2,8}(-[a-zA-Z0-9]{1,8})*$")
+#: A project IRI, bare (CSV), bracketed (TSV) or shortened (table), where a label belongs.
+_SLUG = re.compile(r"^<?(https://w3id\.org/tradekg/|id:|tkg:)")
+
+
+def _cells(fmt: str, output: str) -> list[str]:
+    if fmt == "csv":
+        return [cell for row in list(csv.reader(io.StringIO(output)))[1:] for cell in row]
+    if fmt == "tsv":
+        return [cell for line in output.splitlines()[1:] for cell in line.split("\t")]
+    rows = output.splitlines()[2:-1]
+    return [cell.strip() for line in rows for cell in re.split(r" {2,}", line) if cell.strip()]
+
+
+@pytest.mark.parametrize("name", SAVED)
+def test_no_readable_cell_of_a_saved_query_has_a_language_tag(built: Project, name: str) -> None:
+    for fmt in ("table", "csv", "tsv"):
+        result = tradekg(built, "query", name, "--format", fmt)
+        assert result.exit_code == 0, result.output
+        tagged = [cell for cell in _cells(fmt, result.output) if _TAGGED.search(cell)]
+        assert not tagged, f"{name} --format {fmt}: language tags in {tagged[:5]}"
+
+
+def test_json_keeps_the_language_of_each_literal(built: Project) -> None:
+    tagged = 0
+    for name in SAVED:
+        result = tradekg(built, "query", name, "--format", "json")
+        assert result.exit_code == 0, result.output
+        bindings = json.loads(result.output)["results"]["bindings"]
+        tagged += sum("xml:lang" in term for row in bindings for term in row.values())
+    assert tagged, "no saved query's JSON answer kept a literal's language"
