@@ -282,3 +282,43 @@ def test_json_keeps_the_language_of_each_literal(built: Project) -> None:
         bindings = json.loads(result.output)["results"]["bindings"]
         tagged += sum("xml:lang" in term for row in bindings for term in row.values())
     assert tagged, "no saved query's JSON answer kept a literal's language"
+
+
+def _json_rows(project: Project, *args: str) -> list[dict[str, str]]:
+    result = tradekg(project, "query", *args, "--format", "json")
+    assert result.exit_code == 0, result.output
+    bindings = json.loads(result.output)["results"]["bindings"]
+    return [{k: v["value"] for k, v in row.items()} for row in bindings]
+
+
+def test_a_step_only_expected_is_not_shown_as_done(built: Project) -> None:
+    """The seed's June 2025 note only expects the US–Viet Nam deal to be signed."""
+    result = tradekg(built, "query", "agreements-by-stage", "--param", "stage=signed")
+    assert result.exit_code == 0, result.output
+    vietnam = [line for line in result.output.splitlines() if "Vietnam trade deal" in line]
+    assert vietnam and all("expected" in line for line in vietnam), result.output
+    steps = _json_rows(built, "agreement-lifecycle")
+    assert steps and all("claimStatus" in step for step in steps)
+
+
+def test_no_party_is_beneficiary_of_its_own_commitment(built: Project) -> None:
+    store = ox.Store.read_only(str(built.store_dir))
+    types = [
+        row["n"].value
+        for row in store.query(
+            "SELECT DISTINCT ?n WHERE { ?c a <https://w3id.org/tradekg/ontology#Commitment> ; "
+            "<https://w3id.org/tradekg/ontology#commitmentType>/"
+            "<http://www.w3.org/2004/02/skos/core#notation> ?n }",
+            use_default_graph_as_union=True,
+        )
+    ]
+    del store
+    assert types
+    rows = [r for t in types for r in _json_rows(built, "commitments-by-type", "-p", f"type={t}")]
+    rows += _json_rows(built, "purchase-pledges")
+    assert rows
+    pairs = [
+        (r.get("obligor", r.get("buyer")), r.get("beneficiary", r.get("seller"))) for r in rows
+    ]
+    own = [pair for pair in pairs if pair[1] is not None and pair[0] == pair[1]]
+    assert not own, own[:3]
