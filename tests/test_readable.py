@@ -23,8 +23,9 @@ from load_support import server_with
 
 from loader.cli import main
 from loader.project import Project
-from loader.query.output import compact, with_unit
+from loader.query.output import with_unit
 from loader.store.server import OxigraphServer
+from loader.units import compact
 
 REPO = Path(__file__).resolve().parent.parent
 DEMO = ["query", "tariffs-at-or-above-rate", "--param", "imposer=USA", "--param", "rate=19"]

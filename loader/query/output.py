@@ -38,6 +38,7 @@ from loader.query.result import (
     to_sparql_json,
     triples_as_solutions,
 )
+from loader.units import amount
 
 FORMATS: tuple[str, ...] = ("table", "csv", "tsv", "json", "turtle", "ntriples")
 GRAPH_ONLY_FORMATS = frozenset({"turtle", "ntriples"})
@@ -240,8 +241,6 @@ _NUMERIC = frozenset(
     XSD + name
     for name in ("decimal", "integer", "double", "float", "long", "int", "nonNegativeInteger")
 )
-#: Unit notations written as a symbol after the number.
-_SYMBOLS = {"percent": "%", "tonne": "t"}
 
 
 def _readable_rows(result: Solutions, readable: Readable) -> list[list[str]]:
@@ -279,27 +278,4 @@ def with_unit(term: Term | None, unit: str) -> str:
         number = Decimal(term.value)
     except InvalidOperation:
         return plain(term)
-    if unit == "percent":
-        return f"{_plain(number)} %"
-    if len(unit) == 3 and unit.isalpha() and unit.isupper():  # an ISO 4217 currency code
-        return f"{unit} {compact(number)}"
-    return f"{compact(number)} {_SYMBOLS.get(unit, unit)}"
-
-
-def compact(number: Decimal) -> str:
-    """``123.5 bn``, ``2.1 m``, ``9,500``: large amounts the way trade reports print them."""
-    size = abs(number)
-    for scale, word in (
-        (Decimal(10) ** 12, "tn"),
-        (Decimal(10) ** 9, "bn"),
-        (Decimal(10) ** 6, "m"),
-    ):
-        if size >= scale:
-            return f"{_plain((number / scale).quantize(Decimal('0.01')))} {word}"
-    return _plain(number, grouped=True)
-
-
-def _plain(number: Decimal, *, grouped: bool = False) -> str:
-    """A decimal without trailing zeros or exponent: 19, 19.5, -123.5 (``9,500`` grouped)."""
-    text = f"{number:,f}" if grouped else f"{number:f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
+    return amount(number, unit)
