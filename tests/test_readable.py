@@ -323,3 +323,18 @@ def test_no_party_is_beneficiary_of_its_own_commitment(built: Project) -> None:
     ]
     own = [pair for pair in pairs if pair[1] is not None and pair[0] == pair[1]]
     assert not own, own[:3]
+
+
+def test_every_thing_a_note_defines_has_a_label(built: Project) -> None:
+    store = ox.Store.read_only(str(built.store_dir))
+    rows = store.query(
+        "SELECT DISTINCT ?s WHERE { GRAPH ?g { ?s a ?c } "
+        "FILTER(STRSTARTS(STR(?g), 'https://w3id.org/tradekg/graph/note/')) "
+        "FILTER(STRSTARTS(STR(?s), 'https://w3id.org/tradekg/id/') && !CONTAINS(STR(?s), '#')) "
+        "FILTER NOT EXISTS { ?s <http://www.w3.org/2000/01/rdf-schema#label>|"
+        "<http://purl.org/dc/terms/title> ?l } }",
+        use_default_graph_as_union=True,
+    )
+    unnamed = [row["s"].value for row in rows]
+    del store
+    assert not unnamed, unnamed[:5]
