@@ -323,3 +323,28 @@ def test_incremental_build_equals_full_build(built: Path, tmp_path: Path) -> Non
     third = runner.invoke(main, ["build", "--project", str(project)])
     assert third.exit_code == 0, third.output
     assert "incremental-person" not in (project / "dist" / "tradekg.nq").read_text()
+
+
+def test_a_generated_label_follows_a_rename_in_another_note(built: Path, tmp_path: Path) -> None:
+    """A role in one note is named after a person of another; renaming the person redoes it."""
+    project = copy_project(built, tmp_path / "p")
+    runner = CliRunner()
+    person = '  - a: Person\n    id: naming-person\n    label: {name}\n    evidence: "a person"\n'
+    role = (
+        "  - a: Role\n    id: naming-role\n    holder: naming-person\n"
+        '    roleTitle: Envoy\n    roleIn: VNM\n    evidence: "a person"\n'
+    )
+    write_note(project, "zz/person.yaml", GOOD_SOURCE.format(n=7) + person.format(name="Ann"))
+    write_note(project, "zz/role.yaml", GOOD_SOURCE.format(n=8) + role)
+    assert runner.invoke(main, ["build", "--project", str(project)]).exit_code == 0
+    assert '"Ann, Envoy (Viet Nam)"@en' in (project / "dist" / "tradekg.nq").read_text()
+    write_note(project, "zz/person.yaml", GOOD_SOURCE.format(n=7) + person.format(name="Bea"))
+    again = runner.invoke(main, ["build", "--project", str(project)])
+    assert again.exit_code == 0, again.output
+    incremental = tree_digest(project / "dist")
+    assert '"Bea, Envoy (Viet Nam)"@en' in (project / "dist" / "tradekg.nq").read_text()
+    assert runner.invoke(main, ["build", "--full", "--project", str(project)]).exit_code == 0
+    full = tree_digest(project / "dist")
+    assert {k: v for k, v in full.items() if "store" not in k} == {
+        k: v for k, v in incremental.items() if "store" not in k
+    }

@@ -257,6 +257,13 @@ def test_the_project_checks_hold_with_more_notes(extended_and_grown: Path) -> No
         assert result.exit_code == 0, f"{name}: {result.output}"
         assert "results" in json.loads(result.output) or "boolean" in result.output, name
     kor = invoke(
-        "query", "commitments-by-obligor", "--param", "obligor=KOR", "--project", str(project)
+        "query",
+        "commitments-by-obligor",
+        "--param",
+        "obligor=KOR",
+        "--project",
+        str(project),
+        "--format",
+        "json",
     )
     assert kor.exit_code == 0 and "extra-commitment-1" in kor.output, kor.output

@@ -19,7 +19,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "loader"
 
 #: The stages in data-flow order, and the modules every stage may share.
 STAGES = ("read", "graph", "validate", "build", "query", "store", "curate", "publish")
-SHARED = {"__init__", "api", "cli", "files", "namespaces", "problems", "project"}
+SHARED = {"__init__", "api", "cli", "files", "namespaces", "problems", "project", "units"}
 
 
 def module_name(path: Path) -> str:

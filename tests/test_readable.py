@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -22,8 +23,9 @@ from seed_project import copy_seed_project
 
 from loader.cli import main
 from loader.project import Project
-from loader.query.output import compact, with_unit
+from loader.query.output import with_unit
 from loader.store.server import OxigraphServer
+from loader.units import compact
 
 REPO = Path(__file__).resolve().parent.parent
 DEMO = ["query", "tariffs-at-or-above-rate", "--param", "imposer=USA", "--param", "rate=19"]
@@ -86,7 +88,7 @@ def test_csv_and_tsv_carry_labels_and_plain_numbers(built: Project) -> None:
     assert malaysia["status"] == "maintained" and malaysia["rate"] == "19"
     tsv = tradekg(built, *DEMO, "--format", "tsv").output.splitlines()
     assert tsv[0].startswith("?measure\t?target")
-    assert any("\tMalaysia\t" in line and '"19"^^' in line for line in tsv[1:])
+    assert any("\tMalaysia\t19\t" in line for line in tsv[1:])
 
 
 @pytest.mark.requires("oxigraph")
@@ -248,3 +250,93 @@ def test_show_flags_conflicting_statistics_as_the_saved_query_finds_them(built: 
     a, b = sorted(pairs)[0]
     shown = tradekg(built, "show", a)
     assert "⚠ conflicts with" in shown.output and b.rsplit("/", 1)[1] in shown.output
+
+
+SAVED = sorted(p.stem for p in (REPO / "queries").glob("*.rq"))
+#: A language tag at the end of a cell (``Brunei Darussalam@en``).
+_TAGGED = re.compile(r"@[a-zA-Z]{2,8}(-[a-zA-Z0-9]{1,8})*$")
+#: A project IRI, bare (CSV), bracketed (TSV) or shortened (table), where a label belongs.
+_SLUG = re.compile(r"^<?(https://w3id\.org/tradekg/|id:|tkg:)")
+
+
+def _cells(fmt: str, output: str) -> list[str]:
+    if fmt == "csv":
+        return [cell for row in list(csv.reader(io.StringIO(output)))[1:] for cell in row]
+    if fmt == "tsv":
+        return [cell for line in output.splitlines()[1:] for cell in line.split("\t")]
+    rows = output.splitlines()[2:-1]
+    return [cell.strip() for line in rows for cell in re.split(r" {2,}", line) if cell.strip()]
+
+
+@pytest.mark.parametrize("name", SAVED)
+def test_no_readable_cell_of_a_saved_query_has_a_language_tag(built: Project, name: str) -> None:
+    for fmt in ("table", "csv", "tsv"):
+        result = tradekg(built, "query", name, "--format", fmt)
+        assert result.exit_code == 0, result.output
+        tagged = [cell for cell in _cells(fmt, result.output) if _TAGGED.search(cell)]
+        assert not tagged, f"{name} --format {fmt}: language tags in {tagged[:5]}"
+
+
+def test_json_keeps_the_language_of_each_literal(built: Project) -> None:
+    tagged = 0
+    for name in SAVED:
+        result = tradekg(built, "query", name, "--format", "json")
+        assert result.exit_code == 0, result.output
+        bindings = json.loads(result.output)["results"]["bindings"]
+        tagged += sum("xml:lang" in term for row in bindings for term in row.values())
+    assert tagged, "no saved query's JSON answer kept a literal's language"
+
+
+def _json_rows(project: Project, *args: str) -> list[dict[str, str]]:
+    result = tradekg(project, "query", *args, "--format", "json")
+    assert result.exit_code == 0, result.output
+    bindings = json.loads(result.output)["results"]["bindings"]
+    return [{k: v["value"] for k, v in row.items()} for row in bindings]
+
+
+def test_a_step_only_expected_is_not_shown_as_done(built: Project) -> None:
+    """The seed's June 2025 note only expects the US–Viet Nam deal to be signed."""
+    result = tradekg(built, "query", "agreements-by-stage", "--param", "stage=signed")
+    assert result.exit_code == 0, result.output
+    vietnam = [line for line in result.output.splitlines() if "Vietnam trade deal" in line]
+    assert vietnam and all("expected" in line for line in vietnam), result.output
+    steps = _json_rows(built, "agreement-lifecycle")
+    assert steps and all("claimStatus" in step for step in steps)
+
+
+def test_no_party_is_beneficiary_of_its_own_commitment(built: Project) -> None:
+    store = ox.Store.read_only(str(built.store_dir))
+    types = [
+        row["n"].value
+        for row in store.query(
+            "SELECT DISTINCT ?n WHERE { ?c a <https://w3id.org/tradekg/ontology#Commitment> ; "
+            "<https://w3id.org/tradekg/ontology#commitmentType>/"
+            "<http://www.w3.org/2004/02/skos/core#notation> ?n }",
+            use_default_graph_as_union=True,
+        )
+    ]
+    del store
+    assert types
+    rows = [r for t in types for r in _json_rows(built, "commitments-by-type", "-p", f"type={t}")]
+    rows += _json_rows(built, "purchase-pledges")
+    assert rows
+    pairs = [
+        (r.get("obligor", r.get("buyer")), r.get("beneficiary", r.get("seller"))) for r in rows
+    ]
+    own = [pair for pair in pairs if pair[1] is not None and pair[0] == pair[1]]
+    assert not own, own[:3]
+
+
+def test_every_thing_a_note_defines_has_a_label(built: Project) -> None:
+    store = ox.Store.read_only(str(built.store_dir))
+    rows = store.query(
+        "SELECT DISTINCT ?s WHERE { GRAPH ?g { ?s a ?c } "
+        "FILTER(STRSTARTS(STR(?g), 'https://w3id.org/tradekg/graph/note/')) "
+        "FILTER(STRSTARTS(STR(?s), 'https://w3id.org/tradekg/id/') && !CONTAINS(STR(?s), '#')) "
+        "FILTER NOT EXISTS { ?s <http://www.w3.org/2000/01/rdf-schema#label>|"
+        "<http://purl.org/dc/terms/title> ?l } }",
+        use_default_graph_as_union=True,
+    )
+    unnamed = [row["s"].value for row in rows]
+    del store
+    assert not unnamed, unnamed[:5]

@@ -81,7 +81,7 @@ def count_instances(triples: Iterable[ox.Triple], vocabulary: Vocabulary) -> dic
 
 def reference_entities(reference: ReferenceData) -> dict[str, Entity]:
     return {
-        key: Entity(entity.iri.value, tuple(c.value for c in entity.classes))
+        key: Entity(entity.iri.value, tuple(c.value for c in entity.classes), label=entity.label)
         for key, entity in reference.ids.items()
     }
 

@@ -18,7 +18,8 @@ import pyoxigraph as ox
 
 from loader.graph.entail import entailed
 from loader.graph.literals import LiteralError, to_literal
-from loader.namespaces import OA, PROV, RDF, TKG, XSD, kebab, note_graph, slug, thing
+from loader.graph.naming import generated_label, shown_date
+from loader.namespaces import OA, PROV, RDF, RDFS, TKG, XSD, kebab, note_graph, slug, thing
 from loader.problems import Problem
 from loader.read.notes import ID_KEY, TYPE_KEY, Field, Note, Scalar, Statement
 from loader.read.sources import Span
@@ -30,6 +31,8 @@ _DERIVED_FROM = ox.NamedNode(PROV + "wasDerivedFrom")
 SOURCE_DOCUMENT = TKG + "SourceDocument"
 NOTE_CLASS = TKG + "Note"
 EVIDENCE = TKG + "evidence"
+_LABEL = ox.NamedNode(RDFS + "label")
+_GENERATED_LABEL = ox.NamedNode(TKG + "generatedLabel")
 #: xsd:integer, not the spec's xsd:nonNegativeInteger: Oxigraph stores derived integer
 #: types as xsd:integer, and the store must hold exactly what the dumps hold.
 _OFFSET = ox.NamedNode(XSD + "integer")
@@ -43,12 +46,15 @@ class Entity:
     classes: tuple[str, ...]
     file: str | None = None
     line: int | None = None
+    #: the label its note or the reference data gives (generated labels of referring things
+    #: use it, so a rename changes the entity and an incremental build redoes the referrers)
+    label: str | None = None
 
     def __reduce__(
         self,
-    ) -> tuple[type[Entity], tuple[str, tuple[str, ...], str | None, int | None]]:
+    ) -> tuple[type[Entity], tuple[str, tuple[str, ...], str | None, int | None, str | None]]:
         # The build cache pickles ~100,000 of these; the generic dataclass path is 10x slower.
-        return (Entity, (self.iri, self.classes, self.file, self.line))
+        return (Entity, (self.iri, self.classes, self.file, self.line, self.label))
 
 
 @dataclass
@@ -121,7 +127,13 @@ def note_ids(note: Note, vocab: Vocabulary) -> NoteIds:
     problems: list[Problem] = []
     subjects: list[tuple[int, Entity, str | None, int]] = []
     if note.source is not None:
-        entity = Entity(source_iri(note), (SOURCE_DOCUMENT,), note.file, note.source.line)
+        entity = Entity(
+            source_iri(note),
+            (SOURCE_DOCUMENT,),
+            note.file,
+            note.source.line,
+            _written(note.source, "title"),
+        )
         subjects.append((0, entity, None, note.source.line))
     for statement in note.statements:
         classes = _resolve_classes(statement, note, vocab, problems)
@@ -141,10 +153,21 @@ def note_ids(note: Note, vocab: Vocabulary) -> NoteIds:
             written = None
         key = written or generated_id(note, statement)
         kind = kebab(_local(classes[0])) if classes else "thing"
-        entity = Entity(thing(kind, key).value, tuple(classes), note.file, statement.line)
+        entity = Entity(
+            thing(kind, key).value,
+            tuple(classes),
+            note.file,
+            statement.line,
+            _written(statement, "label"),
+        )
         line = id_field.line if id_field is not None else statement.line
         subjects.append((statement.index, entity, written, line))
     return NoteIds(note.key, note.file, tuple(subjects), tuple(problems))
+
+
+def _written(statement: Statement, key: str) -> str | None:
+    found = statement.get(key)
+    return found.values[0].text.strip() if found and found.values else None
 
 
 def register_ids(
@@ -304,6 +327,11 @@ class _NoteMapper:
         graph = note_graph(note.key)
         self.result = MappedNote(note=note, graph=graph, triples=[])
         self.source = ox.NamedNode(source_iri(note))
+        #: IRI → the name and the notation of each thing or value this note refers to
+        self.names: dict[str, str] = {}
+        self.notations: dict[str, str] = {}
+        issued = _written(note.source, "issued") if note.source is not None else None
+        self.when = shown_date(issued) if issued else None
 
     def run(self) -> None:
         note_node = self.result.graph
@@ -338,6 +366,7 @@ class _NoteMapper:
             self._add(subject, _TYPE, ox.NamedNode(cls))
         if not is_source:
             self._add(subject, _DERIVED_FROM, self.source)
+        values: dict[str, list[ox.NamedNode | ox.Literal]] = {}
         for item in statement.fields:
             if item.key in (TYPE_KEY, ID_KEY) and not is_source:
                 continue
@@ -349,9 +378,32 @@ class _NoteMapper:
                 obj = self._resolve_value(prop, value, item, shown_id)
                 if obj is not None:
                     self._add(subject, ox.NamedNode(prop.iri), obj)
+                    values.setdefault(prop.iri, []).append(obj)
                 span = self.spans.get((value.line, value.column))
                 if span is not None and prop.iri == EVIDENCE:
                     self._annotate(subject, span)
+        self._name(subject, entity, values)
+
+    def _name(
+        self,
+        subject: ox.NamedNode,
+        entity: Entity,
+        values: dict[str, list[ox.NamedNode | ox.Literal]],
+    ) -> None:
+        """Write a generated label for a thing the note leaves unnamed (see loader.graph.naming)."""
+        label = generated_label(
+            entity.classes,
+            values,
+            name=lambda node: self.names.get(node.value) or _local(node.value),
+            notation=lambda node: self.notations.get(node.value) or _local(node.value),
+            class_label=lambda cls: term.label if (term := self.vocab.classes.get(cls)) else None,
+            when=self.when,
+        )
+        if label is None:
+            return
+        literal = ox.Literal(label, language=self.note.language)
+        self._add(subject, _LABEL, literal)
+        self._add(subject, _GENERATED_LABEL, literal)
 
     def _annotate(self, subject: ox.NamedNode, span: Span) -> None:
         """The statement as the body of an annotation targeting its quote in the source.
@@ -447,6 +499,8 @@ class _NoteMapper:
         if prop.range and self.vocab.is_value_set(prop.range):
             member = self.vocab.find_value(prop.range, text)
             if member is not None:
+                self.names[member.iri] = member.label or member.notation
+                self.notations[member.iri] = member.notation
                 return ox.NamedNode(member.iri)
             choices = self.vocab.notations(prop.range)
             self._problem(
@@ -479,6 +533,8 @@ class _NoteMapper:
             )
             return None
         self.result.references[text] = entity
+        self.names[entity.iri] = entity.label or text
+        self.notations[entity.iri] = text
         return ox.NamedNode(entity.iri)
 
     def _id_hint(self, text: str) -> str:

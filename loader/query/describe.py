@@ -32,7 +32,7 @@ from loader.namespaces import (
 )
 from loader.problems import InputError, Problem
 from loader.query.labels import store_labels
-from loader.query.output import display, short_iri
+from loader.query.output import plain, short_iri
 
 #: What each claim of a statement is tied to (read for the thing and everything pointing at it).
 _PROVENANCE = {
@@ -297,7 +297,7 @@ def describe(store: ox.Store, iri: str, *, limit: int | None = DEFAULT_LIMIT) ->
         return (
             Value(name(term.value), term.value)
             if isinstance(term, ox.NamedNode)
-            else Value(_text(term))
+            else Value(plain(term))
         )
 
     units = _units(store, own)
@@ -511,11 +511,6 @@ def _provenance_rows(store: ox.Store, subjects: Iterable[str]) -> dict[str, list
     return found
 
 
-def _text(term: _Term) -> str:
-    """A literal's text as written (no ``@en``); other terms as :func:`display` shows them."""
-    return term.value if isinstance(term, ox.Literal) else display(term)
-
-
 def _graph(term: object) -> str:
     return term.value if isinstance(term, ox.NamedNode) else ""
 
@@ -532,9 +527,9 @@ def _provenance(rows: list[_Detail], shown: _Shown) -> list[Provenance]:
         elif prop == _PROVENANCE["status"]:
             record.status = shown(value).text
         elif prop == _PROVENANCE["reportedAs"]:
-            record.reported_as = _text(value)
+            record.reported_as = plain(value)
         elif prop == _PROVENANCE["quote"]:
-            record.quotes.append(_text(value))
+            record.quotes.append(plain(value))
     return list(by_graph.values())
 
 
@@ -551,9 +546,9 @@ def _placed(store: ox.Store, subject: str, record: Provenance) -> Provenance:
     for quad in store.quads_for_pattern(None, ox.NamedNode(OA + "hasBody"), ox.NamedNode(subject)):
         for target in objects(quad.subject, OA + "hasTarget"):
             selectors = objects(target, OA + "hasSelector")
-            exact = [_text(e) for sel in selectors for e in objects(sel, OA + "exact")]
-            start = [int(_text(v)) for sel in selectors for v in objects(sel, OA + "start")]
-            end = [int(_text(v)) for sel in selectors for v in objects(sel, OA + "end")]
+            exact = [plain(e) for sel in selectors for e in objects(sel, OA + "exact")]
+            start = [int(plain(v)) for sel in selectors for v in objects(sel, OA + "start")]
+            end = [int(plain(v)) for sel in selectors for v in objects(sel, OA + "end")]
             if exact and start and end:
                 record.places.setdefault(" ".join(exact[0].split()), (start[0], end[0]))
     return record

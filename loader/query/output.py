@@ -2,12 +2,14 @@
 
 - ``table``: aligned columns; each IRI shown by its label when ``labels`` has one (else
   shortened with the project prefixes), literals shown as their value (with ``@lang`` when
-  tagged), numbers with their unit when the query declares one (``19 %``, ``USD 123.5 bn``),
+  tagged, except in readable answers: ``Brunei Darussalam``, never ``Brunei Darussalam@en``),
+  numbers with their unit when the query declares one (``19 %``, ``USD 123.5 bn``),
   unbound cells empty, and a row count.
 - ``csv`` / ``tsv``: SPARQL 1.1 Query Results CSV and TSV (W3C Recommendation): CSV has bare
   variable names, IRIs and literal values as plain text, RFC 4180 quoting and CRLF line ends;
   TSV has ``?``-prefixed names and every term in SPARQL/Turtle syntax. With ``labels``, an
-  IRI cell that has a label holds the label instead (numbers stay plain numbers).
+  IRI cell that has a label holds the label instead, and a literal its plain text with no
+  language tag or datatype (numbers stay plain numbers); JSON keeps the full terms.
 - ``json``: SPARQL 1.1 Query Results JSON.
 - ``turtle`` / ``ntriples``: for CONSTRUCT and DESCRIBE answers.
 
@@ -36,6 +38,7 @@ from loader.query.result import (
     to_sparql_json,
     triples_as_solutions,
 )
+from loader.units import amount
 
 FORMATS: tuple[str, ...] = ("table", "csv", "tsv", "json", "turtle", "ntriples")
 GRAPH_ONLY_FORMATS = frozenset({"turtle", "ntriples"})
@@ -108,6 +111,11 @@ def display(term: Term | None) -> str:
     if isinstance(term, ox.Literal):
         return f"{term.value}@{term.language}" if term.language else term.value
     return f"<< {display(term.subject)} {display(term.predicate)} {display(term.object)} >>"
+
+
+def plain(term: Term | None) -> str:
+    """A term as a readable answer shows it: like :func:`display`, a literal without its tag."""
+    return term.value if isinstance(term, ox.Literal) else display(term)
 
 
 def short_iri(iri: str) -> str:
@@ -197,6 +205,8 @@ def to_tsv(result: Solutions, *, readable: Readable | None = None) -> str:
         cells = []
         for term in row:
             label = _label_of(term, labels)
+            if label is None and readable is not None and isinstance(term, ox.Literal):
+                label = term.value
             cells.append(_escape_tsv(label) if label is not None else tsv_term(term))
         lines.append("\t".join(cells))
     return "\n".join(lines) + "\n"
@@ -231,8 +241,6 @@ _NUMERIC = frozenset(
     XSD + name
     for name in ("decimal", "integer", "double", "float", "long", "int", "nonNegativeInteger")
 )
-#: Unit notations written as a symbol after the number.
-_SYMBOLS = {"percent": "%", "tonne": "t"}
 
 
 def _readable_rows(result: Solutions, readable: Readable) -> list[list[str]]:
@@ -254,7 +262,7 @@ def _readable_rows(result: Solutions, readable: Readable) -> list[list[str]]:
                     if isinstance(unit_term, ox.NamedNode)
                     else None
                 )
-            cells.append(with_unit(term, unit) if unit else display(term))
+            cells.append(with_unit(term, unit) if unit else plain(term))
         rows.append(cells)
     return rows
 
@@ -265,32 +273,9 @@ def with_unit(term: Term | None, unit: str) -> str:
     A value that is not a number is shown as it is.
     """
     if not isinstance(term, ox.Literal) or term.datatype.value not in _NUMERIC:
-        return display(term)
+        return plain(term)
     try:
         number = Decimal(term.value)
     except InvalidOperation:
-        return display(term)
-    if unit == "percent":
-        return f"{_plain(number)} %"
-    if len(unit) == 3 and unit.isalpha() and unit.isupper():  # an ISO 4217 currency code
-        return f"{unit} {compact(number)}"
-    return f"{compact(number)} {_SYMBOLS.get(unit, unit)}"
-
-
-def compact(number: Decimal) -> str:
-    """``123.5 bn``, ``2.1 m``, ``9,500``: large amounts the way trade reports print them."""
-    size = abs(number)
-    for scale, word in (
-        (Decimal(10) ** 12, "tn"),
-        (Decimal(10) ** 9, "bn"),
-        (Decimal(10) ** 6, "m"),
-    ):
-        if size >= scale:
-            return f"{_plain((number / scale).quantize(Decimal('0.01')))} {word}"
-    return _plain(number, grouped=True)
-
-
-def _plain(number: Decimal, *, grouped: bool = False) -> str:
-    """A decimal without trailing zeros or exponent: 19, 19.5, -123.5 (``9,500`` grouped)."""
-    text = f"{number:,f}" if grouped else f"{number:f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
+        return plain(term)
+    return amount(number, unit)
