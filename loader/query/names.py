@@ -223,6 +223,18 @@ class Names:
         return 0
 
 
+def other_names(names: Names) -> dict[str, list[str]]:
+    """IRI → every folded name it has (for the site's search index), shortest first; an HS
+    code's ``hs 2846`` id is left out, its plain ``2846`` is kept."""
+    found: dict[str, list[str]] = {}
+    for key, entries in names.index.items():
+        if key.startswith("hs ") and key[3:].isdigit():
+            continue
+        for iri, _ in entries:
+            found.setdefault(iri, []).append(key)
+    return {iri: sorted(keys, key=lambda k: (len(k), k)) for iri, keys in found.items()}
+
+
 def load_names(store: ox.Store, dist_dir: Path) -> Names:
     """The name index of the last build: ``dist/names.json`` when it belongs to that build,
     otherwise read from ``store`` and written there for the next command."""
