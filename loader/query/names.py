@@ -4,8 +4,9 @@ A researcher types "Vietnam", "usa", "South Korea", ``2846`` or a source's title
 ``id:state/VNM``. Every name the graph gives a thing — its id as notes write it, its labels
 and alternative labels, notations, titles, ISO codes — is folded (case, accents and
 punctuation dropped) into one index, read once from the built store and kept beside
-``dist/ids.json`` as ``names.json`` (rebuilt when the build changes), so a look-up is a
-dictionary access rather than a scan of the graph.
+``dist/ids.json`` as ``names.sqlite`` by the build (:mod:`loader.query.name_index`; made here
+when it is missing or older than the build): a look-up is one B-tree search in a file opened
+in a millisecond, not a scan of the graph nor the load of a large JSON file.
 
 Resolution order: an id or IRI as written; then a name equal to the text once folded; then
 names starting with the text as whole words — where several things share that start, the
@@ -15,47 +16,31 @@ candidates with their classes; an unknown one the closest names).
 
 from __future__ import annotations
 
+import contextlib
 import difflib
-import json
-import re
-import unicodedata
-from collections.abc import Iterator, Mapping
+import sqlite3
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from loader.namespaces import DCTERMS, NOTE_GRAPH_PREFIX, RDF, RDFS, SCHEMA, SKOS, TKG
+from loader.namespaces import NOTE_GRAPH_PREFIX, RDF, RDFS
 from loader.problems import Problem
-
-#: Properties whose values name their subject (searched by every resolver and by ``find``).
-NAME_PROPERTIES: tuple[str, ...] = (
-    RDFS + "label",
-    SKOS + "prefLabel",
-    SKOS + "altLabel",
-    SKOS + "notation",
-    DCTERMS + "title",
-    DCTERMS + "identifier",
-    SCHEMA + "name",
-    TKG + "iso3166Alpha2",
-    TKG + "iso3166Alpha3",
-    TKG + "iso3166Numeric",
+from loader.query.name_index import (
+    INDEX,
+    build_index,
+    build_stamp,
+    fill_index,
+    fold,
+    read_ids,
+    write_index,
 )
-#: The index file, beside ``ids.json`` in ``dist/``.
-INDEX = "names.json"
+
 #: How many candidates an ambiguous or unknown name lists.
 SHOWN = 10
-_NOT_WORD = re.compile(r"[^0-9a-z]+")
-
-
-def fold(text: str) -> str:
-    """``text`` as it is compared: no accents, case or punctuation, one space between words,
-    without a leading "the" ("Côte d'Ivoire" → "cote d ivoire")."""
-    plain = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
-    words = _NOT_WORD.sub(" ", plain.casefold()).split()
-    if len(words) > 1 and words[0] == "the":
-        words = words[1:]
-    return " ".join(words)
+#: How many mentions of a candidate are counted at most (enough to tell which one notes use).
+MENTIONS_CAP = 200
 
 
 @dataclass(frozen=True)
@@ -77,11 +62,20 @@ class NameError_(LookupError):
 
 
 class Names:
-    """Folded name → [(IRI, name as written)], with the store to ask about candidates."""
+    """The name index of a build (folded name, IRI, name as written), with the store to ask
+    about candidates (their classes, how often notes mention them)."""
 
-    def __init__(self, store: ox.Store, index: Mapping[str, list[list[str]]]) -> None:
+    def __init__(self, store: ox.Store, db: sqlite3.Connection) -> None:
         self.store = store
-        self.index = index
+        self.db = db
+
+    def _entries(self, where: str, *args: str) -> list[list[str]]:
+        rows = self.db.execute(f"SELECT iri, name FROM names WHERE {where}", args)
+        return [[iri, name] for iri, name in rows]
+
+    def rows(self) -> Iterator[tuple[str, str, str]]:
+        """Every (folded name, IRI, name as written)."""
+        yield from self.db.execute("SELECT key, iri, name FROM names")
 
     # -- looking up -----------------------------------------------------------------------
 
@@ -97,16 +91,12 @@ class Names:
         if iri is not None and (word.startswith(("<", "http:", "https:")) or self._exists(iri)):
             return iri
         key = fold(word)
-        exact = _unique(self.index.get(key, []))
+        exact = _unique(self._entries("key = ?", key))
         if len(exact) == 1:
             return exact[0][0]
         if not exact:
-            starting = _unique(
-                entry
-                for name, entries in self.index.items()
-                if name.startswith(key + " ")
-                for entry in entries
-            )
+            # names "KEY …": ' ' is the character before '!', so they sort in this range
+            starting = _unique(self._entries("key >= ? AND key < ?", key + " ", key + "!"))
             if len(starting) == 1:
                 return starting[0][0]
             chosen = self._most_mentioned(starting)
@@ -125,8 +115,9 @@ class Names:
                     hint="give the id of the one you mean (see `tradekg find`)",
                 )
             )
-        close = difflib.get_close_matches(key, list(self.index), n=5, cutoff=0.6)
-        names = [f'"{self.index[c][0][1]}"' for c in close]
+        written = dict(self.db.execute("SELECT key, MIN(name) FROM names GROUP BY key"))
+        close = difflib.get_close_matches(key, list(written), n=5, cutoff=0.6)
+        names = [f'"{written[c]}"' for c in close]
         raise NameError_(
             Problem(
                 "unknown-name",
@@ -148,7 +139,13 @@ class Names:
             return []
         best: dict[str, Match] = {}
         padded = f" {key} "
-        for name, entries in self.index.items():
+        like = self.db.execute(
+            "SELECT key, iri, name FROM names WHERE ' ' || key LIKE ?", (f"% {key}%",)
+        )
+        grouped: dict[str, list[list[str]]] = {}
+        for name, iri, written in like:
+            grouped.setdefault(name, []).append([iri, written])
+        for name, entries in grouped.items():
             if name == key:
                 rank = 0
             elif name.startswith(key + " "):
@@ -214,8 +211,8 @@ class Names:
 
     def _mentions(self, iri: str) -> int:
         answer = self.store.query(
-            f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p <{iri}> }} "
-            f'FILTER(STRSTARTS(STR(?g), "{NOTE_GRAPH_PREFIX}")) }}'
+            f"SELECT (COUNT(*) AS ?n) WHERE {{ SELECT ?s WHERE {{ GRAPH ?g {{ ?s ?p <{iri}> }} "
+            f'FILTER(STRSTARTS(STR(?g), "{NOTE_GRAPH_PREFIX}")) }} LIMIT {MENTIONS_CAP} }}'
         )
         if isinstance(answer, ox.QuerySolutions):
             for row in answer:
@@ -226,67 +223,34 @@ class Names:
 def other_names(names: Names) -> dict[str, list[str]]:
     """IRI → every folded name it has (for the site's search index), shortest first; an HS
     code's ``hs 2846`` id is left out, its plain ``2846`` is kept."""
-    found: dict[str, list[str]] = {}
-    for key, entries in names.index.items():
-        if key.startswith("hs ") and key[3:].isdigit():
-            continue
-        for iri, _ in entries:
-            found.setdefault(iri, []).append(key)
+    found: dict[str, set[str]] = {}
+    for key, iri, _ in names.rows():
+        if not (key.startswith("hs ") and key[3:].isdigit()):
+            found.setdefault(iri, set()).add(key)
     return {iri: sorted(keys, key=lambda k: (len(k), k)) for iri, keys in found.items()}
 
 
 def load_names(store: ox.Store, dist_dir: Path) -> Names:
-    """The name index of the last build: ``dist/names.json`` when it belongs to that build,
-    otherwise read from ``store`` and written there for the next command."""
-    stamp = _stamp(dist_dir)
-    path = dist_dir / INDEX
+    """The name index of the last build: ``dist/names.sqlite`` when it belongs to that
+    build, otherwise read from ``store`` and written there for the next command (in memory
+    only when ``dist/`` cannot be written)."""
+    stamp = build_stamp(dist_dir)
+    path = (dist_dir / INDEX).absolute()
+    with contextlib.suppress(sqlite3.Error):
+        db = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+        try:
+            if db.execute("SELECT build FROM meta").fetchone() == (stamp,):
+                return Names(store, db)
+        except sqlite3.Error:
+            pass
+        db.close()
+    # no index, or one older than the build: made now, as the build makes it
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        if data.get("build") == stamp:
-            return Names(store, data["names"])
-    except (OSError, ValueError, AttributeError, KeyError):
-        pass
-    index = build_index(store, _read_ids(dist_dir))
-    try:
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps({"build": stamp, "names": index}, ensure_ascii=False), "utf-8")
-        tmp.replace(path)
-    except OSError:
-        pass  # a read-only dist still answers, only more slowly
-    return Names(store, index)
-
-
-def build_index(store: ox.Store, ids: Mapping[str, str]) -> dict[str, list[list[str]]]:
-    """Folded name → [[IRI, name]] for every id (``hs:2846`` also as ``2846``) and every
-    value of :data:`NAME_PROPERTIES` on an IRI."""
-    index: dict[str, list[list[str]]] = {}
-
-    def add(name: str, iri: str) -> None:
-        key = fold(name)
-        if key:
-            entries = index.setdefault(key, [])
-            if not any(e[0] == iri for e in entries):
-                entries.append([iri, name])
-
-    for key, iri in ids.items():
-        add(key, iri)
-        if key.startswith("hs:"):
-            add(key[3:], iri)
-    for iri, name in _named(store):
-        add(name, iri)
-    return index
-
-
-def _named(store: ox.Store) -> Iterator[tuple[str, str]]:
-    values = " ".join(f"<{p}>" for p in NAME_PROPERTIES)
-    answer = store.query(
-        f"SELECT DISTINCT ?s ?n WHERE {{ VALUES ?p {{ {values} }} ?s ?p ?n . "
-        f"FILTER(isIRI(?s) && isLiteral(?n)) }}",
-        use_default_graph_as_union=True,
-    )
-    if isinstance(answer, ox.QuerySolutions):
-        for row in answer:
-            yield row["s"].value, row["n"].value
+        write_index(store, dist_dir)
+        return Names(store, sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True))
+    except (OSError, sqlite3.Error):
+        rows = build_index(store, read_ids(dist_dir))
+        return Names(store, fill_index(sqlite3.connect(":memory:"), rows, stamp))
 
 
 def _unique(entries: Iterator[list[str]] | list[list[str]]) -> list[list[str]]:
@@ -294,22 +258,6 @@ def _unique(entries: Iterator[list[str]] | list[list[str]]) -> list[list[str]]:
     for entry in entries:
         seen.setdefault(entry[0], entry)
     return sorted(seen.values(), key=lambda e: (len(e[1]), e[1]))
-
-
-def _stamp(dist_dir: Path) -> str:
-    try:
-        info = (dist_dir / "ids.json").stat()
-    except OSError:
-        return ""
-    return f"{info.st_mtime_ns}:{info.st_size}"
-
-
-def _read_ids(dist_dir: Path) -> dict[str, str]:
-    try:
-        ids = json.loads((dist_dir / "ids.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return ids if isinstance(ids, dict) else {}
 
 
 def _short(iri: str) -> str:

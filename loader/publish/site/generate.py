@@ -30,7 +30,8 @@ from loader.publish.site.paths import class_path, page_path
 from loader.publish.site.render import CAP, class_page, more, shell
 from loader.publish.site.writer import FileWriter
 from loader.query.local import open_store
-from loader.query.names import fold, load_names, other_names
+from loader.query.name_index import fold
+from loader.query.names import load_names, other_names
 
 #: Instances per page of a class listing.
 LISTING = 500
