@@ -6,17 +6,26 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test check servers setup lint bench clean
+.PHONY: demo test check servers setup install lint bench clean
 
+# Two installs: the product alone (what `make demo` needs: the tradekg command and its
+# libraries), and the test tools on top of it (pytest, hypothesis, ruff, mypy and the type
+# stubs of the `test` extra) for `make test`, `make check` and developers (`make setup`).
+# Each is redone only when pyproject.toml changes.
 $(BIN)/tradekg: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet --disable-pip-version-check -e .
 	touch $(BIN)/tradekg
 
-setup: $(BIN)/tradekg
+$(BIN)/pytest: pyproject.toml $(BIN)/tradekg
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test]'
+	touch $(BIN)/pytest
 
-demo: setup
+install: $(BIN)/tradekg
+
+setup: $(BIN)/tradekg $(BIN)/pytest
+
+demo: install
 	$(BIN)/tradekg build
 	$(BIN)/tradekg query tariffs-at-or-above-rate --param imposer=USA --param rate=19
 	$(BIN)/tradekg site
@@ -44,7 +53,7 @@ check: lint
 	$(BIN)/tradekg fmt --check
 	TRADEKG_SKIP_SERVERS=1 $(BIN)/pytest -q -rs -m "not requires"
 
-bench: setup
+bench: install
 	$(BIN)/python -m bench.run
 
 clean:

@@ -131,11 +131,13 @@ def run_query(project: Project, name: str, /, **params: str) -> list[Row]:
     from loader.query import find_saved_query, open_store, run_local
     from loader.query.params import build_ids
     from loader.query.result import Solutions
-    from loader.query.values import bound_text
+    from loader.query.values import bound_text, name_lookup
 
     query = find_saved_query(project, name)
     store = open_store(project.store_dir)
-    text = bound_text(query, params, store=store, ids=build_ids(project.dist_dir))
+    ids = build_ids(project.dist_dir)
+    names = name_lookup(store, project.dist_dir)
+    text = bound_text(query, params, store=store, ids=ids, names=names)
     result = run_local(store, text, file=query.file)
     if not isinstance(result, Solutions):
         raise TypeError(f"{name} is a {query.form} query; run_query returns SELECT rows")
@@ -153,10 +155,9 @@ def show(project: Project, thing: str, /, *, limit: int | None = 25) -> Descript
     """
     from loader.query import open_store
     from loader.query.describe import describe, resolve_id
-    from loader.query.params import build_ids
 
     store = open_store(project.store_dir)
-    return describe(store, resolve_id(store, thing, build_ids(project.dist_dir)), limit=limit)
+    return describe(store, resolve_id(store, thing, project.dist_dir), limit=limit)
 
 
 def load(

@@ -21,6 +21,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "load": ("load", "Load the built graph into a triplestore and verify every graph's count."),
     "serve": ("serve", "Serve the built graph from a local Oxigraph server."),
     "show": ("show", "Show everything the graph says about one thing, with sources and quotes."),
+    "find": ("find", "Find things by any of their names: labels, ids, ISO and HS codes, titles."),
     "check": ("check", "Quality-control the ontology, notes, shapes and queries."),
     "docs": ("docs", "Generate HTML documentation and diagrams into dist/docs/."),
     "site": ("site", "Write the browsable static site of the built graph into dist/site/."),

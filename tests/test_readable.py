@@ -185,8 +185,81 @@ def test_an_ambiguous_label_lists_the_things_it_names(tmp_path: Path) -> None:
     label = first.get("label") or first.get("name")
     result = tradekg(project, "show", str(label))
     assert result.exit_code == 2, result.output
-    assert "is the label of 2 things" in result.output
+    assert "names 2 things" in result.output
     assert first["id"] in result.output and twin["id"] in result.output
+
+
+@pytest.mark.parametrize("name", ["Vietnam", "viet nam", "VIET-NAM", "VN", "vnm", "704"])
+def test_show_takes_any_name_or_code_of_a_state(built: Project, name: str) -> None:
+    """Alternative labels and ISO alpha-2/alpha-3/numeric codes, in any case or punctuation."""
+    result = tradekg(built, "show", name, "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["label"] == "Viet Nam"
+
+
+def test_show_south_korea_is_the_republic_of_korea(built: Project) -> None:
+    result = tradekg(built, "show", "South Korea")
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("Republic of Korea\n")
+
+
+def test_show_takes_an_hs_code_with_or_without_its_prefix(built: Project) -> None:
+    plain, prefixed = tradekg(built, "show", "2846"), tradekg(built, "show", "hs:2846")
+    assert plain.exit_code == 0 and prefixed.exit_code == 0, plain.output + prefixed.output
+    assert plain.output == prefixed.output
+    assert "rare-earth metals" in plain.output
+
+
+def test_accents_do_not_matter_in_a_name(built: Project) -> None:
+    """Accents and apostrophes are folded away: both spellings name Côte d'Ivoire."""
+    accented = tradekg(built, "show", "Côte d’Ivoire", "--format", "json")
+    plain = tradekg(built, "show", "cote d'ivoire", "--format", "json")
+    assert accented.exit_code == 0 and plain.exit_code == 0, accented.output + plain.output
+    assert json.loads(accented.output)["iri"] == json.loads(plain.output)["iri"]
+    assert json.loads(plain.output)["iri"].endswith("/CIV")
+
+
+@pytest.mark.parametrize("imposer", ["United States", "usa", "US", "United States of America"])
+def test_a_parameter_takes_the_names_people_use(built: Project, imposer: str) -> None:
+    by_id = tradekg(built, *DEMO[:3], "imposer=USA", "--param", "rate=19", "--format", "csv")
+    by_name = tradekg(
+        built, *DEMO[:3], f"imposer={imposer}", "--param", "rate=19", "--format", "csv"
+    )
+    assert by_name.exit_code == 0, by_name.output
+    assert by_name.output == by_id.output
+    assert len(by_name.output.splitlines()) > 1
+
+
+def test_a_wrong_name_in_a_parameter_lists_the_closest(built: Project) -> None:
+    result = tradekg(built, *DEMO[:3], "imposer=Untied States", "--param", "rate=19")
+    assert result.exit_code == 2
+    assert "nothing in the graph is called 'Untied States'" in result.output
+    assert '"United States of America"' in result.output
+    assert "Traceback" not in result.output
+
+
+def test_a_name_that_several_things_share_lists_them_with_their_classes(built: Project) -> None:
+    """ "Korea" is no thing's name, "Republic of" starts dozens of names: candidates listed."""
+    result = tradekg(built, "show", "Republic of")
+    assert result.exit_code == 2, result.output
+    assert "names" in result.output and "(Country, Sovereign state)" in result.output
+    assert "id:state/" in result.output
+
+
+def test_find_lists_names_best_first_with_class_and_source(built: Project) -> None:
+    result = tradekg(built, "find", "vietnam", "--format", "json")
+    assert result.exit_code == 0, result.output
+    found = json.loads(result.output)
+    assert found[0]["label"] == "Viet Nam" and found[0]["match"] == "exact"
+    assert found[0]["class"] == "Country, Sovereign state"
+    assert found[0]["source"] == "reference/states"
+    ranks = [("exact", "starts with", "word", "start of a word").index(f["match"]) for f in found]
+    assert ranks == sorted(ranks)
+    assert any(f["source"].startswith("note ") for f in found)
+    viet = tradekg(built, "find", "viet", "--limit", "500", "--format", "json")
+    labels = [f["label"] for f in json.loads(viet.output)]
+    assert labels[0] == "Viet Nam"
+    assert not any("serviettes" in label for label in labels)
 
 
 def test_show_says_where_each_quote_stands_in_its_archived_source(

@@ -13,6 +13,7 @@ import json
 import re
 import shutil
 import subprocess
+import urllib.parse
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -271,6 +272,8 @@ def test_search_index_is_a_script_naming_every_page(site: Path) -> None:
     assert "state/MYS.html" in paths
     assert all((site / p).is_file() for p in paths)
     assert ["Malaysia", "state/MYS.html"] in [row[:2] for row in rows]
+    viet_nam = next(row for row in rows if row[1] == "state/VNM.html")
+    assert {"vietnam", "vn", "vnm", "704"} <= set(viet_nam[3].split("|"))
 
 
 def digest(folder: Path) -> dict[str, str]:
@@ -370,6 +373,38 @@ def test_search_finds_a_party_in_the_browser(site: Path, tmp_path: Path) -> None
     results = answer.split('<ul id="results">', 1)[1].split("</ul>", 1)[0]
     assert 'href="state/MYS.html">Malaysia</a>' in results
     assert SCRIPT_LABEL not in results  # the hostile label is not a match, and never markup
+
+
+def first_results(site: Path, profile: Path, query: str, count: int = 1) -> list[str]:
+    """The first ``count`` result links (path, text) the page lists for ``?q=query``."""
+    url = (site / "index.html").as_uri() + "?q=" + urllib.parse.quote(query)
+    answer = chromium(profile, "--dump-dom", url).decode("utf-8")
+    results = answer.split('<ul id="results">', 1)[1].split("</ul>", 1)[0]
+    return re.findall(r'<a href="([^"]+)">', results)[:count]
+
+
+@pytest.mark.requires("chromium")
+@pytest.mark.parametrize(
+    ("query", "path"),
+    [
+        ("vietnam", "state/VNM.html"),  # an alternative label
+        ("south korea", "state/KOR.html"),  # the Republic of Korea's alternative label
+        ("usa", "state/USA.html"),  # an ISO code and id, among ids that start with usa-
+        ("Viet", "state/VNM.html"),  # a prefix, before names with it as a later word
+        ("VIỆT-NAM", "state/VNM.html"),  # case, accents and punctuation folded
+    ],
+)
+def test_search_ranks_the_thing_called_so_first(
+    site: Path, tmp_path: Path, query: str, path: str
+) -> None:
+    assert first_results(site, tmp_path / "profile", query) == [path]
+
+
+@pytest.mark.requires("chromium")
+def test_search_matches_whole_words_only(site: Path, tmp_path: Path) -> None:
+    """ "ore" is the start of no word of "Singapore" nor "Korea": neither is found by it."""
+    found = first_results(site, tmp_path / "profile", "ore", count=60)
+    assert "state/SGP.html" not in found and "state/KOR.html" not in found
 
 
 def test_it_will_not_replace_a_folder_that_is_not_a_site(project: Path, tmp_path: Path) -> None:

@@ -35,6 +35,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyoxigraph as ox
+
 from loader import __version__
 from loader.build.cache import (
     BuildCache,
@@ -46,6 +48,7 @@ from loader.build.cache import (
 )
 from loader.build.catalogue import catalogue_triples
 from loader.build.export import (
+    STORE,
     DistChunks,
     GraphChunks,
     dist_stamp,
@@ -60,6 +63,7 @@ from loader.graph.parts import GraphPart
 from loader.namespaces import QUERIES_GRAPH
 from loader.problems import InputError, Problem, Severity
 from loader.project import Project, SourcesSetting
+from loader.query.name_index import write_index
 from loader.read.reference import load_reference
 from loader.read.sources import ArchivedFile
 from loader.read.vocabulary import load_vocabulary
@@ -314,6 +318,8 @@ def _build(
         ids={key: entity.iri for key, entity in registry.by_id.items()},
         store_has=read_manifest(project.dist_dir),
     )
+    # the names --param, show, find and the site search know things by (dist/names.sqlite)
+    write_index(ox.Store.read_only(str(project.dist_dir / STORE)), project.dist_dir)
     by_iri = {chunk.iri: chunk for chunk in chunks}
     save_cache(
         project,

@@ -20,7 +20,7 @@ from loader.commands.common import open_project, project_option, reports_input_e
 from loader.problems import InputError, Problem
 from loader.query.labels import fetch_labels, store_labels
 from loader.query.result import QueryResult
-from loader.query.values import bound_text
+from loader.query.values import bound_text, name_lookup
 
 if TYPE_CHECKING:
     from loader.query.output import Readable
@@ -174,7 +174,13 @@ def command(
     # The last build names the ids and value-set words parameters may use, wherever the
     # query runs; without a build they are written as IRIs.
     built = open_store(project.store_dir) if has_store(project.store_dir) else None
-    text = bound_text(query, _parse_params(params), store=built, ids=build_ids(project.dist_dir))
+    text = bound_text(
+        query,
+        _parse_params(params),
+        store=built,
+        ids=build_ids(project.dist_dir),
+        names=name_lookup(built, project.dist_dir),
+    )
     if show_query:
         click.echo(text, nl=not text.endswith("\n"))
         return

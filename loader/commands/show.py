@@ -23,7 +23,6 @@ from loader.query.describe import (
     resolve_id,
 )
 from loader.query.local import open_store
-from loader.query.params import build_ids
 
 WIDTH = 100
 
@@ -49,7 +48,7 @@ def command(*, thing: str, fmt: str, show_all: bool, project_root: Path) -> None
     """
     project = open_project(project_root)
     store = open_store(project.store_dir)
-    iri = resolve_id(store, thing, build_ids(project.dist_dir))
+    iri = resolve_id(store, thing, project.dist_dir)
     description = describe(store, iri, limit=None if show_all else DEFAULT_LIMIT)
     if fmt == "json":
         click.echo(json.dumps(description.to_json(), indent=2, ensure_ascii=False))

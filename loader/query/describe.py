@@ -12,10 +12,10 @@ that another source states with another value is flagged with that statistic.
 
 from __future__ import annotations
 
-import difflib
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
 
 import pyoxigraph as ox
 
@@ -30,7 +30,7 @@ from loader.namespaces import (
     TKG,
     note_key_of,
 )
-from loader.problems import InputError, Problem
+from loader.problems import InputError
 from loader.query.labels import store_labels
 from loader.query.output import plain, short_iri
 
@@ -164,89 +164,20 @@ class Description:
         }
 
 
-def resolve_id(store: ox.Store, text: str, ids: Mapping[str, str] | None) -> str:
-    """The IRI that ``text`` names: an id notes use, a prefixed name or IRI, or a label.
+def resolve_id(store: ox.Store, text: str, dist_dir: Path) -> str:
+    """The IRI that ``text`` names: an id notes use, a prefixed name or IRI, or any name
+    (label, alternative label, ISO code, title), through :mod:`loader.query.names`.
 
     Raises:
-        InputError: nothing in the graph has that id (with the closest ids), or the label
-            names several things (listed).
+        InputError: nothing in the graph is called that (with the closest names), or the
+            name names several things (listed with their classes).
     """
-    word = text.strip()
-    if ids and word in ids:
-        return ids[word]
-    iri = _as_iri(word)
-    if iri is not None and _exists(store, iri):
-        return iri
-    matches = _by_label(store, word)
-    if len(matches) == 1:
-        return matches[0]
-    if len(matches) > 1:
-        listed = ", ".join(short_iri(m) for m in matches[:10])
-        raise InputError(
-            [
-                Problem(
-                    "ambiguous-id",
-                    f"'{word}' is the label of {len(matches)} things: {listed}",
-                    hint="give one of their ids instead",
-                )
-            ]
-        )
-    close = _closest(store, word, ids or {})
-    raise InputError(
-        [
-            Problem(
-                "unknown-id",
-                f"nothing in the graph is called '{word}'",
-                hint=(
-                    f"did you mean: {', '.join(close)}?"
-                    if close
-                    else "give an id as notes write it (VNM, hs:2846, an id of a note) or an IRI"
-                ),
-            )
-        ]
-    )
-
-
-def _closest(store: ox.Store, word: str, ids: Mapping[str, str]) -> list[str]:
-    """Up to five ids or labels closest to ``word`` (case-insensitively), for "did you mean"."""
-    candidates = {key.lower(): key for key in ids}
-    answer = store.query(
-        f"SELECT DISTINCT ?l WHERE {{ ?s <{RDFS}label> ?l }}", use_default_graph_as_union=True
-    )
-    if isinstance(answer, ox.QuerySolutions):
-        for row in answer:
-            label = row["l"].value
-            candidates.setdefault(label.lower(), f'"{label}"')
-    found = difflib.get_close_matches(word.lower(), list(candidates), n=5, cutoff=0.6)
-    return [candidates[c] for c in found]
-
-
-def _as_iri(word: str) -> str | None:
-    from loader.query.params import ParamValueError, expand_iri
+    from loader.query.names import NameError_, load_names
 
     try:
-        return expand_iri(word)
-    except ParamValueError:
-        return None
-
-
-def _exists(store: ox.Store, iri: str) -> bool:
-    return bool(
-        store.query(
-            f"ASK {{ {{ <{iri}> ?p ?o }} UNION {{ ?s ?p <{iri}> }} }}",
-            use_default_graph_as_union=True,
-        )
-    )
-
-
-def _by_label(store: ox.Store, word: str) -> list[str]:
-    literal = '"' + word.lower().replace("\\", "\\\\").replace('"', '\\"') + '"'
-    answer = store.query(
-        f"SELECT DISTINCT ?s WHERE {{ ?s <{RDFS}label> ?l . "
-        f"FILTER(LCASE(STR(?l)) = {literal} && isIRI(?s)) }} ORDER BY ?s",
-        use_default_graph_as_union=True,
-    )
-    return [row["s"].value for row in answer] if isinstance(answer, ox.QuerySolutions) else []
+        return load_names(store, dist_dir).resolve(text)
+    except NameError_ as error:
+        raise InputError([error.problem]) from None
 
 
 def describe(store: ox.Store, iri: str, *, limit: int | None = DEFAULT_LIMIT) -> Description:

@@ -177,7 +177,16 @@ def spec_for_variable(variable: str) -> ParamSpec | Problem:
 
 
 class ParamValueError(ValueError):
-    """A value does not fit its parameter's type; the message says what a right value is."""
+    """A value does not fit its parameter's type; the message says what a right value is,
+    ``hint`` (when given) how to find one."""
+
+    def __init__(self, message: str, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.hint = hint
+
+
+#: Resolves a name people know ("Vietnam", "usa") to an IRI, or raises ParamValueError.
+NameLookup = Callable[[str], str]
 
 
 def to_term(
@@ -186,6 +195,7 @@ def to_term(
     *,
     ids: Mapping[str, str] | None = None,
     choices: Mapping[str, str] | None = None,
+    names: NameLookup | None = None,
 ) -> ox.NamedNode | ox.Literal:
     """Check ``value`` against ``spec`` and return the RDF term it denotes.
 
@@ -206,6 +216,8 @@ def to_term(
     if spec.kind == "iri":
         if ids is not None and value.strip() in ids:
             return ox.NamedNode(ids[value.strip()])
+        if names is not None:
+            return ox.NamedNode(names(value))
         return ox.NamedNode(expand_iri(value))
     if spec.kind in ("string", "literal"):
         return ox.Literal(value)
@@ -425,6 +437,7 @@ def resolve(
     *,
     ids: Mapping[str, str] | None = None,
     choices: Mapping[str, Mapping[str, str]] | None = None,
+    names: NameLookup | None = None,
 ) -> dict[str, ox.NamedNode | ox.Literal]:
     """Check the user's values (and fill in defaults): parameter variable → term.
 
@@ -462,13 +475,14 @@ def resolve(
             continue
         try:
             allowed = (choices or {}).get(name)
-            terms[spec.variable] = to_term(spec, value, ids=ids, choices=allowed)
+            terms[spec.variable] = to_term(spec, value, ids=ids, choices=allowed, names=names)
         except ParamValueError as error:
             problems.append(
                 Problem(
                     "bad-parameter-value",
                     f"parameter '{name}' ({spec.describe_type()}): {error}",
-                    hint=(
+                    hint=error.hint
+                    or (
                         f"give {spec.expected()}"
                         if not (choices or {}).get(name)
                         else "give one of the values listed, as notes write them"

@@ -11,11 +11,12 @@ researcher adds to the ontology works with no change here.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from pathlib import Path
 
 import pyoxigraph as ox
 
 from loader.namespaces import PREFIXES, RDF, RDFS, SKOS
-from loader.query.params import bind, resolve
+from loader.query.params import NameLookup, ParamValueError, bind, resolve
 from loader.query.saved import SavedQuery
 from loader.query.scan import ScanError, TokenKind, tokens
 
@@ -80,13 +81,35 @@ def bound_text(
     *,
     store: ox.Store | None,
     ids: Mapping[str, str] | None,
+    names: NameLookup | None = None,
 ) -> str:
     """The query's text with the user's values (and its defaults) bound, as notes write them:
     ids (``VNM``) through ``ids`` and value-set words (``announced``) through ``store``, the
-    built graph (None before a build: IRIs must then be written out).
+    built graph (None before a build: IRIs must then be written out); ``names`` resolves
+    any other name of a thing ("Vietnam", "usa", see :func:`name_lookup`).
 
     Raises:
         InputError: a parameter is unknown, missing or has a wrong value (all at once).
     """
     choices = value_choices(store, query) if store is not None else None
-    return bind(query.text, resolve(query.params, given, ids=ids, choices=choices))
+    return bind(query.text, resolve(query.params, given, ids=ids, choices=choices, names=names))
+
+
+def name_lookup(store: ox.Store | None, dist_dir: Path) -> NameLookup | None:
+    """A parameter's name resolver over the last build (None without one); the index is
+    loaded at the first parameter that needs it, so a query with only ids loads nothing."""
+    if store is None:
+        return None
+    from loader.query.names import NameError_, Names, load_names
+
+    loaded: list[Names] = []
+
+    def lookup(text: str) -> str:
+        if not loaded:
+            loaded.append(load_names(store, dist_dir))
+        try:
+            return loaded[0].resolve(text)
+        except NameError_ as error:
+            raise ParamValueError(error.problem.message, hint=error.problem.hint) from None
+
+    return lookup

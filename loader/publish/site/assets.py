@@ -57,7 +57,11 @@ border-radius:6px}#results li{margin:.15rem 0}#results .what{color:var(--muted);
 """
 
 SEARCH = """\
-// Client-side search over window.TRADEKG_INDEX ([name, path, kind] rows); no network.
+// Client-side search over window.TRADEKG_INDEX ([name, path, kind, other names] rows); no
+// network. Names are folded as the command line's resolver folds them (no case, accents or
+// punctuation, no leading "the"), matched by whole words, and ranked: exact name or id,
+// then names starting with the text, then the text as whole words, then words starting
+// with it, then all its words starting words in any order; "viet" never finds "serviettes".
 (function () {
   var box = document.getElementById('search');
   var list = document.getElementById('results');
@@ -65,30 +69,58 @@ SEARCH = """\
   var index = window.TRADEKG_INDEX || [];
   var LIMIT = 60;
   function fold(text) {
-    return text.normalize('NFD').replace(/[\\u0300-\\u036f]/g, '').toLowerCase();
+    var words = text.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase()
+      .split(/[^0-9a-z]+/).filter(Boolean);
+    if (words.length > 1 && words[0] === 'the') { words.shift(); }
+    return words.join(' ');
   }
-  var folded = index.map(function (row) { return fold(row[0] + ' ' + row[1]); });
+  var names = index.map(function (row) {
+    var all = [fold(row[0])];
+    if (row[3]) { all = all.concat(row[3].split('|')); }
+    return all;
+  });
+  function rank(name, q, words) {
+    if (name === q) { return 0; }
+    if (name.lastIndexOf(q, 0) === 0) { return 1; }
+    var padded = ' ' + name + ' ';
+    if (padded.indexOf(' ' + q + ' ') >= 0) { return 2; }
+    if (padded.indexOf(' ' + q) >= 0) { return 3; }
+    if (words.length > 1 && words.every(function (w) { return padded.indexOf(' ' + w) >= 0; })) {
+      return 4;
+    }
+    return -1;
+  }
   function show() {
-    var words = fold(box.value).split(/\\s+/).filter(Boolean);
+    var q = fold(box.value);
     list.textContent = '';
-    if (!words.length) { info.textContent = ''; return; }
-    var found = 0;
+    if (!q) { info.textContent = ''; return; }
+    var words = q.split(' ');
+    var hits = [];
     for (var i = 0; i < index.length; i++) {
-      var hay = folded[i];
-      if (!words.every(function (w) { return hay.indexOf(w) >= 0; })) continue;
-      found++;
-      if (found > LIMIT) continue;
+      var best = -1;
+      for (var j = 0; j < names[i].length; j++) {
+        var r = rank(names[i][j], q, words);
+        if (r >= 0 && (best < 0 || r < best)) { best = r; if (r === 0) { break; } }
+      }
+      if (best >= 0) { hits.push([best, index[i][0].length, i]); }
+    }
+    hits.sort(function (a, b) {
+      return a[0] - b[0] || a[1] - b[1] || (index[a[2]][0] < index[b[2]][0] ? -1 : 1);
+    });
+    for (var k = 0; k < hits.length && k < LIMIT; k++) {
+      var row = index[hits[k][2]];
       var li = document.createElement('li');
       var a = document.createElement('a');
-      a.href = index[i][1];
-      a.textContent = index[i][0];
+      a.href = row[1];
+      a.textContent = row[0];
       var what = document.createElement('span');
       what.className = 'what';
-      what.textContent = ' — ' + index[i][2];
+      what.textContent = ' — ' + row[2];
       li.appendChild(a);
       li.appendChild(what);
       list.appendChild(li);
     }
+    var found = hits.length;
     info.textContent = found > LIMIT ? found + ' found, the first ' + LIMIT + ' shown'
       : found + ' found';
   }

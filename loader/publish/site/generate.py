@@ -30,6 +30,8 @@ from loader.publish.site.paths import class_path, page_path
 from loader.publish.site.render import CAP, class_page, more, shell
 from loader.publish.site.writer import FileWriter
 from loader.query.local import open_store
+from loader.query.name_index import fold
+from loader.query.names import load_names, other_names
 
 #: Instances per page of a class listing.
 LISTING = 500
@@ -68,7 +70,8 @@ def generate_site(project: Project, out_dir: Path | None = None) -> SiteResult:
     if temp.exists():
         shutil.rmtree(temp)
     try:
-        counts, class_pages = _write_all(data, context, temp, project.store_dir)
+        others = other_names(load_names(store, project.dist_dir))
+        counts, class_pages = _write_all(data, context, temp, project.store_dir, others)
         replace_dir(temp, out)
     finally:
         if temp.exists():
@@ -85,7 +88,11 @@ def generate_site(project: Project, out_dir: Path | None = None) -> SiteResult:
 
 
 def _write_all(
-    data: SiteData, context: PageContext, root: Path, store_dir: Path
+    data: SiteData,
+    context: PageContext,
+    root: Path,
+    store_dir: Path,
+    others: dict[str, list[str]],
 ) -> tuple[int, int]:
     (root / "assets").mkdir(parents=True)
     (root / "assets" / "site.css").write_text(STYLE, encoding="utf-8")
@@ -94,7 +101,7 @@ def _write_all(
     members: dict[str, list[str]] = defaultdict(list)
     index_rows: list[list[str]] = []
     for iri in data.pages:
-        _list(data, iri, page_path(iri), members, index_rows)
+        _list(data, iri, page_path(iri), members, index_rows, others)
     for folder in sorted({row[1].split("/", 1)[0] for row in index_rows}):
         (root / folder).mkdir(exist_ok=True)
     context.drawn = write_pages(data, context, root, store_dir, workers())
@@ -112,13 +119,17 @@ def _list(
     path: str,
     members: dict[str, list[str]],
     index_rows: list[list[str]],
+    others: dict[str, list[str]],
 ) -> None:
-    """Remember a page for its class listings and for the search index."""
+    """Remember a page for its class listings and for the search index: its name, path,
+    kinds and its other names, folded and ``|``-separated (ids, alternative labels, codes)."""
     classes = data.types.get(iri, [])
     for class_iri in classes:
         members[class_iri].append(iri)
     kinds = ", ".join(data.vocabulary.label(c) for c in classes) or "thing"
-    index_rows.append([data.name(iri), path, kinds])
+    name = data.name(iri)
+    alternatives = [n for n in others.get(iri, ()) if n != fold(name)]
+    index_rows.append([name, path, kinds, "|".join(alternatives)])
 
 
 def _write_classes(
