@@ -218,10 +218,13 @@ def test_a_quote_proved_against_its_source_shows_its_place_and_no_page_of_its_ow
     assert "<blockquote>" in source.read_text(encoding="utf-8")
 
 
-def test_a_thing_without_label_is_named_by_its_id(site: Path) -> None:
+def test_a_thing_its_note_leaves_unnamed_is_titled_by_its_generated_label(site: Path) -> None:
     iri = "https://w3id.org/tradekg/id/commitment/vnm-usa-increase-imports-2025-10"
-    page = site / page_path(iri)
-    assert "<h1>vnm-usa-increase-imports-2025-10</h1>" in page.read_text(encoding="utf-8")
+    text = (site / page_path(iri)).read_text(encoding="utf-8")
+    title = re.search(r"<h1>([^<]*)</h1>", text)
+    assert title is not None, text[:500]
+    assert title.group(1).startswith("Viet Nam → United States of America: "), title.group(1)
+    assert "vnm-usa-increase-imports-2025-10" in text  # the id is still on the page
 
 
 def test_malaysia_has_its_tariff_chart_with_the_quote_one_click_away(site: Path) -> None:

@@ -9,6 +9,7 @@ punctuation and a leading "the", as people do when they type a name.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -111,12 +112,13 @@ def _named(store: ox.Store) -> Iterator[tuple[str, str]]:
 
 
 def build_stamp(dist_dir: Path) -> str:
-    """What identifies a build: its ``ids.json``'s modification time and size."""
+    """What identifies a build: the digest of its ``ids.json`` (content, not time, so two builds
+    of the same notes write byte-identical indexes)."""
     try:
-        info = (dist_dir / "ids.json").stat()
+        data = (dist_dir / "ids.json").read_bytes()
     except OSError:
         return ""
-    return f"{info.st_mtime_ns}:{info.st_size}"
+    return hashlib.sha256(data).hexdigest()
 
 
 def read_ids(dist_dir: Path) -> dict[str, str]:

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from loader.namespaces import NOTE_GRAPH_PREFIX, RDF, RDFS
+from loader.namespaces import NOTE_GRAPH_PREFIX, RDF, RDFS, TKG
 from loader.problems import Problem
 from loader.query.name_index import (
     INDEX,
@@ -59,6 +59,9 @@ class NameError_(LookupError):
     def __init__(self, problem: Problem) -> None:
         super().__init__(problem.message)
         self.problem = problem
+
+
+_GENERATED_LABEL = ox.NamedNode(TKG + "generatedLabel")
 
 
 class Names:
@@ -97,6 +100,9 @@ class Names:
         if not exact:
             # names "KEY …": ' ' is the character before '!', so they sort in this range
             starting = _unique(self._entries("key >= ? AND key < ?", key + " ", key + "!"))
+            # a generated label ("United States of America → Viet Nam: tariff") describes a
+            # thing by the names of others: it answers to its whole text only, not to a start
+            starting = [entry for entry in starting if not self._generated(entry[0])]
             if len(starting) == 1:
                 return starting[0][0]
             chosen = self._most_mentioned(starting)
@@ -208,6 +214,11 @@ class Names:
         counts = sorted(((self._mentions(iri), iri) for iri, _ in candidates), reverse=True)
         (first, iri), (second, _) = counts[0], counts[1]
         return iri if first > 2 * second else None
+
+    def _generated(self, iri: str) -> bool:
+        """Whether the build named ``iri`` (tkg:generatedLabel) because its note did not."""
+        quads = self.store.quads_for_pattern(ox.NamedNode(iri), _GENERATED_LABEL, None, None)
+        return next(iter(quads), None) is not None
 
     def _mentions(self, iri: str) -> int:
         answer = self.store.query(
