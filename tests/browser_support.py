@@ -130,9 +130,13 @@ class Browser:
             raise BrowserError(f"the script failed: {result['exceptionDetails']}")
         return result["result"].get("value")
 
+    def go(self, url: str) -> None:
+        """Start loading ``url`` in the page (the page may move on by itself)."""
+        self.command("Page.navigate", session=self.session, url=url)
+
     def open(self, url: str) -> None:
         """Load ``url`` in the page and wait until it has loaded."""
-        self.command("Page.navigate", session=self.session, url=url)
+        self.go(url)
         self.wait_for(f"location.href === {json.dumps(url)} && document.readyState === 'complete'")
 
     def wait_for(self, condition: str) -> None:
