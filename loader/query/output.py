@@ -145,7 +145,7 @@ def table(
     if readable is None:
         cells = [[_cell(display(t), max_width) for t in row] for row in result.rows]
     else:
-        shown = _readable_rows(result, readable)
+        shown = readable_rows(result, readable)
         cells = [[_cell(text, max_width) for text in row] for row in shown]
     widths = [len(h) for h in header]
     for row in cells:
@@ -243,7 +243,7 @@ _NUMERIC = frozenset(
 )
 
 
-def _readable_rows(result: Solutions, readable: Readable) -> list[list[str]]:
+def readable_rows(result: Solutions, readable: Readable) -> list[list[str]]:
     """Each cell as people read it: labels for IRIs, numbers with their units."""
     index = {name: i for i, name in enumerate(result.variables)}
     rows: list[list[str]] = []

@@ -8,6 +8,7 @@ bound to the loopback address.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import shutil
 import socket
@@ -20,6 +21,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from loader.problems import InputError, Problem
+
 
 class OxigraphUnavailable(RuntimeError):
     """The ``oxigraph`` command is not installed or the server did not come up."""
@@ -31,6 +34,45 @@ def free_port() -> int:
         sock.bind(("127.0.0.1", 0))
         port: int = sock.getsockname()[1]
         return port
+
+
+def bind_port(port: int) -> socket.socket:
+    """A listening socket on 127.0.0.1:``port`` (0: any free port), bound now so that nobody
+    else can take the port between the check and the start.
+
+    Raises:
+        InputError: another program holds the port (code ``port-in-use``), or it cannot be
+            bound at all.
+    """
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    try:
+        sock.bind(("127.0.0.1", port))
+        sock.listen(128)
+    except OSError as error:
+        sock.close()
+        busy = error.errno == errno.EADDRINUSE
+        message = (
+            f"port {port} on 127.0.0.1 is already in use by another program"
+            if busy
+            else f"cannot listen on 127.0.0.1:{port}: {error.strerror}"
+        )
+        hint = (
+            "stop the program that holds it (e.g. an earlier tradekg serve), or choose another "
+            "port with --port N (--port 0: any free port)"
+        )
+        code = "port-in-use" if busy else "port-unusable"
+        raise InputError([Problem(code, message, hint=hint)]) from None
+    return sock
+
+
+def port_is_free(port: int) -> bool:
+    """Whether nothing listens on 127.0.0.1:``port`` right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+        return True
 
 
 def oxigraph_command() -> str:
@@ -142,6 +184,8 @@ def start_server(
     """
     if read_only and location is None:
         raise ValueError("a read-only Oxigraph server needs an on-disk location")
+    if port is not None and not port_is_free(port):
+        raise OxigraphUnavailable(f"port {port} on 127.0.0.1 is already in use by another program")
     port = port or free_port()
     mode = "serve-read-only" if read_only else "serve"
     args = [oxigraph_command(), mode, "--bind", f"127.0.0.1:{port}"]
@@ -159,7 +203,8 @@ def start_server(
             raise OxigraphUnavailable(f"oxigraph exited with code {process.returncode} at start")
         try:
             with urllib.request.urlopen(server.url + "/", timeout=1) as response:
-                if response.status == 200:
+                # an answer while our process has exited came from another server
+                if response.status == 200 and process.poll() is None:
                     return server
         except (urllib.error.URLError, ConnectionError, TimeoutError):
             time.sleep(0.05)
