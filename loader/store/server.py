@@ -45,6 +45,7 @@ def bind_port(port: int) -> socket.socket:
             bound at all.
     """
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # TIME_WAIT is not "in use"
     try:
         sock.bind(("127.0.0.1", port))
         sock.listen(128)
@@ -68,6 +69,9 @@ def bind_port(port: int) -> socket.socket:
 def port_is_free(port: int) -> bool:
     """Whether nothing listens on 127.0.0.1:``port`` right now."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        # as the server itself binds: a port whose last connections linger in TIME_WAIT
+        # (a server just killed) is free; one another program listens on is not
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             sock.bind(("127.0.0.1", port))
         except OSError:
