@@ -14,17 +14,38 @@ import shutil
 import subprocess
 import time
 from pathlib import Path
-from types import TracebackType
 from typing import Any
 
+from loader.files import Closing
+
 BROWSER = shutil.which("chromium") or shutil.which("chromium-browser")
+
+#: How every test starts Chromium: headless, its own profile, and a dead proxy, so nothing
+#: reaches the network.
+HEADLESS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+    "--proxy-server=http://127.0.0.1:9",
+)
+
+
+def chromium_command(profile: Path, *args: str) -> list[str]:
+    """The command line of a headless Chromium with its own ``profile`` folder."""
+    assert BROWSER is not None, "chromium is not installed"
+    return [BROWSER, *HEADLESS, f"--user-data-dir={profile}", *args]
 
 
 class BrowserError(RuntimeError):
     """Chromium answered a command with an error, or a wait ran out."""
 
 
-class Browser:
+class Browser(Closing):
     """One headless Chromium with one page (tab); use as a context manager."""
 
     def __init__(self, profile: Path, *, timeout: float = 60.0) -> None:
@@ -40,21 +61,7 @@ class Browser:
             os.dup2(answers, 4)
 
         self.process = subprocess.Popen(
-            [
-                BROWSER,
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--disable-dev-shm-usage",
-                "--proxy-server=http://127.0.0.1:9",
-                f"--user-data-dir={profile}",
-                "--remote-debugging-pipe",
-                "about:blank",
-            ],
+            chromium_command(profile, "--remote-debugging-pipe", "about:blank"),
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
@@ -70,17 +77,6 @@ class Browser:
         target = self.command("Target.createTarget", url="about:blank")["targetId"]
         attached = self.command("Target.attachToTarget", targetId=target, flatten=True)
         self.session = attached["sessionId"]
-
-    def __enter__(self) -> Browser:
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        trace: TracebackType | None,
-    ) -> None:
-        self.close()
 
     def close(self) -> None:
         """Stop Chromium (it exits when its command pipe closes; killed if it does not)."""

@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import shutil
 import subprocess
 import urllib.parse
 from html.parser import HTMLParser
@@ -20,6 +19,7 @@ from urllib.parse import unquote, urlsplit
 
 import pyoxigraph as ox
 import pytest
+from browser_support import BROWSER, chromium_command
 from click.testing import CliRunner
 from extension_support import PLEDGE, PLEDGE_ONTOLOGY, copy_project
 from seed_project import copy_seed_project
@@ -306,7 +306,6 @@ def test_without_a_build_it_says_to_build(repo_root: Path, tmp_path: Path) -> No
 
 # ------------------------------------------------------------------ a real browser
 
-BROWSER = shutil.which("chromium") or shutil.which("chromium-browser")
 #: Hosts Chromium itself calls (updates, clock, accounts); anything else came from a page.
 BROWSER_OWN_HOSTS = re.compile(
     r"^https?://([a-z0-9-]+\.)*(google\.com|googleapis\.com|gstatic\.com)[:/]"
@@ -317,20 +316,7 @@ def chromium(profile: Path, *args: str) -> bytes:
     """Run headless Chromium with its own profile and no network; its standard output."""
     assert BROWSER is not None
     return subprocess.run(
-        [
-            BROWSER,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--disable-dev-shm-usage",
-            "--proxy-server=http://127.0.0.1:9",  # nothing reaches the network
-            f"--user-data-dir={profile}",
-            *args,
-        ],
+        chromium_command(profile, *args),
         check=True,
         capture_output=True,
         timeout=180,
