@@ -94,14 +94,39 @@ class InputError(Exception):
         self.problems = sorted(
             problems, key=lambda p: (p.file or "", p.line or 0, p.column or 0, p.code)
         )
-        count = len(self.problems)
-        super().__init__(f"{count} problem{'s' if count != 1 else ''} in the input")
+        super().__init__(f"{tally(self.problems)} in the input")
 
     def report(self) -> str:
         return "\n".join(p.format() for p in self.problems)
 
     def to_json(self) -> str:
         return json.dumps([p.to_json() for p in self.problems], indent=2, ensure_ascii=False)
+
+
+def tally(problems: Sequence[Problem]) -> str:
+    """Counts by severity that add up: those of the files with errors first, the rest apart.
+
+    >>> p = [Problem("x", "m", file="a.yaml")] + [Problem("y", "m", file="b.yaml",
+    ...      severity=Severity.WARNING)] * 20
+    >>> tally(p)
+    '1 error (and 20 warnings in other files)'
+    """
+    failing = {p.file for p in problems if p.severity is Severity.ERROR}
+    here = [p for p in problems if p.file in failing] if failing else list(problems)
+    elsewhere = [p for p in problems if p.file not in failing] if failing else []
+    text = _counts(here) or "no problems"
+    if elsewhere:
+        text += f" (and {_counts(elsewhere)} in other files)"
+    return text
+
+
+def _counts(problems: Sequence[Problem]) -> str:
+    parts = []
+    for severity in Severity:
+        n = sum(1 for p in problems if p.severity is severity)
+        if n:
+            parts.append(f"{n} {severity.value}{'s' if n != 1 else ''}")
+    return ", ".join(parts)
 
 
 def syntax_problem(error: SyntaxError, *, file: str, code: str = "turtle-syntax") -> Problem:

@@ -32,7 +32,7 @@ from loader.read.sources import ArchivedFile
 
 CACHE_FILE = "build.pickle"
 LAST_BUILD_FILE = "last-build.pickle"
-CACHE_FORMAT = 5
+CACHE_FORMAT = 6
 _LAST_BUILD_VERSION = f"{__version__}/{CACHE_FORMAT}/last-build-2"
 
 #: (size, mtime_ns) of a file

@@ -67,6 +67,9 @@ class GraphChunks:
     classes: tuple[tuple[str, int], ...] = ()
     properties: tuple[tuple[str, int], ...] = ()
     licences: tuple[str, ...] = ()
+    #: subjects whose triples are the note's additions to things defined elsewhere, which
+    #: validation leaves out (see GraphPart.added)
+    added: tuple[str, ...] = ()
 
     #: set when the bytes are not held but in files: the folder whose .nq, .trig and .ttl
     #: hold them at ``spans`` (a shard's spilled notes, or the previous build's dist/)
@@ -140,7 +143,7 @@ def graph_chunks(part: GraphPart) -> GraphChunks:
 
 def serialise_graph(part: GraphPart) -> tuple[GraphChunks, bytes]:
     """The graph's chunks (see :func:`graph_chunks`), and its triples as N-Triples (unsorted,
-    for loading into a validation store).
+    for loading into a validation store: without the additions, see GraphPart.added).
 
     pyoxigraph writes the N-Triples, one line per triple in the order given; sorting the
     lines gives the order of the triples too, so Turtle and TriG are written from the
@@ -176,7 +179,10 @@ def serialise_graph(part: GraphPart) -> tuple[GraphChunks, bytes]:
         classes=classes,
         properties=properties,
         licences=licences,
+        added=tuple(sorted(part.added)),
     )
+    if part.added:
+        ntriples = _without_subjects(ntriples, part.added)
     return chunks, ntriples
 
 
@@ -198,9 +204,21 @@ def _graph_opening(iri: str) -> bytes:
     return next(line for line in _without_header(text).splitlines(keepends=True))
 
 
-def graph_ntriples(chunk: GraphChunks) -> bytes:
-    """The chunk's graph as N-Triples: its N-Quads lines without the graph name."""
-    return chunk.nquads_bytes().replace(f" <{chunk.iri}> .\n".encode(), b" .\n")
+def validation_ntriples(chunk: GraphChunks) -> bytes:
+    """The chunk's graph as N-Triples for a validation store: its N-Quads lines without the
+    graph name, and without the triples of its additions (see GraphPart.added)."""
+    ntriples = chunk.nquads_bytes().replace(f" <{chunk.iri}> .\n".encode(), b" .\n")
+    return _without_subjects(ntriples, chunk.added) if chunk.added else ntriples
+
+
+def _without_subjects(ntriples: bytes, subjects: frozenset[str] | tuple[str, ...]) -> bytes:
+    """N-Triples lines whose subject IRI is not one of ``subjects``."""
+    left_out = {f"<{iri}> ".encode() for iri in subjects}
+    return b"".join(
+        line
+        for line in ntriples.splitlines(keepends=True)
+        if line[: line.find(b"> ") + 2] not in left_out
+    )
 
 
 def _statistics(

@@ -58,7 +58,7 @@ from loader.build.export import (
 )
 from loader.build.shards import Inputs, Shards, merge_results, shard_count, split
 from loader.graph.assemble import count_instances, fixed_parts, reference_entities
-from loader.graph.mapping import Entity, register
+from loader.graph.mapping import Entity, possible_duplicate, register, similar_pairs
 from loader.graph.parts import GraphPart
 from loader.namespaces import QUERIES_GRAPH
 from loader.problems import InputError, Problem, Severity
@@ -232,6 +232,15 @@ def _build(
             for f, record in unchanged.items()
             if any(i in touched or registry.by_id.get(i) != e for i, e in record.references.items())
         ]
+        # A thing defined like one of an unchanged note's: both notes get the hint.
+        dependants += sorted(
+            {
+                registry.by_id[other].file or ""
+                for one, other in similar_pairs(registry.by_id)
+                if registry.by_id[one].file in redone and registry.by_id[other].file in unchanged
+            }
+            - set(dependants)
+        )
         if dependants:  # only with unchanged notes, so in the one shard of this process
             read[0].extend(shards.read([dependants])[0])
             for f in dependants:
@@ -240,6 +249,12 @@ def _build(
                 del unchanged[f]
             registry, id_problems = register([i for r in read for i in r.ids], base)
         problems = [p for r in read for p in r.problems] + id_problems
+        redone_now = {ids.file for r in read for ids in r.ids}
+        problems += [
+            possible_duplicate(one, other, registry.by_id)
+            for one, other in similar_pairs(registry.by_id)
+            if registry.by_id[one].file in redone_now
+        ]
         if strict:
             problems = [_strict(p) for p in problems]
             for record in unchanged.values():
@@ -280,7 +295,11 @@ def _build(
         if entity.file in outputs:
             defined_by.setdefault(entity.file, {})[i] = entity
     warnings_of: dict[str | None, list[Problem]] = {}
-    for warning in warnings:
+    # what reading, registering and mapping noted (e.g. a second label) beside the shapes'
+    noted = [p for p in problems if p.severity is not Severity.ERROR and p.code != _MISSING_TEXT]
+    proving = {id(p) for found in source_warnings.values() for p in found}
+    noted = [p for p in noted if id(p) not in proving]
+    for warning in [*noted, *warnings]:
         warnings_of.setdefault(warning.file, []).append(warning)
     records = dict(unchanged)
     for file in files:

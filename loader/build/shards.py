@@ -42,8 +42,8 @@ import pyoxigraph as ox
 from loader.build.export import (
     ChunkWriter,
     GraphChunks,
-    graph_ntriples,
     serialise_graph,
+    validation_ntriples,
 )
 from loader.files import Closing
 from loader.graph.assemble import Assembled, count_instances
@@ -231,7 +231,9 @@ class NoteWork:
         with ChunkWriter(self.folder) as spill:
             for result in mapped:
                 file = result.note.file
-                part = GraphPart(result.graph.value, "note", file, result.triples)
+                part = GraphPart(
+                    result.graph.value, "note", file, result.triples, frozenset(result.added)
+                )
                 chunks, ntriples = serialise_graph(part)
                 self.outputs[file] = NoteOutput(
                     key=result.note.key,
@@ -240,7 +242,11 @@ class NoteWork:
                     references=result.references,
                 )
                 store.load(ntriples, format=ox.RdfFormat.N_TRIPLES)
-                self.focus.update(t.subject.value for t in result.triples)  # type: ignore[union-attr]
+                self.focus.update(
+                    t.subject.value  # type: ignore[union-attr]
+                    for t in result.triples
+                    if t.subject.value not in result.added  # type: ignore[union-attr]
+                )
                 needs.update(e.file for e in result.references.values() if e.file)
                 result.triples = []  # serialised: free them as we go
         self.mapped = mapped
@@ -250,7 +256,7 @@ class NoteWork:
 
     def graphs(self, files: Sequence[str]) -> dict[str, bytes]:
         """The N-Triples of the shard's notes ``files`` (another shard's context)."""
-        return {file: graph_ntriples(self.outputs[file].chunks) for file in files}
+        return {file: validation_ntriples(self.outputs[file].chunks) for file in files}
 
     def finish(self, context: Mapping[str, bytes]) -> Finished:
         """Validate the shard's notes in a store holding them, the ontology, the reference
@@ -265,7 +271,7 @@ class NoteWork:
             needed = {e.file for e in references if e.file is not None}
             graphs += [inputs.unchanged[f] for f in sorted(needed) if f in inputs.unchanged]
             for chunks in graphs:
-                store.load(graph_ntriples(chunks), format=ox.RdfFormat.N_TRIPLES)
+                store.load(validation_ntriples(chunks), format=ox.RdfFormat.N_TRIPLES)
             for ntriples in context.values():
                 store.load(ntriples, format=ox.RdfFormat.N_TRIPLES)
             assembled = Assembled(

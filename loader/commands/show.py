@@ -61,8 +61,13 @@ def as_text(d: Description) -> str:
     lines = [d.label, f"  {d.iri}"]
     if d.kinds:
         lines.append("  a " + ", ".join(d.kinds))
+    # claims of several sources: number them, and mark each fact with its source's number
+    numbered = {r.note: n for n, r in enumerate(d.provenance, start=1) if r.note}
+    if len(numbered) < 2:
+        numbered = {}
     for record in d.provenance:
-        lines += _provenance(record, indent="  ")
+        mark = f"[{numbered[record.note]}] " if record.note in numbered else ""
+        lines += _provenance(record, indent="  ", mark=mark)
     for other in d.conflicts:
         lines.append(f"  ⚠ conflicts with {other.text}: another source gives another value")
     if d.facts:
@@ -72,7 +77,10 @@ def as_text(d: Description) -> str:
             flag = "  ⚠ sources disagree" if fact.conflict else ""
             for n, (value, note) in enumerate(fact.values):
                 name = fact.property.text if n == 0 else ""
-                where = f"  (in {note})" if note and fact.conflict else ""
+                if note in numbered:
+                    where = f"  [{numbered[note]}]"
+                else:
+                    where = f"  (in {note})" if note and fact.conflict else ""
                 lines.append(f"  {name:<{width}}  {value.text}{where}{flag if n == 0 else ''}")
     for group in d.groups:
         lines += ["", f"{group.kind} — {group.property.text} ({group.total})"]
@@ -86,7 +94,7 @@ def as_text(d: Description) -> str:
     return "\n".join(lines)
 
 
-def _provenance(record: Provenance, *, indent: str) -> list[str]:
+def _provenance(record: Provenance, *, indent: str, mark: str = "") -> list[str]:
     parts = []
     if record.status:
         parts.append(record.status)
@@ -94,7 +102,7 @@ def _provenance(record: Provenance, *, indent: str) -> list[str]:
         parts.append(f"reported as “{record.reported_as}”")
     if record.source is not None:
         parts.append(f"source: {record.source.text}")
-    lines = [indent + " · ".join(parts)] if parts else []
+    lines = [indent + mark + " · ".join(parts)] if parts else []
     for quote in record.quotes:
         text = "“" + " ".join(quote.split()) + "”"
         place = record.places.get(" ".join(quote.split()))

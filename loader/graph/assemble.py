@@ -109,7 +109,15 @@ def assemble(project: Project) -> Assembled:
 
     parts = fixed_parts(project, vocabulary, reference)
     for result in mapped:
-        parts.append(GraphPart(result.graph.value, "note", result.note.file, result.triples))
+        parts.append(
+            GraphPart(
+                result.graph.value,
+                "note",
+                result.note.file,
+                result.triples,
+                frozenset(result.added),
+            )
+        )
     return Assembled(
         project=project,
         vocabulary=vocabulary,

@@ -20,10 +20,10 @@ from loader.graph.entail import entailed
 from loader.graph.literals import LiteralError, to_literal
 from loader.graph.naming import generated_label, shown_date
 from loader.namespaces import OA, PROV, RDF, RDFS, TKG, XSD, kebab, note_graph, slug, thing
-from loader.problems import Problem
+from loader.problems import Problem, Severity
 from loader.read.notes import ID_KEY, TYPE_KEY, Field, Note, Scalar, Statement
 from loader.read.sources import Span
-from loader.read.vocabulary import PropertyKind, PropertyTerm, Vocabulary
+from loader.read.vocabulary import PropertyKind, PropertyTerm, Vocabulary, normalise
 
 _ID_SYNTAX = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 _TYPE = ox.NamedNode(RDF + "type")
@@ -79,6 +79,10 @@ class MappedNote:
     field_lines: dict[tuple[str, str], int] = field(default_factory=dict)
     #: ids this note refers to and what they resolved to (what an incremental build re-checks)
     references: dict[str, Entity] = field(default_factory=dict)
+    #: subjects of the triples the note's ``- about:`` statements add to things defined
+    #: elsewhere, with their annotation nodes: each source's claims are validated on their
+    #: own, so validation leaves these out (see :mod:`loader.validate.scope`)
+    added: set[str] = field(default_factory=set)
 
 
 def source_key(note_key: str) -> str:
@@ -136,6 +140,9 @@ def note_ids(note: Note, vocab: Vocabulary) -> NoteIds:
         )
         subjects.append((0, entity, None, note.source.line))
     for statement in note.statements:
+        if statement.is_addition:
+            problems.extend(_addition_form(statement, note))
+            continue
         classes = _resolve_classes(statement, note, vocab, problems)
         id_field = statement.get(ID_KEY)
         written = id_field.values[0].text.strip() if id_field else None
@@ -163,6 +170,40 @@ def note_ids(note: Note, vocab: Vocabulary) -> NoteIds:
         line = id_field.line if id_field is not None else statement.line
         subjects.append((statement.index, entity, written, line))
     return NoteIds(note.key, note.file, tuple(subjects), tuple(problems))
+
+
+def _addition_form(statement: Statement, note: Note) -> list[Problem]:
+    """What is wrong with the form of an ``- about: ID`` statement (not its target)."""
+    problems: list[Problem] = []
+    about = statement.fields[0]
+    if len(about.values) != 1:
+        problems.append(
+            Problem(
+                code="addition-target",
+                message="a statement that starts with 'about:' adds to one thing, "
+                f"but names {len(about.values)}",
+                file=note.file,
+                line=about.line,
+                column=about.column,
+                hint="start it with '- about: ID' naming one thing; to define an assessment or "
+                "event about several things, start the statement with '- a: ClassName'",
+            )
+        )
+    id_field = statement.get(ID_KEY)
+    if id_field is not None:
+        problems.append(
+            Problem(
+                code="addition-with-id",
+                message="a statement that starts with 'about:' adds to the thing it names "
+                "and cannot have an 'id:' of its own",
+                file=note.file,
+                line=id_field.line,
+                column=id_field.column,
+                hint="to define a new thing that is about another, start the statement with "
+                "'- a: ClassName' and keep 'about:' as one of its properties",
+            )
+        )
+    return problems
 
 
 def _written(statement: Statement, key: str) -> str | None:
@@ -213,6 +254,40 @@ def register(
     return registry, problems
 
 
+def similar_pairs(by_id: Mapping[str, Entity]) -> list[tuple[str, str]]:
+    """Pairs of ids defined apart (in two notes, or a note and the reference data) whose
+    things have the same first class and the same label once case, spaces and dashes are
+    ignored: probably one thing defined twice. Each pair is given both ways round."""
+    groups: dict[tuple[str, str], list[str]] = {}
+    for key, entity in by_id.items():
+        if entity.label and entity.classes:
+            groups.setdefault((entity.classes[0], normalise(entity.label)), []).append(key)
+    pairs: list[tuple[str, str]] = []
+    for keys in groups.values():
+        for one in keys:
+            for other in keys:
+                if one != other and by_id[one].file != by_id[other].file:
+                    pairs.append((one, other))
+    return pairs
+
+
+def possible_duplicate(key: str, other: str, by_id: Mapping[str, Entity]) -> Problem:
+    """The hint that ``key`` may be the thing ``other`` already is."""
+    entity, existing = by_id[key], by_id[other]
+    return Problem(
+        code="possible-duplicate",
+        message=f"'{key}' has the class and the label of '{other}' ({_where(existing)}): "
+        "the same thing defined twice?",
+        file=entity.file,
+        line=entity.line,
+        severity=Severity.WARNING,
+        statement=key,
+        hint=f"if it is one thing, refer to '{other}' instead and put this source's claims in "
+        f"a statement that starts with '- about: {other}', or say 'sameAs: {other}'; if they "
+        "are two things, give them labels that tell them apart",
+    )
+
+
 def _source_collision(ids: NoteIds, sources: dict[str, str]) -> list[Problem]:
     """Two notes whose paths give one source key would merge two documents into one thing."""
     iri = thing("source", source_key(ids.key)).value
@@ -249,6 +324,15 @@ def map_note(
     mapper = _NoteMapper(note, vocab, registry, spans or {})
     mapper.run()
     return mapper.result, mapper.problems
+
+
+def _a(noun: str) -> str:
+    """``noun`` with its indefinite article (an Agreement, a TariffMeasure)."""
+    return f"{'an' if noun[:1].lower() in 'aeiou' else 'a'} {noun}"
+
+
+def _where(entity: Entity) -> str:
+    return f"{entity.file}:{entity.line}" if entity.file else "the reference data"
 
 
 def _valid_id(text: str | None) -> bool:
@@ -342,7 +426,10 @@ class _NoteMapper:
         if self.note.source is not None:
             self._map_statement(self.note.source, is_source=True)
         for statement in self.note.statements:
-            self._map_statement(statement, is_source=False)
+            if statement.is_addition:
+                self._map_addition(statement)
+            else:
+                self._map_statement(statement, is_source=False)
         self.result.triples = entailed(self.result.triples, self.vocab)
 
     def _add(self, s: ox.NamedNode, p: ox.NamedNode, o: ox.NamedNode | ox.Literal) -> None:
@@ -384,6 +471,137 @@ class _NoteMapper:
                     self._annotate(subject, span)
         self._name(subject, entity, values)
 
+    def _map_addition(self, statement: Statement) -> None:
+        """An ``- about: ID`` statement: claims about a thing another note (or the reference
+        data) defines, kept in this note's graph with this note's source, status and quotes.
+
+        The thing's classes and name stay its definer's: no ``rdf:type`` and no generated
+        label are written here. What SHACL would check of a definition is checked here, since
+        validation sees each source's claims on their own: every claim has evidence, every
+        property applies to the thing's class, an ``a:`` agrees with the thing's classes.
+        """
+        about = statement.fields[0]
+        if len(about.values) != 1 or statement.get(ID_KEY) is not None:
+            return  # the form is reported by note_ids
+        written = about.values[0]
+        target = written.text.strip()
+        shown_id = f"about {target}"
+        entity = self.registry.by_id.get(target)
+        if entity is None:
+            self._problem(
+                "unknown-id",
+                f"'{target}' is not a known id: 'about:' adds to a thing that a note or the "
+                "reference data defines",
+                written,
+                shown_id,
+                self._id_hint(target),
+            )
+            return
+        if entity.file == self.note.file:
+            self._problem(
+                "addition-to-own-thing",
+                f"'{target}' is defined in this note (line {entity.line}): 'about:' adds to a "
+                "thing another note or the reference data defines",
+                written,
+                shown_id,
+                f"move these claims into the statement of '{target}' at line {entity.line}",
+            )
+            return
+        if not self._classes_agree(statement, entity, target, shown_id):
+            return
+        self.result.references[target] = entity
+        subject = ox.NamedNode(entity.iri)
+        added = self.result.added
+        added.add(entity.iri)
+        self._add(subject, _DERIVED_FROM, self.source)
+        quoted = False
+        for item in statement.fields[1:]:
+            if item.key == TYPE_KEY:
+                continue
+            prop = self._resolve_property(item, shown_id)
+            if prop is None or not self._applies(prop, item, entity, target, shown_id):
+                continue
+            quoted = quoted or prop.iri == EVIDENCE
+            if prop.iri == _LABEL.value and entity.label:
+                self._second_label(item, entity, target, shown_id)
+            for value in item.values:
+                obj = self._resolve_value(prop, value, item, shown_id)
+                if obj is not None:
+                    self._add(subject, ox.NamedNode(prop.iri), obj)
+                span = self.spans.get((value.line, value.column))
+                if span is not None and prop.iri == EVIDENCE:
+                    added.update(self._annotate(subject, span, salt=self.source.value))
+        if not quoted:
+            self._problem(
+                "statement-evidence",
+                f"the claims about '{target}' have no evidence",
+                written,
+                shown_id,
+                "add 'evidence: \"…\"' with a short verbatim quote from this source that "
+                "supports them",
+            )
+
+    def _classes_agree(
+        self, statement: Statement, entity: Entity, target: str, shown_id: str
+    ) -> bool:
+        """An ``a:`` in an addition may only repeat a class the thing has (or one above)."""
+        if statement.get(TYPE_KEY) is None:
+            return True
+        agree = True
+        for cls in _resolve_classes(statement, self.note, self.vocab, self.problems):
+            if any(self.vocab.is_subclass(own, cls) for own in entity.classes):
+                continue
+            agree = False
+            type_field = statement.get(TYPE_KEY)
+            assert type_field is not None
+            self._problem(
+                "addition-class-mismatch",
+                f"'{target}' is {_a(self._kinds(entity))} ({_where(entity)}), not "
+                f"{_a(self.vocab.local_name_of(cls))}",
+                type_field.values[0],
+                shown_id,
+                "leave out 'a:' (an addition keeps the classes of the thing it adds to), or "
+                f"name the {self.vocab.local_name_of(cls)} you mean in 'about:'",
+            )
+        return agree
+
+    def _applies(
+        self, prop: PropertyTerm, item: Field, entity: Entity, target: str, shown_id: str
+    ) -> bool:
+        """Whether ``prop``'s ``rdfs:domain`` admits the thing an addition is about."""
+        domain = self.vocab.domains.get(prop.iri)
+        if domain is None or any(self.vocab.is_subclass(c, domain) for c in entity.classes):
+            return True
+        self._problem(
+            "property-not-for-kind",
+            f"'{item.key}' is a property of {_a(self.vocab.local_name_of(domain))}, and "
+            f"'{target}' is {_a(self._kinds(entity))}",
+            Scalar(item.key, item.line, item.column, quoted=False),
+            shown_id,
+            f"say it of {_a(self.vocab.local_name_of(domain))}, or use a property of "
+            f"{_a(self._kinds(entity))} (see ontology/)",
+        )
+        return False
+
+    def _second_label(self, item: Field, entity: Entity, target: str, shown_id: str) -> None:
+        self.problems.append(
+            Problem(
+                code="second-label",
+                message=f"'{target}' already has the label '{entity.label}' "
+                f"({_where(entity)}); this note gives it a second one",
+                file=self.note.file,
+                line=item.line,
+                column=item.column,
+                severity=Severity.WARNING,
+                statement=shown_id,
+                hint="give another name as 'altLabel:' (both are searched); keep 'label:' for "
+                "a label in another language, with the note's 'language:'",
+            )
+        )
+
+    def _kinds(self, entity: Entity) -> str:
+        return ", ".join(self.vocab.local_name_of(c) for c in entity.classes) or "untyped thing"
+
     def _name(
         self,
         subject: ox.NamedNode,
@@ -405,13 +623,17 @@ class _NoteMapper:
         self._add(subject, _LABEL, literal)
         self._add(subject, _GENERATED_LABEL, literal)
 
-    def _annotate(self, subject: ox.NamedNode, span: Span) -> None:
-        """The statement as the body of an annotation targeting its quote in the source.
+    def _annotate(self, subject: ox.NamedNode, span: Span, *, salt: str = "") -> list[str]:
+        """The statement as the body of an annotation targeting its quote in the source;
+        returns the IRIs of the nodes it made.
 
         Node IRIs are the statement's IRI plus a hash of the offsets, so that the output
-        stays byte-identical from build to build (no blank nodes to relabel).
+        stays byte-identical from build to build (no blank nodes to relabel). An addition's
+        quotes are in another source than the thing's definition: ``salt`` (its source)
+        keeps their nodes apart from the definition's.
         """
-        key = hashlib.sha256(f"{span.start}:{span.end}".encode()).hexdigest()[:12]
+        place = f"{salt} {span.start}:{span.end}" if salt else f"{span.start}:{span.end}"
+        key = hashlib.sha256(place.encode()).hexdigest()[:12]
         base = f"{subject.value}#evidence-{key}"
         annotation = ox.NamedNode(base)
         target = ox.NamedNode(base + "-target")
@@ -436,6 +658,7 @@ class _NoteMapper:
             ox.Literal(str(span.start), datatype=_OFFSET),
         )
         add(position, ox.NamedNode(OA + "end"), ox.Literal(str(span.end), datatype=_OFFSET))
+        return [annotation.value, target.value, quote.value, position.value]
 
     def _resolve_property(self, item: Field, statement_id: str) -> PropertyTerm | None:
         found = self.vocab.find_property(item.key)

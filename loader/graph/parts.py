@@ -21,6 +21,16 @@ class GraphPart:
     kind: str  # ontology | reference | note | queries
     source: str | None
     triples: list[ox.Triple]
+    #: subjects whose triples here are a note's additions to things defined elsewhere
+    #: (``- about:``); validation leaves them out, each source's claims checked on their own
+    added: frozenset[str] = frozenset()
+
+    def validated(self) -> list[ox.Triple]:
+        """The triples validation sees: all but the additions'."""
+        if not self.added:
+            return self.triples
+        added = self.added
+        return [t for t in self.triples if t.subject.value not in added]  # type: ignore[union-attr]
 
 
 def store_quads(parts: Iterable[GraphPart]) -> ox.Store:

@@ -23,6 +23,9 @@ TOP_LEVEL_KEYS = ("source", "statements", "language")
 #: Keys of a statement that are not ontology terms.
 TYPE_KEY = "a"
 ID_KEY = "id"
+#: A statement that starts with this key adds claims to the thing it names (defined by
+#: another note or the reference data) instead of defining a thing of its own.
+ABOUT_KEY = "about"
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +55,11 @@ class Statement:
     index: int
     line: int
     fields: tuple[Field, ...]
+
+    @property
+    def is_addition(self) -> bool:
+        """Whether the statement adds to a thing defined elsewhere (``- about: ID`` first)."""
+        return bool(self.fields) and self.fields[0].key == ABOUT_KEY
 
     def get(self, key: str) -> Field | None:
         for item in self.fields:

@@ -87,6 +87,8 @@ class Vocabulary:
     superclasses: dict[str, frozenset[str]] = field(default_factory=dict)
     #: property IRI → its superproperties, transitively, including itself
     superproperties: dict[str, frozenset[str]] = field(default_factory=dict)
+    #: property IRI → the class its ``rdfs:domain`` names (class expressions are left out)
+    domains: dict[str, str] = field(default_factory=dict)
     #: value-set class IRI → key → value (keys: notation, local name, normalised label)
     values: dict[str, dict[str, ValueTerm]] = field(default_factory=dict)
     #: datatype IRI → the datatypes it is a union of (tkg:dateOrPeriod → xsd:date, …)
@@ -193,6 +195,7 @@ def vocabulary_from_triples(triples: list[ox.Triple]) -> Vocabulary:
     labels: dict[str, str] = {}
     notations: dict[str, str] = {}
     ranges: dict[str, str] = {}
+    domains: dict[str, str] = {}
     parents: dict[str, set[str]] = defaultdict(set)
     parent_properties: dict[str, set[str]] = defaultdict(set)
     union_heads: dict[str, str] = {}
@@ -210,6 +213,8 @@ def vocabulary_from_triples(triples: list[ox.Triple]) -> Vocabulary:
             notations[subject] = o.value
         elif p == RDFS + "range" and isinstance(o, ox.NamedNode):
             ranges[subject] = o.value
+        elif p == RDFS + "domain" and isinstance(o, ox.NamedNode):
+            domains[subject] = o.value
         elif p == RDFS + "subClassOf" and isinstance(o, ox.NamedNode):
             parents[subject].add(o.value)
         elif p == RDFS + "subPropertyOf" and isinstance(o, ox.NamedNode):
@@ -241,6 +246,8 @@ def vocabulary_from_triples(triples: list[ox.Triple]) -> Vocabulary:
         vocab.superclasses[iri] = _ancestors(iri, parents)
     for iri in vocab.properties:
         vocab.superproperties[iri] = _ancestors(iri, parent_properties)
+        if domains.get(iri) in vocab.classes:
+            vocab.domains[iri] = domains[iri]
 
     for iri, kinds in sorted(types.items()):
         if iri in vocab.classes or iri in vocab.properties or kinds & _NOT_VALUES:

@@ -11,6 +11,12 @@ parties and their members (two hops). So the scope is
 - and, from the reference graphs and the other notes, the triples about every entity the
   checked notes reach in at most :data:`CONTEXT_DEPTH` links.
 
+A note's additions to things defined elsewhere (``- about: ID``) are left out everywhere:
+each source's claims are validated on their own, so that a thing's definition is judged by
+the same triples however many sources add to it, and two sources that disagree on a
+single-valued property are a conflict to show, not a violation. The mapper checks what
+the shapes would of an addition (:meth:`loader.graph.mapping._NoteMapper._map_addition`).
+
 A shape that follows a longer forward path, or any inverse path into other notes, needs a
 larger depth here; :data:`CONTEXT_DEPTH` is the contract between shapes/ and this module.
 """
@@ -45,11 +51,11 @@ def data_scope(parts: Sequence[GraphPart], checked: set[str]) -> Scope:
     by_subject: dict[str, list[ox.Triple]] = defaultdict(list)
     for part in parts:
         if part.kind == "note" and part.iri in checked:
-            focus_triples.extend(part.triples)
+            focus_triples.extend(part.validated())
         elif part.kind == "ontology":
             ontology.extend(part.triples)
         elif part.kind in ("note", "reference"):
-            for triple in part.triples:
+            for triple in part.validated():
                 by_subject[_subject(triple)].append(triple)
     focus = {_subject(t) for t in focus_triples}
     context = _reach(focus_triples, by_subject, focus)

@@ -25,7 +25,7 @@ import pyoxigraph as ox
 from loader.graph.assemble import Assembled
 from loader.graph.mapping import MappedNote
 from loader.namespaces import shorten
-from loader.problems import InputError, Problem, Severity
+from loader.problems import InputError, Problem, Severity, tally
 from loader.validate.results import RawResult, Value
 from loader.validate.scope import Scope, data_scope, ontology_scope
 from loader.validate.shapes import Rule, ShapeSet, load_shapes
@@ -38,7 +38,7 @@ class ValidationFailed(Exception):
 
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
-        super().__init__(f"{len(problems)} violation(s) of the shapes")
+        super().__init__(f"{tally(problems)} from the shapes")
 
 
 @dataclass
