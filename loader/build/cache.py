@@ -25,7 +25,8 @@ from typing import Any
 
 from loader import __version__
 from loader.build.export import DIRTY_MARKER, STORE, GraphChunks
-from loader.graph.mapping import Entity
+from loader.graph.entity import Entity
+from loader.graph.identity import Identity
 from loader.problems import InputError, Problem
 from loader.project import Project
 from loader.read.sources import ArchivedFile
@@ -55,6 +56,8 @@ class NoteRecord:
     warnings: list[Problem]
     #: the archived source text the note's quotes were proved against (None: names none)
     archived: ArchivedFile | None = None
+    #: the ``sameAs`` links the note states (merged again in every build)
+    identities: tuple[Identity, ...] = ()
 
 
 @dataclass

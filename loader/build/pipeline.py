@@ -58,7 +58,8 @@ from loader.build.export import (
 )
 from loader.build.shards import Inputs, Shards, merge_results, shard_count, split
 from loader.graph.assemble import count_instances, fixed_parts, reference_entities
-from loader.graph.mapping import Entity, possible_duplicate, register, similar_pairs
+from loader.graph.entity import Entity
+from loader.graph.mapping import possible_duplicate, register, similar_pairs
 from loader.graph.parts import GraphPart
 from loader.namespaces import QUERIES_GRAPH
 from loader.problems import InputError, Problem, Severity
@@ -221,16 +222,29 @@ def _build(
         base = reference_entities(reference)
         for record in unchanged.values():
             base.update(record.defines)
-        registry, id_problems = register([i for r in read for i in r.ids], base)
+        kept_links = [link for r in unchanged.values() for link in r.identities]
+        registry, id_problems = register(
+            [i for r in read for i in r.ids], base, identities=kept_links, vocab=vocabulary
+        )
         # Unchanged notes that depend on what the redone (or deleted) notes define.
         touched = {i for f in redo for i in (old[f].defines if f in old else {})}
         touched |= {i for f in old if f not in files for i in old[f].defines}
         redone = set(redo)
         touched |= {i for i, e in registry.by_id.items() if e.file in redone}
+        # ids a changed, new or deleted note joins with sameAs: their definers map anew
+        links_read = {ids.file: ids.identities for r in read for ids in r.ids}
+        joined = {
+            key
+            for f in [*redone, *(f for f in old if f not in files)]
+            for links in (old[f].identities if f in old else (), links_read.get(f, ()))
+            for link in links
+            for key in (link.one, link.other)
+        }
         dependants = [
             f
             for f, record in unchanged.items()
             if any(i in touched or registry.by_id.get(i) != e for i, e in record.references.items())
+            or any(i in joined for i in record.defines)
         ]
         # A thing defined like one of an unchanged note's: both notes get the hint.
         dependants += sorted(
@@ -247,7 +261,10 @@ def _build(
                 for i in unchanged[f].defines:
                     base.pop(i, None)
                 del unchanged[f]
-            registry, id_problems = register([i for r in read for i in r.ids], base)
+            kept_links = [link for r in unchanged.values() for link in r.identities]
+            registry, id_problems = register(
+                [i for r in read for i in r.ids], base, identities=kept_links, vocab=vocabulary
+            )
         problems = [p for r in read for p in r.problems] + id_problems
         redone_now = {ids.file for r in read for ids in r.ids}
         problems += [
@@ -262,7 +279,7 @@ def _build(
 
         clock.stage("map, validate and serialise")
         failed = any(p.severity is Severity.ERROR for p in problems)
-        mapped = shards.map(registry.by_id, failed=failed)
+        mapped = shards.map(registry.by_id, registry.merged, failed=failed)
         problems.extend(p for m in mapped for p in m.problems)
         if any(p.severity is Severity.ERROR for p in problems):
             raise InputError(problems)
@@ -288,10 +305,12 @@ def _build(
     if len(finished) > 1:
         clock.timings["shard exchange"] = max(0.0, together - sum(slowest.values()))
     archived = {f: a for r in read for f, a in r.archived.items()}
+    identities_of = {ids.file: ids.identities for r in read for ids in r.ids}
     source_warnings = {f: w for r in read for f, w in r.warnings.items()}
 
     defined_by: dict[str, dict[str, Entity]] = {}
-    for i, entity in registry.by_id.items():
+    # what each note defines as it defines it (a merged id: its own thing, not the canonical)
+    for i, entity in {**registry.by_id, **registry.merged}.items():
         if entity.file in outputs:
             defined_by.setdefault(entity.file, {})[i] = entity
     warnings_of: dict[str | None, list[Problem]] = {}
@@ -317,6 +336,7 @@ def _build(
             counts=output.counts,
             warnings=source_warnings.get(file, []) + warnings_of.get(file, []),
             archived=archived[file],
+            identities=identities_of.get(file, ()),
         )
     counts = dict(fixed_counts)
     for record in records.values():

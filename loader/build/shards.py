@@ -47,7 +47,8 @@ from loader.build.export import (
 )
 from loader.files import Closing
 from loader.graph.assemble import Assembled, count_instances
-from loader.graph.mapping import Entity, MappedNote, NoteIds, Registry, map_note, note_ids
+from loader.graph.entity import Entity
+from loader.graph.mapping import MappedNote, NoteIds, Registry, map_note, note_ids
 from loader.graph.parts import GraphPart
 from loader.problems import InputError, Problem, Severity
 from loader.project import Project, SourcesSetting
@@ -204,11 +205,14 @@ class NoteWork:
             found.warnings[file] = [p for p in evidence.problems if p.severity is Severity.WARNING]
         return found
 
-    def map(self, by_id: Mapping[str, Entity], *, failed: bool) -> Mapped:
-        """Map the shard's notes against the registry and, unless anything ``failed`` (or
-        mapping does), serialise them; report the other shards' notes they refer to."""
+    def map(
+        self, by_id: Mapping[str, Entity], merged: Mapping[str, Entity], *, failed: bool
+    ) -> Mapped:
+        """Map the shard's notes against the registry (``merged``: the ids ``sameAs`` merged
+        into others) and, unless anything ``failed`` (or mapping does), serialise them;
+        report the other shards' notes they refer to."""
         vocabulary = self.inputs.vocabulary
-        self.registry = registry = Registry(by_id=dict(by_id))
+        self.registry = registry = Registry(by_id=dict(by_id), merged=dict(merged))
         for ids in self.ids.values():
             registry.by_statement.update({(ids.key, i): e for i, e, _, _ in ids.subjects})
         done = Mapped()
@@ -333,9 +337,11 @@ class Shards(Closing):
         """Read and prove ``files[i]`` in shard ``i`` (see :meth:`NoteWork.read`)."""
         return self._each("read", [(part,) for part in files])
 
-    def map(self, by_id: Mapping[str, Entity], *, failed: bool) -> list[Mapped]:
+    def map(
+        self, by_id: Mapping[str, Entity], merged: Mapping[str, Entity], *, failed: bool
+    ) -> list[Mapped]:
         """Map and serialise every shard's notes (see :meth:`NoteWork.map`)."""
-        return self._each("map", [(by_id,)] * len(self), failed=failed)
+        return self._each("map", [(by_id, merged)] * len(self), failed=failed)
 
     def graphs(self, files: Sequence[Sequence[str]]) -> list[dict[str, bytes]]:
         """The N-Triples of notes ``files[i]`` of shard ``i``."""

@@ -19,6 +19,7 @@ from loader.query.describe import (
     DEFAULT_LIMIT,
     Description,
     Provenance,
+    Value,
     describe,
     resolve_id,
 )
@@ -61,6 +62,8 @@ def as_text(d: Description) -> str:
     lines = [d.label, f"  {d.iri}"]
     if d.kinds:
         lines.append("  a " + ", ".join(d.kinds))
+    for merged in d.same_as:
+        lines.append(f"  same as {merged} (merged into this thing by sameAs)")
     # claims of several sources: number them, and mark each fact with its source's number
     numbered = {r.note: n for n, r in enumerate(d.provenance, start=1) if r.note}
     if len(numbered) < 2:
@@ -75,13 +78,14 @@ def as_text(d: Description) -> str:
         width = max(len(f.property.text) for f in d.facts)
         for fact in d.facts:
             flag = "  ⚠ sources disagree" if fact.conflict else ""
-            for n, (value, note) in enumerate(fact.values):
+            for n, (text, notes) in enumerate(_by_value(fact.values).items()):
                 name = fact.property.text if n == 0 else ""
-                if note in numbered:
-                    where = f"  [{numbered[note]}]"
+                if numbered and notes:
+                    marks = ", ".join(str(n) for n in sorted(numbered[k] for k in notes))
+                    where = f"  [{marks}]"
                 else:
-                    where = f"  (in {note})" if note and fact.conflict else ""
-                lines.append(f"  {name:<{width}}  {value.text}{where}{flag if n == 0 else ''}")
+                    where = f"  (in {', '.join(notes)})" if notes and fact.conflict else ""
+                lines.append(f"  {name:<{width}}  {text}{where}{flag if n == 0 else ''}")
     for group in d.groups:
         lines += ["", f"{group.kind} — {group.property.text} ({group.total})"]
         for mention in group.mentions:
@@ -92,6 +96,16 @@ def as_text(d: Description) -> str:
         if group.total > len(group.mentions):
             lines.append(f"  … and {group.total - len(group.mentions)} more (--all lists them)")
     return "\n".join(lines)
+
+
+def _by_value(values: list[tuple[Value, str | None]]) -> dict[str, list[str]]:
+    """Each value's text once, with the notes that state it, in order of first mention."""
+    found: dict[str, list[str]] = {}
+    for value, note in values:
+        notes = found.setdefault(value.text, [])
+        if note is not None and note not in notes:
+            notes.append(note)
+    return found
 
 
 def _provenance(record: Provenance, *, indent: str, mark: str = "") -> list[str]:

@@ -11,7 +11,8 @@ documentation work on. The types every later stage shares live here, below them 
 """
 
 from loader.graph.assemble import Assembled, assemble, count_instances
-from loader.graph.mapping import Entity, MappedNote, Registry, map_note, register_ids
+from loader.graph.entity import Entity
+from loader.graph.mapping import MappedNote, Registry, map_note, register_ids
 from loader.graph.parts import GraphPart, store_quads
 
 __all__ = [

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from loader.graph.mapping import Entity, MappedNote, Registry, map_note, register_ids
+from loader.graph.entity import Entity
+from loader.graph.mapping import MappedNote, Registry, map_note, register_ids
 from loader.graph.parts import GraphPart
 from loader.namespaces import ONTOLOGY_GRAPH, RDF, TKG, reference_graph
 from loader.problems import InputError, Problem, Severity

@@ -17,9 +17,24 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from loader.graph.entail import entailed
+from loader.graph.entity import Entity
+from loader.graph.identity import SAME_AS, Identity, identities_of, merge_identities
 from loader.graph.literals import LiteralError, to_literal
 from loader.graph.naming import generated_label, shown_date
-from loader.namespaces import OA, PROV, RDF, RDFS, TKG, XSD, kebab, note_graph, slug, thing
+from loader.namespaces import (
+    OA,
+    OWL,
+    PROV,
+    RDF,
+    RDFS,
+    SKOS,
+    TKG,
+    XSD,
+    kebab,
+    note_graph,
+    slug,
+    thing,
+)
 from loader.problems import Problem, Severity
 from loader.read.notes import ID_KEY, TYPE_KEY, Field, Note, Scalar, Statement
 from loader.read.sources import Span
@@ -33,28 +48,11 @@ NOTE_CLASS = TKG + "Note"
 EVIDENCE = TKG + "evidence"
 _LABEL = ox.NamedNode(RDFS + "label")
 _GENERATED_LABEL = ox.NamedNode(TKG + "generatedLabel")
+_ALT_LABEL = SKOS + "altLabel"
+_OWL_SAME_AS = ox.NamedNode(OWL + "sameAs")
 #: xsd:integer, not the spec's xsd:nonNegativeInteger: Oxigraph stores derived integer
 #: types as xsd:integer, and the store must hold exactly what the dumps hold.
 _OFFSET = ox.NamedNode(XSD + "integer")
-
-
-@dataclass(frozen=True, slots=True)
-class Entity:
-    """Something a note value can refer to by id: reference data or a note's statement."""
-
-    iri: str
-    classes: tuple[str, ...]
-    file: str | None = None
-    line: int | None = None
-    #: the label its note or the reference data gives (generated labels of referring things
-    #: use it, so a rename changes the entity and an incremental build redoes the referrers)
-    label: str | None = None
-
-    def __reduce__(
-        self,
-    ) -> tuple[type[Entity], tuple[str, tuple[str, ...], str | None, int | None, str | None]]:
-        # The build cache pickles ~100,000 of these; the generic dataclass path is 10x slower.
-        return (Entity, (self.iri, self.classes, self.file, self.line, self.label))
 
 
 @dataclass
@@ -64,6 +62,9 @@ class Registry:
     by_id: dict[str, Entity] = field(default_factory=dict)
     #: (note key, statement index) → the statement's subject; index 0 is the source block
     by_statement: dict[tuple[str, int], Entity] = field(default_factory=dict)
+    #: ids that ``sameAs`` merged into another thing (``by_id`` names the canonical one),
+    #: with the things they defined (see :mod:`loader.graph.identity`)
+    merged: dict[str, Entity] = field(default_factory=dict)
 
 
 @dataclass
@@ -120,10 +121,12 @@ class NoteIds:
     subjects: tuple[tuple[int, Entity, str | None, int], ...]
     #: unknown classes and invalid ids
     problems: tuple[Problem, ...]
+    #: the ``sameAs`` links the note states
+    identities: tuple[Identity, ...] = ()
 
     def __reduce__(self) -> tuple[type[NoteIds], tuple[object, ...]]:
         # Shards send ~10,000 of these to the main process; see Entity.__reduce__.
-        return (NoteIds, (self.key, self.file, self.subjects, self.problems))
+        return (NoteIds, (self.key, self.file, self.subjects, self.problems, self.identities))
 
 
 def note_ids(note: Note, vocab: Vocabulary) -> NoteIds:
@@ -169,7 +172,9 @@ def note_ids(note: Note, vocab: Vocabulary) -> NoteIds:
         )
         line = id_field.line if id_field is not None else statement.line
         subjects.append((statement.index, entity, written, line))
-    return NoteIds(note.key, note.file, tuple(subjects), tuple(problems))
+    identities, identity_problems = identities_of(note, vocab)
+    problems.extend(identity_problems)
+    return NoteIds(note.key, note.file, tuple(subjects), tuple(problems), tuple(identities))
 
 
 def _addition_form(statement: Statement, note: Note) -> list[Problem]:
@@ -215,18 +220,25 @@ def register_ids(
     notes: Iterable[Note], vocab: Vocabulary, reference: Mapping[str, Entity]
 ) -> tuple[Registry, list[Problem]]:
     """Give each statement an IRI and classes; report unknown classes and duplicate ids."""
-    return register((note_ids(note, vocab) for note in notes), reference)
+    return register((note_ids(note, vocab) for note in notes), reference, vocab=vocab)
 
 
 def register(
-    defined: Iterable[NoteIds], reference: Mapping[str, Entity]
+    defined: Iterable[NoteIds],
+    reference: Mapping[str, Entity],
+    *,
+    identities: Iterable[Identity] = (),
+    vocab: Vocabulary | None = None,
 ) -> tuple[Registry, list[Problem]]:
     """The registry of every note's ids, in the order given; an id defined twice is a problem
-    at the second definition."""
+    at the second definition. Then the ``sameAs`` links of ``defined`` and ``identities``
+    (those of notes not read again) merge the ids they join (:mod:`loader.graph.identity`)."""
     registry = Registry(by_id=dict(reference))
     problems: list[Problem] = []
     sources: dict[str, str] = {}  # source IRI → the note file that maps to it first
+    links = list(identities)
     for ids in defined:
+        links.extend(ids.identities)
         problems.extend(ids.problems)
         problems.extend(_source_collision(ids, sources))
         for index, entity, written, line in ids.subjects:
@@ -251,6 +263,8 @@ def register(
                 )
                 continue
             registry.by_id[written] = entity
+    registry.merged, identity_problems = merge_identities(registry.by_id, links, vocab)
+    problems.extend(identity_problems)
     return registry, problems
 
 
@@ -441,15 +455,23 @@ class _NoteMapper:
         )
         if entity is None:
             return
-        subject = ox.NamedNode(entity.iri)
         id_field = statement.get(ID_KEY)
         shown_id = (
             "source"
             if is_source
             else (id_field.values[0].text if id_field else generated_id(self.note, statement))
         )
-        self.result.subjects[entity.iri] = (statement.line, shown_id)
-        for cls in entity.classes:
+        # a thing ``sameAs`` merged into another: its claims are about the canonical thing,
+        # kept in this graph as an addition's are (its label becomes an alternative one)
+        merged = not is_source and shown_id in self.registry.merged
+        if merged:
+            entity = self.registry.by_id[shown_id]
+            self.result.references[shown_id] = entity
+            self.result.added.add(entity.iri)
+        else:
+            self.result.subjects[entity.iri] = (statement.line, shown_id)
+        subject = ox.NamedNode(entity.iri)
+        for cls in self.registry.merged[shown_id].classes if merged else entity.classes:
             self._add(subject, _TYPE, ox.NamedNode(cls))
         if not is_source:
             self._add(subject, _DERIVED_FROM, self.source)
@@ -460,16 +482,41 @@ class _NoteMapper:
             prop = self._resolve_property(item, shown_id)
             if prop is None:
                 continue
-            self.result.field_lines.setdefault((entity.iri, prop.iri), item.line)
+            if prop.iri == SAME_AS:
+                self._same_as(shown_id, item)
+                continue
+            if not merged:
+                self.result.field_lines.setdefault((entity.iri, prop.iri), item.line)
+            predicate = _ALT_LABEL if merged and prop.iri == _LABEL.value else prop.iri
             for value in item.values:
                 obj = self._resolve_value(prop, value, item, shown_id)
                 if obj is not None:
-                    self._add(subject, ox.NamedNode(prop.iri), obj)
+                    self._add(subject, ox.NamedNode(predicate), obj)
                     values.setdefault(prop.iri, []).append(obj)
                 span = self.spans.get((value.line, value.column))
                 if span is not None and prop.iri == EVIDENCE:
-                    self._annotate(subject, span)
-        self._name(subject, entity, values)
+                    made = self._annotate(subject, span, salt=self.source.value if merged else "")
+                    if merged:
+                        self.result.added.update(made)
+        if not merged:
+            self._name(subject, entity, values)
+
+    def _same_as(self, key: str, item: Field) -> None:
+        """``sameAs`` values: ``owl:sameAs`` from each merged-away IRI to the canonical one
+        (the merge itself, and its problems, are the registry's: loader.graph.identity)."""
+        by_id, merged = self.registry.by_id, self.registry.merged
+        for value in item.values:
+            other = value.text.strip()
+            if key not in by_id or other not in by_id:
+                continue
+            self.result.references[other] = by_id[other]
+            for joined in (key, other):
+                if joined in merged:
+                    self._add(
+                        ox.NamedNode(merged[joined].iri),
+                        _OWL_SAME_AS,
+                        ox.NamedNode(by_id[joined].iri),
+                    )
 
     def _map_addition(self, statement: Statement) -> None:
         """An ``- about: ID`` statement: claims about a thing another note (or the reference
@@ -519,6 +566,10 @@ class _NoteMapper:
             if item.key == TYPE_KEY:
                 continue
             prop = self._resolve_property(item, shown_id)
+            if prop is not None and prop.iri == SAME_AS:
+                self._same_as(target, item)
+                quoted = quoted or statement.get("editorialNote") is not None
+                continue
             if prop is None or not self._applies(prop, item, entity, target, shown_id):
                 continue
             quoted = quoted or prop.iri == EVIDENCE

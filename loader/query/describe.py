@@ -22,6 +22,7 @@ import pyoxigraph as ox
 from loader.namespaces import (
     NOTE_GRAPH_PREFIX,
     OA,
+    OWL,
     PROV,
     RDF,
     RDFS,
@@ -42,6 +43,9 @@ _PROVENANCE = {
     "quote": TKG + "evidence",
     "reportedAs": TKG + "reportedAs",
 }
+_SAME_AS = OWL + "sameAs"
+#: Names: two sources giving a thing two names is no conflict.
+_NAMES = frozenset({RDFS + "label", SKOS + "altLabel", SKOS + "prefLabel", SKOS + "hiddenLabel"})
 #: Properties shown in the heading or as provenance, not again among the facts.
 _NOT_FACTS = frozenset({RDF + "type", RDFS + "label", *_PROVENANCE.values()})
 _Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
@@ -115,6 +119,8 @@ class Description:
     groups: list[Group]
     #: for a statistic: the statistics of other sources that give the same quantity otherwise
     conflicts: list[Value] = field(default_factory=list)
+    #: the IRIs of things ``sameAs`` merged into this one (owl:sameAs from them to it)
+    same_as: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, object]:
         def value(v: Value | None) -> dict[str, str | None] | None:
@@ -136,6 +142,7 @@ class Description:
             "kinds": self.kinds,
             "provenance": [prov(p) for p in self.provenance],
             "conflictsWith": [value(c) for c in self.conflicts],
+            "sameAs": self.same_as,
             "facts": [
                 {
                     "property": value(f.property),
@@ -192,6 +199,9 @@ def describe(store: ox.Store, iri: str, *, limit: int | None = DEFAULT_LIMIT) ->
     members = _pointing_groups(store, iri)
     # the quotes' annotations point at a statement: they are shown as the quotes' places
     members = {key: found for key, found in members.items() if key[1] != OA + "hasBody"}
+    # the IRIs merged into this thing are other names of it, not things pointing at it
+    same_as = sorted(s for key, found in members.items() if key[1] == _SAME_AS for s in found)
+    members = {key: found for key, found in members.items() if key[1] != _SAME_AS}
     shown_of = {key: _first(store, found, limit) for key, found in members.items()}
     pointing = sorted({s for subjects in shown_of.values() for s in subjects})
     details = _provenance_rows(store, [iri, *pointing])
@@ -268,6 +278,7 @@ def describe(store: ox.Store, iri: str, *, limit: int | None = DEFAULT_LIMIT) ->
         provenance=[_placed(store, iri, p) for p in _provenance(details.get(iri, []), shown)],
         groups=groups,
         conflicts=[shown(ox.NamedNode(c)) for c in conflicts.get(iri, [])],
+        same_as=same_as,
     )
 
 
@@ -548,9 +559,18 @@ def _facts(own: list[_Row], shown: Callable[[_Term, str], Value]) -> list[Fact]:
             graphs_of.setdefault(prop.value, {}).setdefault(shown_value.text, set()).add(note)
     facts = []
     for prop_iri, entries in by_property.items():
-        notes_per_value = graphs_of.get(prop_iri, {})
-        all_notes = {n for ns in notes_per_value.values() for n in ns}
-        conflict = len(notes_per_value) > 1 and len(all_notes) > 1
+        sets: dict[str, set[str]] = {}  # note → the values it gives
+        for text, notes in graphs_of.get(prop_iri, {}).items():
+            for note in notes:
+                sets.setdefault(note, set()).add(text)
+        # a conflict: sources that each give one value, and not the same one (sources that
+        # give several values, or names, add to each other)
+        distinct = {frozenset(values) for values in sets.values()}
+        conflict = (
+            prop_iri not in _NAMES
+            and len(distinct) > 1
+            and all(len(values) == 1 for values in distinct)
+        )
         facts.append(
             Fact(property=shown(ox.NamedNode(prop_iri), ""), values=entries, conflict=conflict)
         )
