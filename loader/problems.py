@@ -129,6 +129,11 @@ def _counts(problems: Sequence[Problem]) -> str:
     return ", ".join(parts)
 
 
+def article(noun: str) -> str:
+    """``noun`` with its indefinite article, for messages (an Agreement, a TariffMeasure)."""
+    return f"{'an' if noun[:1].lower() in 'aeiou' else 'a'} {noun}"
+
+
 def syntax_problem(error: SyntaxError, *, file: str, code: str = "turtle-syntax") -> Problem:
     """A parser's syntax error (pyoxigraph gives line and column) as a problem to fix."""
     return Problem(

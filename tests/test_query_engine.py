@@ -320,7 +320,7 @@ def test_resolve_reports_every_problem_naming_the_parameter() -> None:
     assert "parameter 'since' (date)" in messages
     assert "needs parameter 'state'" in messages
     assert "no parameter 'colour'" in messages
-    with pytest.raises(InputError, match="^1 error in the input$"):
+    with pytest.raises(InputError, match=r"^1 error in the input$"):
         resolve(query.params, {"state": "id:state/FRA"})  # not in the enumeration
 
 

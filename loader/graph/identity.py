@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from loader.graph.entity import Entity
 from loader.namespaces import TKG
-from loader.problems import Problem, Severity
+from loader.problems import Problem, Severity, article
 from loader.read.notes import ABOUT_KEY, ID_KEY, Field, Note, Statement
 from loader.read.vocabulary import Vocabulary
 
@@ -179,8 +179,8 @@ def _unrelated(link: Identity, first: Entity, second: Entity, vocab: Vocabulary)
     return _problem(
         link,
         "same-as-unrelated-classes",
-        f"'{link.one}' is a {kinds(first)} and '{link.other}' a {kinds(second)}: one thing "
-        "cannot be both",
+        f"'{link.one}' is {article(kinds(first))} and '{link.other}' "
+        f"{article(kinds(second))}: one thing cannot be both",
         "link only ids of the same kind of thing; for a thing that concerns another, use a "
         "property such as 'about:'",
     )

@@ -35,7 +35,7 @@ from loader.namespaces import (
     slug,
     thing,
 )
-from loader.problems import Problem, Severity
+from loader.problems import Problem, Severity, article
 from loader.read.notes import ID_KEY, TYPE_KEY, Field, Note, Scalar, Statement
 from loader.read.sources import Span
 from loader.read.vocabulary import PropertyKind, PropertyTerm, Vocabulary, normalise
@@ -340,11 +340,6 @@ def map_note(
     return mapper.result, mapper.problems
 
 
-def _a(noun: str) -> str:
-    """``noun`` with its indefinite article (an Agreement, a TariffMeasure)."""
-    return f"{'an' if noun[:1].lower() in 'aeiou' else 'a'} {noun}"
-
-
 def _where(entity: Entity) -> str:
     return f"{entity.file}:{entity.line}" if entity.file else "the reference data"
 
@@ -607,8 +602,8 @@ class _NoteMapper:
             assert type_field is not None
             self._problem(
                 "addition-class-mismatch",
-                f"'{target}' is {_a(self._kinds(entity))} ({_where(entity)}), not "
-                f"{_a(self.vocab.local_name_of(cls))}",
+                f"'{target}' is {article(self._kinds(entity))} ({_where(entity)}), not "
+                f"{article(self.vocab.local_name_of(cls))}",
                 type_field.values[0],
                 shown_id,
                 "leave out 'a:' (an addition keeps the classes of the thing it adds to), or "
@@ -625,12 +620,12 @@ class _NoteMapper:
             return True
         self._problem(
             "property-not-for-kind",
-            f"'{item.key}' is a property of {_a(self.vocab.local_name_of(domain))}, and "
-            f"'{target}' is {_a(self._kinds(entity))}",
+            f"'{item.key}' is a property of {article(self.vocab.local_name_of(domain))}, and "
+            f"'{target}' is {article(self._kinds(entity))}",
             Scalar(item.key, item.line, item.column, quoted=False),
             shown_id,
-            f"say it of {_a(self.vocab.local_name_of(domain))}, or use a property of "
-            f"{_a(self._kinds(entity))} (see ontology/)",
+            f"say it of {article(self.vocab.local_name_of(domain))}, or use a property of "
+            f"{article(self._kinds(entity))} (see ontology/)",
         )
         return False
 
