@@ -14,7 +14,14 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from loader.graph.entity import Entity
-from loader.graph.mapping import MappedNote, Registry, map_note, register_ids
+from loader.graph.mapping import (
+    MappedNote,
+    Registry,
+    map_note,
+    possible_duplicate,
+    register_ids,
+    similar_pairs,
+)
 from loader.graph.parts import GraphPart
 from loader.namespaces import ONTOLOGY_GRAPH, RDF, TKG, reference_graph
 from loader.problems import InputError, Problem, Severity
@@ -100,6 +107,11 @@ def assemble(project: Project) -> Assembled:
     )
     registry, id_problems = register_ids(notes, vocabulary, reference_entities(reference))
     problems.extend(id_problems)
+    problems.extend(
+        possible_duplicate(one, other, registry.by_id)
+        for one, other in similar_pairs(registry.by_id)
+        if registry.by_id[one].file is not None
+    )
     mapped: list[MappedNote] = []
     for note in notes:
         result, note_problems = map_note(note, vocabulary, registry)

@@ -109,7 +109,7 @@ def read_note(path: Path, *, file: str, key: str) -> tuple[Note | None, list[Pro
                 file=file,
                 line=mark.line + 1 if mark else None,
                 column=mark.column + 1 if mark else None,
-                hint="check indentation and quoting; quote values that contain ': ' or '#'",
+                hint=_yaml_hint(error, text),
             )
         ]
     except yaml.YAMLError as error:
@@ -195,6 +195,22 @@ def read_note(path: Path, *, file: str, key: str) -> tuple[Note | None, list[Pro
         statements=tuple(statements),
     )
     return note, problems
+
+
+def _yaml_hint(error: yaml.MarkedYAMLError, text: str) -> str:
+    """How to fix a YAML syntax error; for the usual one, the line as it should be written."""
+    mark = error.problem_mark
+    if mark is not None and "mapping values are not allowed" in str(error.problem):
+        lines = text.splitlines()
+        line = lines[mark.line] if mark.line < len(lines) else ""
+        key, colon, value = line.strip().partition(": ")
+        if colon and value and not value.startswith(('"', "'")):
+            escaped = value.replace("\\", "\\\\").replace('"', '\\"')
+            return (
+                "the value contains ': ', which YAML reads as the start of a new key: quote "
+                f'it, {key}: "{escaped}"'
+            )
+    return "check indentation and quoting; quote values that contain ': ' or ' #'"
 
 
 def read_notes(
