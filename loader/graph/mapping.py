@@ -466,7 +466,9 @@ class _NoteMapper:
         else:
             self.result.subjects[entity.iri] = (statement.line, shown_id)
         subject = ox.NamedNode(entity.iri)
-        for cls in self.registry.merged[shown_id].classes if merged else entity.classes:
+        # a merged definition's classes agree with the kept thing's (the registry checks):
+        # stating them again in this graph would only repeat them in every union query
+        for cls in () if merged else entity.classes:
             self._add(subject, _TYPE, ox.NamedNode(cls))
         if not is_source:
             self._add(subject, _DERIVED_FROM, self.source)

@@ -74,7 +74,7 @@ LABELS = (
 #: loader/graph/entail.py), which a page would only repeat.
 TYPES = (
     PREFIXES
-    + """SELECT ?thing ?class WHERE {
+    + """SELECT DISTINCT ?thing ?class WHERE {
   ?thing a ?class FILTER(isIRI(?thing))
   FILTER NOT EXISTS {
     ?thing a ?narrower . ?narrower rdfs:subClassOf ?class FILTER(?narrower != ?class)
@@ -132,7 +132,7 @@ TARIFFS = (
 #: A party's commitments, as obligor or beneficiary, with their types.
 COMMITMENTS = (
     PREFIXES
-    + """SELECT ?this ?commitment ?role ?type WHERE {
+    + """SELECT DISTINCT ?this ?commitment ?role ?type WHERE {
   VALUES (?side ?role) { (tkg:obligor "gives") (tkg:beneficiary "receives") }
   ?commitment ?side ?this .
   FILTER EXISTS { ?commitment a/rdfs:subClassOf* tkg:Commitment }

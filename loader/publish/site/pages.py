@@ -14,7 +14,7 @@ from html import escape
 
 import pyoxigraph as ox
 
-from loader.namespaces import PROV, RDF, SKOS, TKG, shorten
+from loader.namespaces import OWL, PROV, RDF, SKOS, TKG, shorten
 from loader.publish.site import model
 from loader.publish.site.charts import TariffCharts, TariffPoint, parse_date, status_colours
 from loader.publish.site.model import Link, SiteData, Term, graph_kind, term_text
@@ -38,6 +38,7 @@ CLAIM_STATUS = TKG + "claimStatus"
 REPORTED_AS = TKG + "reportedAs"
 DERIVED_FROM = PROV + "wasDerivedFrom"
 EDITORIAL_NOTE = SKOS + "editorialNote"
+_SAME_AS = OWL + "sameAs"
 #: Shown in a claim's frame, not in its table of properties.
 FRAMED = {RDF + "type", EVIDENCE, CLAIM_STATUS, REPORTED_AS, DERIVED_FROM, EDITORIAL_NOTE}
 #: How many tariff rows a party's page lists (the chart shows them all).
@@ -90,6 +91,12 @@ def entity_page(d: SiteData, iri: str, context: PageContext) -> str:
     if d.is_a(iri, TKG + "Agreement"):
         parts.append(_lifecycle(d, this))
     outgoing, incoming, has_parts = d.around(this)
+    # ids sameAs merged into this thing are its other ids, not things pointing at it
+    merged = sorted({term_text(o) for _, p, o in incoming if p == _SAME_AS})
+    if merged:
+        incoming = [link for link in incoming if link[1] != _SAME_AS]
+        others = ", ".join(escape(model.fallback_name(i)) for i in merged)
+        parts[1] = parts[1].replace("</p>", f" · also id {others} (sameAs)</p>", 1)
     places = d.places(this) if has_parts else {}
     source = d.is_a(iri, TKG + "SourceDocument")
     if source:  # what the document is (title, publisher, date) before what it says
