@@ -486,3 +486,22 @@ def test_parquet_without_pyarrow_names_the_extra(project: Path, tmp_path: Path) 
     assert "pip install 'tradekg[tables]'" in done.stderr
     assert "Traceback" not in done.stderr
     assert not (tmp_path / "pq").exists()
+
+
+def test_data_frames_without_pandas_name_the_extra(project: Path) -> None:
+    """A real interpreter in which pandas cannot be imported: a clear error, not a traceback."""
+    script = (
+        "import sys; sys.modules['pandas'] = None\n"
+        "from loader.api import open_project, tables\n"
+        "from loader.problems import InputError\n"
+        "try:\n"
+        f"    tables(open_project({str(project)!r}))\n"
+        "except InputError as error:\n"
+        "    print(error.problems[0].message, '|', error.problems[0].hint)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert "a data frame needs pandas" in done.stdout
+    assert "pip install 'tradekg[tables]'" in done.stdout

@@ -17,14 +17,14 @@ one cell joined by :data:`JOIN` and also gets a link table with one row per valu
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 import pyoxigraph as ox
 
-from loader.namespaces import DCTERMS, GRAPH, ID, PROV, RDF, RDFS, SCHEMA, SKOS, TKG, XSD
+from loader.namespaces import GRAPH, PROV, RDF, RDFS, SKOS, TKG, XSD
+from loader.publish.tables.names import Ids, kebab, local, plural, prefix, snake
 from loader.publish.tables.ontology import Ontology, read_ontology
 from loader.query.labels import LABEL_PROPERTIES, best_label
 
@@ -149,14 +149,14 @@ def read_tables(store: ox.Store, ids: Mapping[str, str] | None = None) -> list[T
     labels = {iri: _label(props) for iri, props in facts.items()}
     labels.update({iri: text for iri, text in ontology.notations.items() if iri not in labels})
     things = _things(facts, ontology)
-    namer = _Ids(ids, ontology.notations, labels)
+    namer = Ids(ids, ontology.notations, labels)
     members = _assign(things, ontology)
     table_of = {iri: name for name, (_root, iris) in members.items() for iri in iris}
     tables: list[Table] = []
     for name, (root, iris) in members.items():
         columns = _columns(iris, facts, ontology, table_of)
         tables.append(_main_table(name, root, iris, columns, facts, things, ontology, namer))
-        owner = _snake(ontology.local_name(root))
+        owner = snake(ontology.local_name(root))
         for column in columns:
             if column.several:
                 tables.append(_link_table(name, root, owner, column, iris, facts, ontology, namer))
@@ -221,7 +221,7 @@ def _assign(things: Mapping[str, set[str]], ontology: Ontology) -> dict[str, tup
             listed[name][1].append(iri)
             continue
         root = min(_most_specific(classes, above))
-        table = _plural(_kebab(ontology.local_name(root)))
+        table = plural(kebab(ontology.local_name(root)))
         generic.setdefault(table, (root, []))[1].append(iri)
     found = {name: entry for name, entry in listed.items() if entry[1]}
     found.update({name: generic[name] for name in sorted(generic) if name not in found})
@@ -288,13 +288,13 @@ def _entailed(
 
 def _column_names(values: Mapping[str, object]) -> dict[str, str]:
     """Property → column name: its local name in snake case, prefixed when two clash."""
-    plain = {prop: NAMES.get(prop) or _snake(_local(prop)) for prop in values}
+    plain = {prop: NAMES.get(prop) or snake(local(prop)) for prop in values}
     counts: dict[str, int] = {}
     for name in plain.values():
         counts[name] = counts.get(name, 0) + 1
     reserved = {"id", "iri", "label", "type", "label_generated"}
     return {
-        prop: (f"{_prefix(prop)}_{name}" if counts[name] > 1 or name in reserved else name)
+        prop: (f"{prefix(prop)}_{name}" if counts[name] > 1 or name in reserved else name)
         for prop, name in plain.items()
     }
 
@@ -352,7 +352,7 @@ def _main_table(
     facts: Facts,
     things: Mapping[str, set[str]],
     ontology: Ontology,
-    namer: _Ids,
+    namer: Ids,
 ) -> Table:
     """One row per thing: id, iri, label, type, the property columns."""
     generated = any(TKG + "generatedLabel" in facts[iri] for iri in iris)
@@ -391,7 +391,7 @@ def _link_table(
     iris: list[str],
     facts: Facts,
     ontology: Ontology,
-    namer: _Ids,
+    namer: Ids,
 ) -> Table:
     """One row per thing and value of a property that some things have more than once."""
     owner_field = Field(f"{owner}_id", "string", f"The id in {owner_table}.", owner_table)
@@ -400,7 +400,7 @@ def _link_table(
     for iri in iris:
         for value in facts[iri].get(column.prop, ()):
             rows.add((namer.of(iri), *_cells(column, {value}, namer)))
-    name = f"{_kebab(ontology.local_name(root))}-{column.name.replace('_', '-')}"
+    name = f"{kebab(ontology.local_name(root))}-{column.name.replace('_', '-')}"
     term = ontology.properties.get(column.prop)
     prop_label = term.label if term and term.label else column.name
     klass = ontology.classes.get(root)
@@ -419,7 +419,7 @@ def _link_table(
     )
 
 
-def _cells(column: _Column, values: set[ox.NamedNode | ox.Literal], namer: _Ids) -> list[Cell]:
+def _cells(column: _Column, values: set[ox.NamedNode | ox.Literal], namer: Ids) -> list[Cell]:
     """The cells of one column for one thing (labels are filled in afterwards)."""
     if column.kind == "ref":
         iris = sorted(v.value for v in values)
@@ -463,72 +463,3 @@ def _typed(literal: ox.Literal, kind: str) -> Cell:
 
 def _row_key(row: Iterable[object]) -> tuple[str, ...]:
     return tuple("" if cell is None else str(cell) for cell in row)
-
-
-# ---------------------------------------------------------------- names and ids
-
-
-class _Ids:
-    """The id of a thing as notes write it, from ``ids.json``, else the end of its IRI."""
-
-    def __init__(
-        self,
-        ids: Mapping[str, str] | None,
-        notations: Mapping[str, str],
-        labels: Mapping[str, str | None],
-    ) -> None:
-        self._by_iri: dict[str, str] = {}
-        for key, iri in sorted((ids or {}).items(), key=lambda kv: (len(kv[0]), kv[0])):
-            self._by_iri[iri] = key  # the longest id wins: hs:2805 rather than 2805
-        self.notations = notations
-        self.labels = labels
-
-    def of(self, iri: str) -> str:
-        known = self._by_iri.get(iri)
-        if known is not None:
-            return known
-        if iri.startswith(ID) and iri.count("/") > ID.count("/"):
-            return iri[len(ID) :].split("/", 1)[1]
-        if iri.startswith(GRAPH + "note/"):
-            return iri[len(GRAPH + "note/") :]
-        return iri
-
-
-_PREFIXES = {
-    TKG: "tkg",
-    SKOS: "skos",
-    DCTERMS: "dcterms",
-    SCHEMA: "schema",
-    PROV: "prov",
-    RDFS: "rdfs",
-}
-
-
-def _local(iri: str) -> str:
-    return re.split(r"[#/]", iri)[-1] or iri
-
-
-def _prefix(iri: str) -> str:
-    for namespace, prefix in _PREFIXES.items():
-        if iri.startswith(namespace):
-            return prefix
-    return "x"
-
-
-def _snake(name: str) -> str:
-    """``imposedBy`` → ``imposed_by``, ``HSCode`` → ``hs_code``."""
-    spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "_", name)
-    return re.sub(r"[^a-z0-9]+", "_", spaced.lower()).strip("_")
-
-
-def _kebab(name: str) -> str:
-    return _snake(name).replace("_", "-")
-
-
-def _plural(name: str) -> str:
-    """A table's name from its class's: ``sector`` → ``sectors``, ``policy`` → ``policies``."""
-    if re.search(r"[^aeiou]y$", name):
-        return name[:-1] + "ies"
-    if re.search(r"(s|x|z|ch|sh)$", name):
-        return name + "es"
-    return name + "s"
