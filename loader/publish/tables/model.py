@@ -167,7 +167,12 @@ def read_tables(store: ox.Store, ids: Mapping[str, str] | None = None) -> list[T
 
 
 def _read_facts(store: ox.Store) -> Facts:
-    """Subject → property → values, of every data graph (the union, duplicates merged)."""
+    """Subject → property → values, of every data graph (the union, duplicates merged).
+
+    One pass over the store's quads serves every table: a SPARQL SELECT of the same triples
+    costs as much per row (measured on 1,000 notes), and one query per table or column
+    would read the same quads many times.
+    """
     facts: Facts = {}
     for quad in store.quads_for_pattern(None, None, None, None):
         graph = quad.graph_name
@@ -380,7 +385,9 @@ def _main_table(
     term = ontology.classes.get(root)
     title = name.replace("-", " ").capitalize()
     description = (term.definition if term else "") or f"Things of class <{root}>."
-    return Table(name, title, description, tuple(fields), tuple(rows), ("id",))
+    ids = [row[0] for row in rows]
+    key = ("id",) if len(set(ids)) == len(ids) else ("iri",)  # a key only where it holds
+    return Table(name, title, description, tuple(fields), tuple(rows), key)
 
 
 def _link_table(
