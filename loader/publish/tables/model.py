@@ -335,9 +335,7 @@ def _fields(column: _Column, ontology: Ontology, *, one: bool) -> list[Field]:
         ]
     if column.kind == "value":
         return [Field(column.name, "string", f"{meaning} The value's notation.{joined}")]
-    kind = column.kind if one and column.kind != "text" else "string"
-    if not one and column.kind in _DATES.values():
-        kind = "string"
+    kind = column.kind if one and column.kind != "text" else "string"  # joined values: text
     fields = [Field(column.name, kind, meaning + joined)]
     if column.unit:
         fields.append(
