@@ -47,6 +47,29 @@ Everything the graph says about one thing, in words, with each claim's source an
 >>> tariffs.mentions[0].provenance.quotes[0][:60]
 'Under these arrangements, Washington maintained a 19% tariff'
 
+The graph as flat tables, one per kind of thing, as pandas data frames (``pip install
+'tradekg[tables]'``); rates and amounts are numbers, dates stay at their precision:
+
+>>> from loader.api import query_frame, table, tables
+>>> frames = tables(project)
+>>> len(frames["tariff-measures"]) == result.counts["tariff measures"]
+True
+>>> measures = table(project, "tariff-measures").set_index("id")
+>>> row = measures.loc["us-tariff-mys-19-2025-10"]
+>>> row.imposed_by_id, row.applies_to_label, float(row.rate), row.rate_unit, measures.rate.dtype
+('USA', 'Malaysia', 19.0, 'percent', dtype('float64'))
+>>> parties = table(project, "agreement-party")
+>>> sorted(parties[parties.agreement_id == "us-mys-reciprocal-trade-2025"].party_id)
+['MYS', 'USA']
+
+A saved query's answer as a data frame: each IRI column with its ``_label`` beside it, numbers
+as numbers:
+
+>>> answer = query_frame(project, "tariffs-at-or-above-rate", imposer="USA", rate="19")
+>>> malaysia_row = answer[answer.target_label == "Malaysia"]
+>>> malaysia_row[["rate", "rate_unit", "status_label"]].values.tolist()
+[[19, 'percent', 'maintained']]
+
 Load the build into a real triplestore (here a local Oxigraph server) and verify it:
 
 >>> from loader.api import load
@@ -65,13 +88,26 @@ from typing import TYPE_CHECKING
 from loader.project import Project
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from loader.build import BuildResult
+    from loader.publish.tables.model import Table
     from loader.query.describe import Description
     from loader.query.result import Term
     from loader.store import LoadReport
     from loader.validate import ValidationReport
 
-__all__ = ["build", "load", "open_project", "run_query", "show", "validate"]
+__all__ = [
+    "build",
+    "load",
+    "open_project",
+    "query_frame",
+    "run_query",
+    "show",
+    "table",
+    "tables",
+    "validate",
+]
 
 #: One answer row: variable name (without ``?``) → term, or None where it is unbound.
 Row = dict[str, "Term | None"]
@@ -188,3 +224,101 @@ def load(
         return load_dataset(
             index, client, chunk_triples=chunk_triples or DEFAULT_CHUNK_TRIPLES, prune=prune
         )
+
+
+def tables(project: Project) -> dict[str, pd.DataFrame]:
+    """Every table ``tradekg export`` writes, by name, as data frames (needs pandas).
+
+    Read from the built store, not from an export: one row per thing, typed columns
+    (``float64`` numbers, ``Int64`` whole numbers, text for dates at their precision).
+
+    Raises:
+        InputError: there is no build, or pandas is not installed
+            (``pip install 'tradekg[tables]'``).
+    """
+    from loader.publish.tables.frames import table_frame
+    from loader.publish.tables.write import require
+
+    require("pandas", "a data frame")
+    return {t.name: table_frame(t) for t in _read_tables(project)}
+
+
+def table(project: Project, name: str, /) -> pd.DataFrame:
+    """One table of :func:`tables` (``"tariff-measures"``, ``"agreement-party"`` …).
+
+    Raises:
+        InputError: there is no build, no table is called ``name`` (with the closest names),
+            or pandas is not installed.
+    """
+    import difflib
+
+    from loader.problems import InputError, Problem
+    from loader.publish.tables.frames import table_frame
+    from loader.publish.tables.write import require
+
+    require("pandas", "a data frame")
+    found = {t.name: t for t in _read_tables(project)}
+    if name not in found:
+        close = difflib.get_close_matches(name, list(found), n=3, cutoff=0.5)
+        hint = f"did you mean {', '.join(close)}?" if close else f"one of: {', '.join(found)}"
+        raise InputError([Problem("unknown-table", f"there is no table '{name}'", hint=hint)])
+    return table_frame(found[name])
+
+
+def query_frame(project: Project, name: str, /, **params: str) -> pd.DataFrame:
+    """A saved query's answer as a data frame: a column per variable, IRIs with their labels.
+
+    An IRI column keeps the IRI and gets ``<column>_label`` beside it, a number with a
+    declared unit gets ``<column>_unit`` — the columns of ``/api/NAME`` in ``tradekg serve``.
+
+    Raises:
+        InputError: as :func:`run_query`, or pandas is not installed.
+    """
+    import pyoxigraph as ox
+
+    from loader.namespaces import SKOS
+    from loader.publish.tables.frames import rows_frame
+    from loader.publish.tables.write import require
+    from loader.query import find_saved_query, open_store, run_local
+    from loader.query.labels import LABEL_PROPERTIES, iris_in, store_labels
+    from loader.query.output import Readable
+    from loader.query.params import build_ids
+    from loader.query.result import Solutions
+    from loader.query.values import bound_text, name_lookup
+    from loader.web.api import rows_json
+    from loader.web.service import Answer
+
+    require("pandas", "a data frame")
+    query = find_saved_query(project, name)
+    store = open_store(project.store_dir)
+    ids = build_ids(project.dist_dir)
+    names = name_lookup(store, project.dist_dir)
+    text = bound_text(query, params, store=store, ids=ids, names=names)
+    result = run_local(store, text, file=query.file)
+    if not isinstance(result, Solutions):
+        raise TypeError(f"{name} is a {query.form} query; query_frame needs SELECT rows")
+    unit_columns = {u[1:] for u in query.units.values() if u.startswith("?")}
+    unit_iris = {
+        cell.value
+        for row in result.rows
+        for var, cell in zip(result.variables, row, strict=True)
+        if var in unit_columns and isinstance(cell, ox.NamedNode)
+    }
+    readable = Readable(
+        labels=store_labels(store, iris_in(result), properties=LABEL_PROPERTIES),
+        units=query.units,
+        symbols=store_labels(store, unit_iris, properties=(SKOS + "notation",)),
+    )
+    answer = rows_json(Answer(query, text, result, readable, len(result.rows)))
+    columns = answer["columns"]
+    rows = answer["rows"]
+    assert isinstance(columns, list) and isinstance(rows, list)
+    return rows_frame(columns, rows)
+
+
+def _read_tables(project: Project) -> list[Table]:
+    from loader.publish.tables.model import read_tables
+    from loader.query import open_store
+    from loader.query.params import build_ids
+
+    return read_tables(open_store(project.store_dir), build_ids(project.dist_dir))

@@ -24,6 +24,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "find": ("find", "Find things by any of their names: labels, ids, ISO and HS codes, titles."),
     "check": ("check", "Quality-control the ontology, notes, shapes and queries."),
     "docs": ("docs", "Generate HTML documentation and diagrams into dist/docs/."),
+    "export": ("export", "Write flat tables (CSV or Parquet) and a Frictionless data package."),
     "site": ("site", "Write the browsable static site of the built graph into dist/site/."),
     "fmt": ("fmt", "Rewrite ontology/ and shapes/ canonically (--check: fail on drift)."),
     "diff": ("diff", "Report terms and triples added, removed and changed between two versions."),
