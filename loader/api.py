@@ -274,13 +274,11 @@ def query_frame(project: Project, name: str, /, **params: str) -> pd.DataFrame:
     Raises:
         InputError: as :func:`run_query`, or pandas is not installed.
     """
-    import pyoxigraph as ox
 
-    from loader.namespaces import SKOS
     from loader.publish.tables.frames import rows_frame
     from loader.publish.tables.write import require
     from loader.query import find_saved_query, open_store, run_local
-    from loader.query.labels import LABEL_PROPERTIES, iris_in, store_labels
+    from loader.query.labels import readable_answer, store_labels
     from loader.query.output import Readable
     from loader.query.params import build_ids
     from loader.query.result import Solutions
@@ -297,18 +295,11 @@ def query_frame(project: Project, name: str, /, **params: str) -> pd.DataFrame:
     result = run_local(store, text, file=query.file)
     if not isinstance(result, Solutions):
         raise TypeError(f"{name} is a {query.form} query; query_frame needs SELECT rows")
-    unit_columns = {u[1:] for u in query.units.values() if u.startswith("?")}
-    unit_iris = {
-        cell.value
-        for row in result.rows
-        for var, cell in zip(result.variables, row, strict=True)
-        if var in unit_columns and isinstance(cell, ox.NamedNode)
-    }
-    readable = Readable(
-        labels=store_labels(store, iris_in(result), properties=LABEL_PROPERTIES),
-        units=query.units,
-        symbols=store_labels(store, unit_iris, properties=(SKOS + "notation",)),
-    )
+
+    def labels_of(iris: set[str], properties: tuple[str, ...]) -> dict[str, str]:
+        return store_labels(store, iris, properties=properties)
+
+    readable = readable_answer(result, query.units, labels_of) or Readable()
     answer = rows_json(Answer(query, text, result, readable, len(result.rows)))
     columns = answer["columns"]
     rows = answer["rows"]

@@ -13,6 +13,7 @@ import json
 import re
 import subprocess
 import urllib.parse
+from html import escape
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -406,3 +407,86 @@ def test_it_will_not_replace_a_folder_that_is_not_a_site(project: Path, tmp_path
         assert "will not write the site there" in result.output
     assert (precious / "chapter-1.md").read_text(encoding="utf-8") == "months of work"
     assert (project / "ontology").is_dir()
+
+
+# ---------------------------------------------------------------- the saved queries' pages
+
+
+def test_every_saved_query_has_a_page_listed_in_the_index(project: Path, site: Path) -> None:
+    from loader.project import Project
+    from loader.query.saved import load_saved_queries
+
+    queries = load_saved_queries(Project.at(project))
+    assert queries
+    index = (site / "query" / "index.html").read_text(encoding="utf-8")
+    for query in queries:
+        page = site / "query" / f"{query.name}.html"
+        text = page.read_text(encoding="utf-8")
+        assert f'href="{query.name}.html"' in index
+        assert escape(query.summary or query.name) in text
+        assert escape(query.body.strip().splitlines()[-1]) in text  # the SPARQL is shown
+        assert f"tradekg query {query.name}" in text and f"/api/{query.name}" in text
+    assert 'href="../query/index.html"' in (site / "state" / "MYS.html").read_text("utf-8")
+
+
+def test_a_query_page_shows_the_default_answer_as_the_cli_gives_it(
+    project: Path, site: Path
+) -> None:
+    from loader.api import open_project, run_query
+
+    rows = run_query(open_project(project), "tariffs-at-or-above-rate")  # the defaults
+    page = (site / "query" / "tariffs-at-or-above-rate.html").read_text(encoding="utf-8")
+    table = page.split("<h2>Answer with the defaults</h2>", 1)[1].split("<h2>", 1)[0]
+    assert table.count("<tr>") == len(rows) + 1  # the heading row
+    assert f"{len(rows)} rows" in table
+    assert "19 %" in table  # the rate with its unit, as the CLI prints it
+    targets = {row["target"].value for row in rows if row["target"] is not None}  # type: ignore[union-attr]
+    for iri in targets:
+        assert f'href="../{page_path(iri)}"' in table
+
+
+def test_a_query_whose_parameter_has_no_default_says_how_to_run_it(site: Path) -> None:
+    from loader.project import Project
+    from loader.query.saved import load_saved_queries
+
+    needing = [
+        q
+        for q in load_saved_queries(Project.at(site.parent.parent))
+        if any(spec.required for spec in q.params.values())
+    ]
+    for query in needing:
+        text = (site / "query" / f"{query.name}.html").read_text(encoding="utf-8")
+        assert "Not run here" in text
+
+
+@pytest.mark.requires("chromium")
+def test_answer_tables_sort_and_filter_in_the_browser(site: Path, tmp_path: Path) -> None:
+    from browser_support import Browser
+
+    url = (site / "query" / "tariffs-at-or-above-rate.html").as_uri()
+    with Browser(tmp_path / "profile") as browser:
+        browser.open(url)
+        browser.wait_for("document.querySelector('input.filter') !== null")
+        column = browser.evaluate(
+            "Array.from(document.querySelectorAll('table.sortable')[1].tHead.rows[0].cells)"
+            ".findIndex(c => c.textContent.trim() === 'target')"
+        )
+        assert column >= 0
+        cells = (
+            "Array.from(document.querySelectorAll('table.sortable')[1].tBodies[0].rows)"
+            f".filter(r => !r.hidden).map(r => r.cells[{column}].textContent.trim())"
+        )
+        before = browser.evaluate(cells)
+        browser.evaluate(
+            f"document.querySelectorAll('table.sortable')[1].tHead.rows[0].cells[{column}].click()"
+        )
+        assert browser.evaluate(cells) == sorted(before, key=str.lower)
+        browser.evaluate(
+            f"document.querySelectorAll('table.sortable')[1].tHead.rows[0].cells[{column}].click()"
+        )
+        assert browser.evaluate(cells) == sorted(before, key=str.lower, reverse=True)
+        browser.evaluate(
+            "const box = document.querySelector('input.filter'); box.value = 'malaysia';"
+            "box.dispatchEvent(new Event('input'))"
+        )
+        assert browser.evaluate(cells) == ["Malaysia"]

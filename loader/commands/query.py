@@ -9,21 +9,19 @@ writing :mod:`loader.query.output`. The remote path's SPARQLWrapper is imported 
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
-import pyoxigraph as ox
 
 from loader.commands.common import open_project, project_option, reports_input_errors
 from loader.problems import InputError, Problem
-from loader.query.labels import fetch_labels, store_labels
+from loader.query.labels import fetch_labels, readable_answer, store_labels
 from loader.query.result import QueryResult
 from loader.query.values import bound_text, name_lookup
 
 if TYPE_CHECKING:
-    from loader.query.output import Readable
     from loader.query.saved import SavedQuery
 
 FORMAT_CHOICES = ("table", "csv", "tsv", "json", "turtle", "ntriples")
@@ -220,39 +218,13 @@ def command(
 
     from loader.query.output import FormatError, render
 
-    readable = None if iris or fmt == "json" else _readable(result, query.units, labels_of)
+    readable = None if iris or fmt == "json" else readable_answer(result, query.units, labels_of)
     width = TERMINAL_CELL_WIDTH if fmt == "table" and sys.stdout.isatty() else None
     try:
         output = render(result, fmt=fmt, max_width=width, readable=readable)
     except FormatError as error:
         raise InputError([Problem("bad-format", str(error))]) from None
     click.echo(output, nl=False)
-
-
-def _readable(
-    result: QueryResult,
-    units: Mapping[str, str],
-    labels_of: Callable[[set[str], tuple[str, ...]], dict[str, str]],
-) -> Readable | None:
-    """Labels for the answer's IRIs and symbols for its units, from the engine that answered."""
-    from loader.namespaces import SKOS
-    from loader.query.labels import LABEL_PROPERTIES, iris_in
-    from loader.query.output import Readable
-    from loader.query.result import Solutions
-
-    if not isinstance(result, Solutions):
-        return None
-    unit_columns = {u[1:] for u in units.values() if u.startswith("?")}
-    unit_iris = {
-        cell.value
-        for row in result.rows
-        for name, cell in zip(result.variables, row, strict=True)
-        if name in unit_columns and isinstance(cell, ox.NamedNode)
-    }
-    symbols = labels_of(unit_iris, (SKOS + "notation",)) if unit_iris else {}
-    return Readable(
-        labels=labels_of(iris_in(result), LABEL_PROPERTIES), units=units, symbols=symbols
-    )
 
 
 def _listing(queries: Sequence[SavedQuery]) -> str:

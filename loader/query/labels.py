@@ -14,11 +14,12 @@ language; an IRI with none of them is shown shortened (``id:state/VNM``), which 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 
 import pyoxigraph as ox
 
 from loader.namespaces import DCTERMS, RDFS, SCHEMA, SKOS
+from loader.query.output import Readable
 from loader.query.result import QueryResult, Solutions
 
 #: Label properties, most preferred first.
@@ -124,3 +125,26 @@ def store_labels(
 def iris_in(result: Solutions) -> set[str]:
     """Every IRI that appears in a cell of ``result``."""
     return {cell.value for row in result.rows for cell in row if isinstance(cell, ox.NamedNode)}
+
+
+def readable_answer(
+    result: QueryResult,
+    units: Mapping[str, str],
+    labels_of: Callable[[set[str], tuple[str, ...]], dict[str, str]],
+) -> Readable | None:
+    """Labels for an answer's IRIs and symbols for its units, looked up with ``labels_of``
+    (the engine that answered: the embedded store, a server, the served graph); None for an
+    answer that is not rows."""
+    if not isinstance(result, Solutions):
+        return None
+    unit_columns = {u[1:] for u in units.values() if u.startswith("?")}
+    unit_iris = {
+        cell.value
+        for row in result.rows
+        for name, cell in zip(result.variables, row, strict=True)
+        if name in unit_columns and isinstance(cell, ox.NamedNode)
+    }
+    symbols = labels_of(unit_iris, (SKOS + "notation",)) if unit_iris else {}
+    return Readable(
+        labels=labels_of(iris_in(result), LABEL_PROPERTIES), units=units, symbols=symbols
+    )

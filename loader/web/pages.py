@@ -31,7 +31,7 @@ h1{font-size:1.5em;margin:.4em 0}.muted{color:#5b6670}.tag{background:#e4ecf3;bo
 padding:0 .4em;margin-right:.3em;font-size:.85em}
 table{border-collapse:collapse;background:#fff;margin:.6em 0}
 th,td{border:1px solid #d5dbe0;padding:.25em .6em;text-align:left;vertical-align:top}
-th{background:#eef2f5}td.num{text-align:right;white-space:nowrap}
+th{background:#eef2f5}td.num{text-align:right;white-space:nowrap}td.date{white-space:nowrap}
 form.params{background:#fff;border:1px solid #d5dbe0;padding:.8em 1em;display:grid;
 grid-template-columns:max-content 1fr;gap:.5em 1em;align-items:start;max-width:900px}
 form.params label{font-weight:600}form.params .help{font-size:.85em;color:#5b6670}
@@ -233,28 +233,40 @@ def _answer(
     )
 
 
-def results_table(result: Solutions, answer: Answer, site_page: Callable[[str], str | None]) -> str:
+def results_table(
+    result: Solutions,
+    answer: Answer,
+    site_page: Callable[[str], str | None],
+    *,
+    site_base: str = "/site/",
+) -> str:
     """The answer as people read it: labels, units, dates as written; things linked to their
-    site page where the built site has one."""
+    site page where the built site has one (``site_base``: where the site's pages are, seen
+    from the page the table is on)."""
     texts = readable_rows(result, answer.readable)
     head = "".join(f"<th>{escape(v)}</th>" for v in result.variables)
     rows = []
     for row, shown in zip(result.rows, texts, strict=True):
         cells = []
         for term, text in zip(row, shown, strict=True):
-            cells.append(_cell(term, text, site_page))
+            cells.append(_cell(term, text, site_page, site_base))
         rows.append("<tr>" + "".join(cells) + "</tr>")
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
 
 
-def _cell(term: object, text: str, site_page: Callable[[str], str | None]) -> str:
+def _cell(term: object, text: str, site_page: Callable[[str], str | None], site_base: str) -> str:
     if isinstance(term, ox.NamedNode):
         page = site_page(term.value)
         title = escape(short_iri(term.value))
         if page is not None:
-            return f'<td><a href="/site/{escape(page)}" title="{title}">{escape(text)}</a></td>'
+            href = escape(site_base + page)
+            return f'<td><a href="{href}" title="{title}">{escape(text)}</a></td>'
         return f'<td title="{title}">{escape(text)}</td>'
-    numeric = isinstance(term, ox.Literal) and term.datatype.value.endswith(
-        ("#decimal", "#integer", "#double", "#float")
-    )
-    return f"<td{' class=num' if numeric else ''}>{escape(text)}</td>"
+    kind = ""
+    if isinstance(term, ox.Literal):
+        datatype = term.datatype.value
+        if datatype.endswith(("#decimal", "#integer", "#double", "#float")):
+            kind = " class=num"
+        elif datatype.endswith(("#date", "#gYearMonth", "#gYear", "#dateTime")):
+            kind = " class=date"  # a date is not broken over two lines
+    return f"<td{kind}>{escape(text)}</td>"

@@ -22,7 +22,7 @@ import pyoxigraph as ox
 
 from loader.problems import InputError, Problem
 from loader.project import Project
-from loader.query.labels import LABEL_PROPERTIES, fetch_labels, iris_in
+from loader.query.labels import fetch_labels, readable_answer
 from loader.query.local import has_store, open_store
 from loader.query.output import Readable
 from loader.query.params import build_ids
@@ -171,21 +171,12 @@ class QueryService:
 
     def readable(self, result: QueryResult, query: SavedQuery) -> Readable:
         """Labels of the answer's IRIs and symbols of its units, from the served graph."""
-        from loader.namespaces import SKOS
-
-        if not isinstance(result, Solutions):
-            return Readable()
-        unit_columns = {u[1:] for u in query.units.values() if u.startswith("?")}
-        unit_iris = {
-            cell.value
-            for row in result.rows
-            for name, cell in zip(result.variables, row, strict=True)
-            if name in unit_columns and isinstance(cell, ox.NamedNode)
-        }
         run = self._run_remote
-        symbols = fetch_labels(unit_iris, run, properties=(SKOS + "notation",)) if unit_iris else {}
-        labels = fetch_labels(iris_in(result), run, properties=LABEL_PROPERTIES)
-        return Readable(labels=labels, units=query.units, symbols=symbols)
+
+        def labels_of(iris: set[str], properties: tuple[str, ...]) -> dict[str, str]:
+            return fetch_labels(iris, run, properties=properties)
+
+        return readable_answer(result, query.units, labels_of) or Readable()
 
     def site_page(self, iri: str) -> str | None:
         """The path below ``/site/`` of the thing's page in the built site, if there is one."""

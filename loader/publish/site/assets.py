@@ -27,6 +27,12 @@ th{background:var(--soft);font-weight:600}
 table.props th{width:13rem;background:none;color:var(--muted);font-weight:500}
 table.tariffs td:first-child,table.tariffs td:nth-child(2){white-space:nowrap}
 td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+td.date{white-space:nowrap}
+input.filter{margin:.4rem 0;padding:.3rem .5rem;width:20rem;max-width:100%}
+th[aria-sort=ascending]::after{content:" ▲"}th[aria-sort=descending]::after{content:" ▼"}
+.tag{display:inline-block;background:var(--soft);border:1px solid var(--line);border-radius:4px;
+padding:0 .3rem;font-size:.8rem;color:var(--muted)}
+pre{background:var(--soft);padding:.6rem .8rem;overflow-x:auto;font-size:.85rem}
 .claim{border:1px solid var(--line);border-radius:8px;padding:.6rem 1rem;margin:.8rem 0}
 .claim .from{color:var(--muted);font-size:.92rem;margin-bottom:.3rem}
 blockquote{margin:.4rem 0;padding:.3rem .8rem;border-left:4px solid #8c959f;background:var(--soft);
@@ -128,5 +134,59 @@ SEARCH = """\
   var query = new URLSearchParams(window.location.search).get('q');
   if (query) { box.value = query; }
   show();
+})();
+"""
+
+#: Sorting and filtering of every ``table.sortable``: a click on a column's heading sorts by
+#: it (numbers as numbers, dates as written sort in time order), a box above filters rows.
+TABLES = """\
+(function () {
+  "use strict";
+  function key(cell) {
+    var text = (cell.textContent || "").trim();
+    var number = parseFloat(text.replace(/[^0-9.eE+-]/g, ""));
+    return /^[-+]?[0-9.,]+(e[-+]?[0-9]+)?( |$)/i.test(text.replace(/^[A-Z]{3} /, "")) &&
+      !isNaN(number) ? number : text.toLowerCase();
+  }
+  function compare(a, b) {
+    if (typeof a === "number" && typeof b === "number") { return a - b; }
+    return String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0;
+  }
+  document.querySelectorAll("table.sortable").forEach(function (table) {
+    var body = table.tBodies[0] || table;
+    var headRow = table.tHead ? table.tHead.rows[0] : table.rows[0];
+    var rows = Array.prototype.slice.call(body.rows).filter(function (r) { return r !== headRow; });
+    if (rows.length > 5) {
+      var box = document.createElement("input");
+      box.type = "search";
+      box.placeholder = "Filter these " + rows.length + " rows";
+      box.className = "filter";
+      box.setAttribute("aria-label", "filter the table");
+      box.addEventListener("input", function () {
+        var words = box.value.toLowerCase().split(/\\s+/).filter(Boolean);
+        rows.forEach(function (r) {
+          var text = r.textContent.toLowerCase();
+          r.hidden = !words.every(function (w) { return text.indexOf(w) >= 0; });
+        });
+      });
+      table.parentNode.insertBefore(box, table);
+    }
+    Array.prototype.forEach.call(headRow.cells, function (th, column) {
+      th.title = "sort by this column";
+      th.style.cursor = "pointer";
+      th.addEventListener("click", function () {
+        var down = th.getAttribute("aria-sort") === "ascending";
+        Array.prototype.forEach.call(headRow.cells, function (c) {
+          c.removeAttribute("aria-sort");
+        });
+        th.setAttribute("aria-sort", down ? "descending" : "ascending");
+        rows.sort(function (a, b) {
+          var order = compare(key(a.cells[column] || a), key(b.cells[column] || b));
+          return down ? -order : order;
+        });
+        rows.forEach(function (r) { body.appendChild(r); });
+      });
+    });
+  });
 })();
 """

@@ -22,11 +22,12 @@ from loader.files import replace_dir
 from loader.namespaces import ID, NOTE_GRAPH_PREFIX
 from loader.problems import InputError, Problem
 from loader.project import Project
-from loader.publish.site.assets import SEARCH, STYLE
+from loader.publish.site.assets import SEARCH, STYLE, TABLES
 from loader.publish.site.model import SiteData, read_site_data
 from loader.publish.site.pages import Conflict, PageContext, statistic_summary
 from loader.publish.site.parallel import workers, write_pages
 from loader.publish.site.paths import class_path, page_path
+from loader.publish.site.queries import write_query_pages
 from loader.publish.site.render import CAP, class_page, more, shell
 from loader.publish.site.writer import FileWriter
 from loader.query.local import open_store
@@ -72,6 +73,7 @@ def generate_site(project: Project, out_dir: Path | None = None) -> SiteResult:
     try:
         others = other_names(load_names(store, project.dist_dir))
         counts, class_pages = _write_all(data, context, temp, project.store_dir, others)
+        write_query_pages(project, store, temp, data.page_set)
         replace_dir(temp, out)
     finally:
         if temp.exists():
@@ -97,6 +99,7 @@ def _write_all(
     (root / "assets").mkdir(parents=True)
     (root / "assets" / "site.css").write_text(STYLE, encoding="utf-8")
     (root / "assets" / "search.js").write_text(SEARCH, encoding="utf-8")
+    (root / "assets" / "tables.js").write_text(TABLES, encoding="utf-8")
     (root / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
     members: dict[str, list[str]] = defaultdict(list)
     index_rows: list[list[str]] = []

@@ -24,6 +24,10 @@ CAP = 50
 def shell(title: str, body: str, *, root: bool = False) -> str:
     """A complete HTML5 page with the navigation bar and the shared style sheet."""
     up = "" if root else "../"
+    # the sorting and filtering script, only where there is a table to sort (a page with
+    # none runs no script at all)
+    sortable = 'class="sortable"' in body
+    script = f'<script src="{up}assets/tables.js" defer></script>\n' if sortable else ""
     return (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
@@ -31,8 +35,9 @@ def shell(title: str, body: str, *, root: bool = False) -> str:
         f'<link rel="stylesheet" href="{up}assets/site.css">\n</head>\n<body>\n'
         f'<nav class="top"><a class="brand" href="{up}index.html">tradekg</a>'
         f'<a href="{up}index.html#classes">Everything by kind</a>'
-        f'<a href="{up}index.html#search-box">Search</a></nav>\n'
-        f"<main>\n{body}\n</main>\n</body>\n</html>\n"
+        f'<a href="{up}index.html#search-box">Search</a>'
+        f'<a href="{up}query/index.html">Saved queries</a></nav>\n'
+        f"<main>\n{body}\n</main>\n{script}</body>\n</html>\n"
     )
 
 
