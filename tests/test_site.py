@@ -490,3 +490,11 @@ def test_answer_tables_sort_and_filter_in_the_browser(site: Path, tmp_path: Path
             "box.dispatchEvent(new Event('input'))"
         )
         assert browser.evaluate(cells) == ["Malaysia"]
+
+
+def test_external_identifiers_are_links_out(site: Path) -> None:
+    page = (site / "state" / "VNM.html").read_text(encoding="utf-8")
+    assert (
+        '<a class="external" href="http://www.wikidata.org/entity/Q881" '
+        'rel="external noopener">Wikidata Q881</a>'
+    ) in page

@@ -17,6 +17,8 @@ from loader.namespaces import RDFS, SKOS, XSD, shorten
 from loader.publish.site.model import SiteData, Term
 from loader.publish.site.paths import class_path, href, page_path
 
+#: IRIs of the project (pages of the site), as opposed to links out.
+_OURS = "https://w3id.org/tradekg/"
 #: How many items a list shows before "and N more".
 CAP = 50
 
@@ -48,7 +50,34 @@ def link(d: SiteData, iri: str, *, root: bool = False) -> str:
         return f'<a href="{escape(href(page_path(iri), from_root=root))}">{name}</a>'
     if iri in d.names or iri in d.vocabulary.labels:
         return f'<span title="{escape(shorten(iri))}">{name}</span>'
+    if _is_external(iri):
+        return external_link(iri)
     return f"<code>{escape(shorten(iri))}</code>"
+
+
+#: Where things are described outside the project, and how their ids are read there.
+_EXTERNAL_NAMES = (
+    ("http://www.wikidata.org/entity/", "Wikidata "),
+    ("https://www.wikidata.org/entity/", "Wikidata "),
+    ("https://sws.geonames.org/", "GeoNames "),
+    ("http://sws.geonames.org/", "GeoNames "),
+)
+
+
+def _is_external(iri: str) -> bool:
+    return iri.startswith(("http://", "https://")) and not iri.startswith(_OURS)
+
+
+def external_link(iri: str, text: str | None = None) -> str:
+    """A link that leaves the site (Wikidata, GeoNames, a source's URL), named by where it
+    goes: ``Wikidata Q881`` rather than the bare IRI."""
+    if text is None:
+        text = iri
+        for prefix, name in _EXTERNAL_NAMES:
+            if iri.startswith(prefix):
+                text = name + iri[len(prefix) :].strip("/")
+                break
+    return f'<a class="external" href="{escape(iri)}" rel="external noopener">{escape(text)}</a>'
 
 
 def class_link(d: SiteData, iri: str, *, root: bool = False) -> str:
@@ -86,6 +115,8 @@ def literal(term: ox.Literal) -> str:
     """A literal as text: numbers grouped, everything else as written."""
     if term.datatype.value in _NUMERIC:
         return escape(number(term.value))
+    if term.datatype.value == XSD + "anyURI" and _is_external(term.value):
+        return external_link(term.value)
     return escape(term.value)
 
 
