@@ -186,11 +186,13 @@ def fetch(
     *,
     seconds: float,
     limit: int = DEFAULT_MAX_ANSWER,
+    read_body: bool = True,
     **kwargs: Any,
 ) -> requests.Response:
     """Send one request and read its whole answer within ``seconds`` and ``limit`` bytes.
 
-    The response comes back with its body read (``response.content``), the connection free.
+    The response comes back with its body read (``response.content``; empty when not
+    ``read_body``: only the status and headers were wanted), the connection closed or free.
 
     Raises:
         DeadlineExceeded: the request (connection, redirects, answer) took too long.
@@ -204,7 +206,7 @@ def fetch(
     try:
         response = session.request(method, url, stream=True, timeout=seconds, **kwargs)
         try:
-            body = _read(response, limit)
+            body = _read(response, limit) if read_body else b""
         finally:
             response.close()
     except requests.Timeout:
