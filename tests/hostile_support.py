@@ -10,6 +10,7 @@ no test can hang on a peer. The CLI runs as a real subprocess, also with a bound
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
@@ -47,10 +48,8 @@ class _Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
         self.server.seen.append(dict(self.headers.items()))
-        try:
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):  # the client gave up
             self.server.behaviour(self, body)
-        except (BrokenPipeError, ConnectionResetError):
-            pass  # the client gave up, as it should
         self.close_connection = True
 
     do_GET = do_POST = do_PUT = do_DELETE = _answer
