@@ -82,9 +82,7 @@ def test_query_against_a_trickling_server_ends_at_the_deadline(project: Path) ->
 
 def test_load_against_a_trickling_server_ends_at_the_deadline(dist_project: Path) -> None:
     with hostile_server(trickle(1.0)) as peer:
-        result = tradekg(
-            "load", "--endpoint", peer.url, "--timeout", "2", project=dist_project
-        )
+        result = tradekg("load", "--endpoint", peer.url, "--timeout", "2", project=dist_project)
     assert result.code == 1, result.output
     assert f"{peer.url}/query gave no complete answer within 2 s" in result.stderr
     assert "raise --timeout" in result.stderr
