@@ -141,7 +141,8 @@ def echo_headers_json(status: int = 500) -> Behaviour:
     """Like :func:`echo_headers`, as a JSON object (the shape of many API error bodies)."""
 
     def behave(handler: _Handler, body: bytes) -> None:
-        document = {"error": "boom", "request": {"headers": dict(handler.headers.items())}}
+        headers = dict(sorted(handler.headers.items()))  # Authorization among the first
+        document = {"request": {"headers": headers, "body": body[:500].decode()}, "error": 1}
         handler.send(status, json.dumps(document).encode(), "application/json")
 
     return behave

@@ -175,7 +175,7 @@ def run_remote(
             raise fail("endpoint-failed", f"{where} failed: {error}") from None
     status = response.status_code
     if status >= 300:
-        message = server_message(response)
+        message = server_message(response, secrets)
         if status == 400:
             raise fail("query-syntax", f"{where} rejected the query: {message}")
         if status == 401:

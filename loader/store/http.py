@@ -22,7 +22,7 @@ from __future__ import annotations
 import html
 import re
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 import requests
@@ -68,14 +68,16 @@ class StoreError(Exception):
         self.transient = transient
 
 
-def server_message(response: requests.Response) -> str:
-    """The server's explanation from an error response: tags removed, one line, shortened.
+def server_message(response: requests.Response, secrets: Iterable[str] = ()) -> str:
+    """The server's explanation from an error response: tags removed, one line, scrubbed
+    (:func:`~loader.store.scrub.scrub`, before it is shortened, so that a cut cannot leave
+    half a credential unrecognised), shortened.
 
     Virtuoso answers errors with an HTML page whose text quotes IRIs in ``<…>``; only real
     tags are removed (``<urn:…>`` and ``<https://…>`` are kept).
     """
-    text = response.text[: 20 * MESSAGE_LIMIT]
-    text = html.unescape(_SPACE.sub(" ", _TAG.sub(" ", text))).strip()
+    text = response.content[: 20 * MESSAGE_LIMIT].decode("utf-8", errors="replace")
+    text = scrub(html.unescape(_SPACE.sub(" ", _TAG.sub(" ", text))).strip(), secrets)
     if len(text) > MESSAGE_LIMIT:
         text = text[: MESSAGE_LIMIT - 1].rstrip() + "…"
     return text or "(no message)"
@@ -143,7 +145,7 @@ class StoreClient:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def _redact(self, text: str) -> str:
+    def redact(self, text: str) -> str:
         """Text fit to show: credentials redacted, control characters visible."""
         return scrub(text, self._secrets)
 
@@ -183,7 +185,7 @@ class StoreClient:
                 )
             except DeadlineExceeded:
                 raise StoreError(
-                    self._redact(
+                    self.redact(
                         f"{subject} failed: {bare_url(url)} gave no complete answer within "
                         f"{self.timeout:g} s (the whole request) — if the store is just slow, "
                         "raise --timeout"
@@ -193,7 +195,7 @@ class StoreClient:
                 ) from None
             except AnswerTooLarge:
                 raise StoreError(
-                    self._redact(
+                    self.redact(
                         f"{subject} failed: {bare_url(url)} answered more than "
                         f"{describe_size(self.max_answer)}; not read further"
                     ),
@@ -202,17 +204,17 @@ class StoreClient:
             except requests.ConnectionError as error:
                 reason = describe_connection_error(error)
                 failure = StoreError(
-                    self._redact(f"{subject} failed: {reason} ({url})"), graph=graph, transient=True
+                    self.redact(f"{subject} failed: {reason} ({url})"), graph=graph, transient=True
                 )
             except requests.RequestException as error:
                 raise StoreError(
-                    self._redact(f"{subject} failed: {error} ({url})"), graph=graph
+                    self.redact(f"{subject} failed: {error} ({url})"), graph=graph
                 ) from None
             else:
                 if response.status_code in ok:
                     return response
                 status = response.status_code
-                message = self._redact(server_message(response))
+                message = server_message(response, self._secrets)
                 hint = ""
                 if status == 403 and "read-only" in message.lower():
                     hint = (
@@ -229,7 +231,7 @@ class StoreClient:
                         )
                     )
                 failure = StoreError(
-                    self._redact(f"{subject} failed: HTTP {status} from {url}: {message}{hint}"),
+                    self.redact(f"{subject} failed: HTTP {status} from {url}: {message}{hint}"),
                     graph=graph,
                     status=status,
                     transient=status in TRANSIENT_STATUS,
@@ -360,9 +362,9 @@ class StoreClient:
             return [{name: str(term["value"]) for name, term in row.items()} for row in bindings]
         except (ValueError, KeyError, TypeError, AttributeError, RecursionError):
             raise StoreError(
-                self._redact(
+                self.redact(
                     f"{what} failed: {self.profile.query_url} did not answer with SPARQL JSON "
-                    f"results: {server_message(response)}"
+                    f"results: {server_message(response, self._secrets)}"
                 ),
                 graph=graph,
             ) from None
@@ -381,7 +383,9 @@ class StoreClient:
         try:
             return int(rows[0]["n"]) if rows else 0
         except (KeyError, ValueError):
-            raise StoreError(f"count of graph <{graph_iri}>: not a number: {rows!r}") from None
+            raise StoreError(
+                self.redact(f"count of graph <{graph_iri}>: not a number: {rows[:3]!r}")
+            ) from None
 
     def list_graphs(self, prefix: str) -> list[str]:
         """The IRIs of the non-empty named graphs on the store that start with ``prefix``.
