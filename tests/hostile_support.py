@@ -40,7 +40,7 @@ class _Server(ThreadingHTTPServer):
     seen: list[dict[str, str]]
 
 
-class _Handler(BaseHTTPRequestHandler):
+class PeerHandler(BaseHTTPRequestHandler):
     server: _Server
     protocol_version = "HTTP/1.1"
 
@@ -73,7 +73,7 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 #: What a peer does with one request: the handler (to answer with) and the request body.
-Behaviour = Callable[[_Handler, bytes], None]
+Behaviour = Callable[[PeerHandler, bytes], None]
 
 
 @dataclass
@@ -87,7 +87,7 @@ class Peer:
 @contextmanager
 def hostile_server(behaviour: Behaviour) -> Iterator[Peer]:
     """A server on 127.0.0.1 (a free port) that treats every request with ``behaviour``."""
-    httpd = _Server(("127.0.0.1", 0), _Handler)
+    httpd = _Server(("127.0.0.1", 0), PeerHandler)
     httpd.stop = threading.Event()
     httpd.behaviour = behaviour
     httpd.seen = []
@@ -102,7 +102,7 @@ def hostile_server(behaviour: Behaviour) -> Iterator[Peer]:
         thread.join(timeout=10)
 
 
-def silent(handler: _Handler, body: bytes) -> None:
+def silent(handler: PeerHandler, body: bytes) -> None:
     """Accept the request and never answer (until the test ends)."""
     handler.wait(WAIT_BOUND)
 
@@ -110,7 +110,7 @@ def silent(handler: _Handler, body: bytes) -> None:
 def trickle(interval: float, content_type: str = "application/sparql-results+json") -> Behaviour:
     """Send the headers of a 200, then the body one byte every ``interval`` seconds."""
 
-    def behave(handler: _Handler, body: bytes) -> None:
+    def behave(handler: PeerHandler, body: bytes) -> None:
         payload = b'{"head": {"vars": ["x"]}, "results": {"bindings": []}}' + b" " * 10_000
         handler.send_response(200)
         handler.send_header("Content-Type", content_type)
@@ -128,7 +128,7 @@ def trickle(interval: float, content_type: str = "application/sparql-results+jso
 def echo_headers(status: int = 500) -> Behaviour:
     """Answer ``status`` with a debug page that quotes every request header and the body."""
 
-    def behave(handler: _Handler, body: bytes) -> None:
+    def behave(handler: PeerHandler, body: bytes) -> None:
         lines = [f"{name}: {value}" for name, value in handler.headers.items()]
         page = "Internal error while handling\n" + "\n".join(lines) + "\n\n"
         page += body[:2000].decode("utf-8", errors="replace")
@@ -140,7 +140,7 @@ def echo_headers(status: int = 500) -> Behaviour:
 def echo_headers_json(status: int = 500) -> Behaviour:
     """Like :func:`echo_headers`, as a JSON object (the shape of many API error bodies)."""
 
-    def behave(handler: _Handler, body: bytes) -> None:
+    def behave(handler: PeerHandler, body: bytes) -> None:
         headers = dict(sorted(handler.headers.items()))  # Authorization among the first
         document = {"request": {"headers": headers, "body": body[:500].decode()}, "error": 1}
         handler.send(status, json.dumps(document).encode(), "application/json")
@@ -156,7 +156,7 @@ def answer(
     """Answer every request with this fixed body."""
     data = body.encode() if isinstance(body, str) else body
 
-    def behave(handler: _Handler, request: bytes) -> None:
+    def behave(handler: PeerHandler, request: bytes) -> None:
         handler.send(status, data, content_type)
 
     return behave
@@ -167,7 +167,7 @@ def huge(size: int, *, declared: bool) -> Behaviour:
     opening = b'{"head": {"vars": ["x"]}, "results": {"bindings": ['
     row = b'{"x": {"type": "literal", "value": "' + b"y" * 200 + b'"}},'
 
-    def behave(handler: _Handler, request: bytes) -> None:
+    def behave(handler: PeerHandler, request: bytes) -> None:
         handler.send_response(200)
         handler.send_header("Content-Type", "application/sparql-results+json")
         if declared:
