@@ -148,6 +148,25 @@ def echo_headers_json(status: int = 500) -> Behaviour:
     return behave
 
 
+def challenge_then(behaviour: Behaviour) -> Behaviour:
+    """Ask for credentials (Basic and Digest challenges) until a request carries some, then
+    treat it with ``behaviour``: the path of a real server that wants a login."""
+
+    def behave(handler: PeerHandler, body: bytes) -> None:
+        if handler.headers.get("Authorization") is None:
+            handler.send_response(401)
+            handler.send_header(
+                "WWW-Authenticate", 'Digest realm="SPARQL", nonce="n0nce", qop="auth"'
+            )
+            handler.send_header("Content-Length", "0")
+            handler.send_header("Connection", "close")  # every peer closes after one answer
+            handler.end_headers()
+            return
+        behaviour(handler, body)
+
+    return behave
+
+
 def answer(
     body: bytes | str,
     content_type: str = "application/sparql-results+json",

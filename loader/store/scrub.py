@@ -16,14 +16,17 @@ from collections.abc import Iterable
 
 MASK = "***"
 
-#: A header line that carries a credential, as echoed in plain text, JSON or an HTML table
-#: whose tags were removed: the name, a separator, then the value up to the end of it.
-_HEADERS = re.compile(
+#: The name of a header that carries a credential, as echoed in plain text, JSON, a Python
+#: repr or an HTML table whose tags were removed, with its separator and opening quote.
+_HEADER = re.compile(
     r"""(?ix)
-    (\b(?:proxy-)?authori[sz]ation|\bcookie|\bset-cookie|\bx-api-key|\bx-auth-token|\bapi-key)
-    (["']?\s*(?:[:=]\s*|\s+)["']?)
-    ([^"'\r\n<>]*)
+    \b(?:proxy-)?authori[sz]ation\b|\bset-cookie\b|\bcookie\b|\bx-api-key\b|\bx-auth-token\b
     """
+)
+#: (a bare space separates only before an auth scheme: "authorization failed" is left alone)
+_SEPARATOR = re.compile(
+    r"""["']?(?:\s*[:=]\s*|\s+(?=(?:basic|bearer|digest|negotiate|ntlm|token)\b))(["']?)""",
+    re.IGNORECASE,
 )
 #: ``Basic YWxpY2U6…``, ``Bearer eyJ…``: an authorisation scheme and its credential.
 _SCHEMES = re.compile(r"\b([Bb]asic|[Bb]earer|Negotiate|Token)(\s+)([A-Za-z0-9+/=._~-]{8,})")
@@ -50,9 +53,44 @@ def redact(text: str, secrets: Iterable[str] = ()) -> str:
     """
     for secret in sorted({s for s in secrets if s}, key=len, reverse=True):
         text = text.replace(secret, MASK)
-    text = _HEADERS.sub(lambda m: m.group(1) + m.group(2) + (MASK if m.group(3) else ""), text)
+    text = _mask_headers(text)
     text = _SCHEMES.sub(lambda m: m.group(1) + m.group(2) + MASK, text)
     return _FIELDS.sub(lambda m: m.group(1) + MASK, text)
+
+
+def _mask_headers(text: str) -> str:
+    """Every credential header's value masked: up to its closing quote when it is quoted
+    (escaped quotes inside are part of it), else to the end of the line."""
+    out: list[str] = []
+    position = 0
+    for name in _HEADER.finditer(text):
+        if name.start() < position:
+            continue
+        separator = _SEPARATOR.match(text, name.end())
+        if separator is None:
+            continue
+        start = separator.end()
+        quote = separator.group(1)
+        end = _value_end(text, start, quote)
+        out += [text[position:start], MASK if end > start else ""]
+        position = end
+    out.append(text[position:])
+    return "".join(out)
+
+
+def _value_end(text: str, start: int, quote: str) -> int:
+    index = start
+    while index < len(text):
+        char = text[index]
+        if char in "\r\n" or (not quote and char in "<>"):
+            break
+        if quote and char == "\\":
+            index += 2
+            continue
+        if quote and char == quote:
+            break
+        index += 1
+    return min(index, len(text))
 
 
 def _shown(char: str) -> str:
