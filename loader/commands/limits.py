@@ -46,7 +46,7 @@ def timeout_option(default: float, what: str) -> Callable[[F], F]:
         "--timeout",
         metavar="SECONDS",
         callback=seconds,
-        default=str(default),
+        default=f"{default:g}",
         show_default=True,
         help=f"Seconds {what} may take in all (connecting, the server's work, the answer); "
         "fractions work (0.5).",

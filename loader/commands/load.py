@@ -80,7 +80,7 @@ DEFAULT_ENDPOINT = "http://127.0.0.1:7878"
     help="Assemble graphs bigger than one chunk in a staging graph and MOVE them into place "
     "(never half-written), or write them in place (faster where MOVE is slow).",
 )
-@timeout_option(LOAD_TIMEOUT, "each request (a timed-out one is not retried)")
+@timeout_option(LOAD_TIMEOUT, "each request")
 @click.option(
     "--retries",
     type=click.IntRange(min=0),
