@@ -19,6 +19,7 @@ still gets the size limit and per-read timeouts, but no total deadline.
 from __future__ import annotations
 
 import contextlib
+import io
 import ipaddress
 import math
 import socket
@@ -228,9 +229,11 @@ def _read(response: requests.Response, limit: int) -> bytes:
     declared = response.headers.get("Content-Length", "")
     if declared.isdigit() and int(declared) > limit:
         raise AnswerTooLarge(limit)
-    body = bytearray()
+    body = io.BytesIO()  # getvalue() hands over its buffer: no second copy of the answer
+    size = 0
     for chunk in response.iter_content(_CHUNK):
-        body += chunk
-        if len(body) > limit:
+        size += len(chunk)
+        if size > limit:
             raise AnswerTooLarge(limit)
-    return bytes(body)
+        body.write(chunk)
+    return body.getvalue()
