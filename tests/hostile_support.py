@@ -125,6 +125,20 @@ def trickle(interval: float, content_type: str = "application/sparql-results+jso
     return behave
 
 
+def trickle_headers(interval: float) -> Behaviour:
+    """Send the status line and headers themselves one byte every ``interval`` seconds."""
+
+    def behave(handler: PeerHandler, body: bytes) -> None:
+        head = b"HTTP/1.1 200 OK\r\n" + b"X-Slow: " + b"z" * 10_000 + b"\r\n\r\n"
+        for byte in head:
+            handler.wfile.write(bytes([byte]))
+            handler.wfile.flush()
+            if handler.wait(interval):
+                return
+
+    return behave
+
+
 def echo_headers(status: int = 500) -> Behaviour:
     """Answer ``status`` with a debug page that quotes every request header and the body."""
 

@@ -14,7 +14,16 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
-from hostile_support import Behaviour, PeerHandler, answer, hostile_server, huge, query_project
+from hostile_support import (
+    Behaviour,
+    PeerHandler,
+    answer,
+    hostile_server,
+    huge,
+    query_project,
+    tradekg,
+)
+from load_support import sample_dataset, write_dist
 
 from loader.cli import main
 from loader.query.result import MAX_TRIPLE_DEPTH, ResultFormatError, from_sparql_json
@@ -170,3 +179,16 @@ def test_an_answer_over_the_limit_is_refused_while_it_streams(
     # under the limit it is read whole (and found to be unfinished JSON)
     assert "[answer-too-large]" not in under.stderr
     assert "[bad-endpoint-answer]" in under.stderr
+
+
+@pytest.mark.parametrize(
+    "name", ["null", "binding not an object", "deeply nested JSON", "not JSON", "an array"]
+)
+def test_load_reports_a_malformed_answer_of_the_store(tmp_path: Path, name: str) -> None:
+    project = tmp_path / "dist-project"
+    write_dist(project, sample_dataset(big=10))
+    with hostile_server(answer(MALFORMED[name][0].encode())) as peer:
+        result = tradekg("load", "--endpoint", peer.url, "--retries", "0", project=project)
+    assert result.code == 1, result.output
+    assert f"{peer.url}/query did not answer with SPARQL JSON results" in result.stderr
+    assert "Traceback" not in result.output

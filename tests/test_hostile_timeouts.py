@@ -20,6 +20,7 @@ from hostile_support import (
     silent,
     tradekg,
     trickle,
+    trickle_headers,
 )
 from load_support import sample_dataset, write_dist
 
@@ -112,3 +113,24 @@ def test_a_timed_out_request_is_not_retried() -> None:
         assert len(peer.seen) == 1
     assert "no complete answer within 1.5 s" in str(caught.value)
     assert caught.value.transient
+
+
+def test_a_server_trickling_its_headers_is_cut_off_too() -> None:
+    """The deadline holds before the answer has begun: the status line itself trickles."""
+    with (
+        hostile_server(trickle_headers(0.5)) as peer,
+        _client(peer, 1.5) as client,
+        pytest.raises(StoreError) as caught,
+    ):
+        client.put_graph("urn:x:g", b"<urn:x:s> <urn:x:p> <urn:x:o> .\n")
+    assert "no complete answer within 1.5 s" in str(caught.value)
+
+
+def test_query_against_a_server_trickling_its_headers_ends_at_the_deadline(project: Path) -> None:
+    with hostile_server(trickle_headers(0.5)) as peer:
+        result = tradekg(
+            "query", "ask", "--endpoint", peer.url, "--store", "generic", "--timeout", "1.5",
+            project=project,
+        )  # fmt: skip
+    assert result.code == 2, result.output
+    assert "gave no complete answer within 1.5 s" in result.stderr
