@@ -95,9 +95,7 @@ def describe_connection_error(error: Exception) -> str:
     return text.split("(Caused by", 1)[-1].strip(" ()") or text
 
 
-def _auth(profile: StoreProfile, credentials: Credentials | None) -> AuthBase | None:
-    if credentials is None:
-        return None
+def _auth(profile: StoreProfile, credentials: Credentials) -> AuthBase:
     if profile.auth is AuthScheme.DIGEST:
         return HTTPDigestAuth(credentials.user, credentials.password)
     return HTTPBasicAuth(credentials.user, credentials.password)
@@ -132,8 +130,8 @@ class StoreClient:
         self._sleep = sleep
         self._secrets = credentials.secrets() if credentials is not None else ()
         self._session = new_session(profile.gsp_url)
-        self._session.auth = _auth(profile, credentials)
         if credentials is not None:
+            self._session.auth = _auth(profile, credentials)
             self._session.hooks["response"].append(refuse_cross_host_redirects)
 
     def close(self) -> None:

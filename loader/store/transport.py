@@ -30,6 +30,7 @@ from urllib.parse import urlsplit
 import requests
 import urllib3
 from requests.adapters import HTTPAdapter
+from requests.auth import AuthBase
 from urllib3.connection import HTTPConnection, HTTPSConnection
 
 #: Answers larger than this are refused (bytes): ``--max-answer`` raises it.
@@ -154,6 +155,13 @@ class _WatchedAdapter(HTTPAdapter):
         return manager
 
 
+class _NoAuth(AuthBase):
+    """Sends no credentials, and keeps requests from looking some up in ``~/.netrc``."""
+
+    def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
+        return request
+
+
 def is_loopback(url: str) -> bool:
     """Whether ``url`` names this machine (``localhost``, ``127.0.0.1``, ``::1``)."""
     host = urlsplit(url).hostname or ""
@@ -169,11 +177,13 @@ def new_session(url: str) -> requests.Session:
     """A session for the server at ``url`` whose :func:`fetch` requests have a total deadline.
 
     Proxy variables are for the outside world: a server on the loopback is reached directly.
-    (Credentials never come from requests' own ~/.netrc look-up either: they are set by the
-    caller, see :mod:`loader.store.credentials`.)
+    Credentials never come from requests' own ``~/.netrc`` look-up, which would send a
+    password the redaction does not know of: the session's auth is a no-op until the caller
+    sets the credentials it resolved (:mod:`loader.store.credentials`).
     """
     session = requests.Session()
     session.trust_env = not is_loopback(url)
+    session.auth = _NoAuth()
     adapter = _WatchedAdapter()
     session.mount("http://", adapter)
     session.mount("https://", adapter)
