@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+from loader.store.credentials import PASSWORD_ENV, USER_ENV
+
 #: No handler waits longer than this, whatever the test does.
 WAIT_BOUND = 120.0
 #: No CLI run in these tests takes longer than this (a hang fails instead of blocking).
@@ -232,9 +234,9 @@ class Run:
 
 
 def tradekg(*args: str, project: Path, env: dict[str, str] | None = None) -> Run:
-    """Run the real ``tradekg`` command (bounded by :data:`RUN_BOUND`)."""
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("TRADEKG_")}
-    environment["TRADEKG_SOURCES"] = os.environ.get("TRADEKG_SOURCES", "")
+    """Run the real ``tradekg`` command (bounded by :data:`RUN_BOUND`), with ``env`` added."""
+    # credentials only when the test gives them, never the developer's own
+    environment = {k: v for k, v in os.environ.items() if k not in (USER_ENV, PASSWORD_ENV)}
     environment["NO_COLOR"] = "1"
     environment.update(env or {})
     done = subprocess.run(
