@@ -97,7 +97,8 @@ class _Watch:
 
     def add(self, connection: HTTPConnection) -> None:
         with self._lock:
-            self._connections.append(connection)
+            if all(connection is not known for known in self._connections):
+                self._connections.append(connection)
             if self.expired:
                 _shut(connection)
 
@@ -117,12 +118,21 @@ def _shut(connection: HTTPConnection) -> None:
 
 
 class _Watched:
-    """Mix-in for urllib3 connections: each request joins the thread's current watch."""
+    """Mix-in for urllib3 connections: each connection a request opens or reuses joins the
+    thread's current watch (at ``connect``, so a TLS handshake is covered too, and at
+    ``request``, for a kept-alive connection)."""
 
-    def request(self, *args: Any, **kwargs: Any) -> Any:
+    def _join(self) -> None:
         watch: _Watch | None = getattr(_local, "watch", None)
         if watch is not None:
             watch.add(self)  # type: ignore[arg-type]
+
+    def connect(self) -> None:
+        self._join()
+        super().connect()  # type: ignore[misc]
+
+    def request(self, *args: Any, **kwargs: Any) -> Any:
+        self._join()
         return super().request(*args, **kwargs)  # type: ignore[misc]
 
 
