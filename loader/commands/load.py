@@ -22,6 +22,7 @@ from loader.commands.common import (
     project_option,
     reports_input_errors,
 )
+from loader.commands.limits import LOAD_TIMEOUT, PROBE_TIMEOUT, timeout_option
 from loader.commands.progress import ProgressBar
 from loader.store.connection import check_store, connect
 from loader.store.credentials import mask_url, resolve_credentials
@@ -79,19 +80,14 @@ DEFAULT_ENDPOINT = "http://127.0.0.1:7878"
     help="Assemble graphs bigger than one chunk in a staging graph and MOVE them into place "
     "(never half-written), or write them in place (faster where MOVE is slow).",
 )
-@click.option(
-    "--timeout",
-    type=click.FloatRange(min=0, min_open=True),
-    default=120.0,
-    show_default=True,
-    help="Seconds to wait for each request's answer.",
-)
+@timeout_option(LOAD_TIMEOUT, "each request")
 @click.option(
     "--retries",
     type=click.IntRange(min=0),
     default=3,
     show_default=True,
-    help="Retries of a request after a transient failure (connection, timeout, 502/503/504).",
+    help="Retries of a request after a transient failure (connection refused or dropped, "
+    "502/503/504); a request past --timeout is not retried.",
 )
 @click.option(
     "--backoff",
@@ -146,7 +142,7 @@ def command(
     if dry_run:
         click.echo(format_plan(plan, prune=prune))
         sys.exit(EXIT_OK)
-    check_store(connection)
+    check_store(connection, timeout=min(timeout, PROBE_TIMEOUT))
     who = f" with credentials from {credentials.origin}" if credentials is not None else ""
     click.echo(
         f"loading {len(plan.graphs)} graphs, {plan.total_triples:,} triples into "

@@ -2,7 +2,7 @@
 
 Thin glue: reading queries is :mod:`loader.query.saved`, binding parameters
 :mod:`loader.query.params`, running :mod:`loader.query.local` / :mod:`loader.query.remote`,
-writing :mod:`loader.query.output`. The remote path's SPARQLWrapper is imported only when
+writing :mod:`loader.query.output`. The remote path's HTTP client is imported only when
 ``--endpoint`` is given, so a local query starts in a fraction of a second.
 """
 
@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import click
 
 from loader.commands.common import open_project, project_option, reports_input_errors
+from loader.commands.limits import PROBE_TIMEOUT, QUERY_TIMEOUT, max_answer_option, timeout_option
 from loader.problems import InputError, Problem
 from loader.query.labels import fetch_labels, readable_answer, store_labels
 from loader.query.result import QueryResult
@@ -99,13 +100,8 @@ def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
     default=None,
     help="HTTP authentication when credentials are set (default: what the store wants).",
 )
-@click.option(
-    "--timeout",
-    type=float,
-    default=120.0,
-    show_default=True,
-    help="Seconds to wait for --endpoint to connect.",
-)
+@timeout_option(QUERY_TIMEOUT, "each request to --endpoint")
+@max_answer_option
 @click.option(
     "--format",
     "fmt",
@@ -140,6 +136,7 @@ def command(
     profile: str | None,
     auth: str | None,
     timeout: float,
+    max_answer_mb: int,
     fmt: str,
     iris: bool,
     show_query: bool,
@@ -194,13 +191,19 @@ def command(
         )
         assert connection is not None  # an endpoint or a profile (which must name one)
         url = check_endpoint(connection.query_url)
-        check_store(connection)
+        check_store(connection, timeout=min(timeout, PROBE_TIMEOUT))
         credentials = credentials_for(url)
         scheme = connection.auth.value
 
         def run(sparql: str, form: str = "SELECT") -> QueryResult:
             return run_remote(
-                url, sparql, form=form, credentials=credentials, auth=scheme, timeout=timeout
+                url,
+                sparql,
+                form=form,
+                credentials=credentials,
+                auth=scheme,
+                timeout=timeout,
+                max_answer=max_answer_mb << 20,
             )
 
         result = run(text, query.form)

@@ -3,7 +3,9 @@
 Thin glue over :mod:`loader.query.describe`: resolve the id (as notes write it, an IRI, or a
 label), describe it from the built store, print it grouped — what it is, its properties, the
 notes that state them, and what points at it — each claim with its source, status word and
-verbatim quote. ``--format json`` gives the same for scripts.
+verbatim quote. ``--format json`` gives the same for scripts. The text goes to a terminal, so
+its control characters (an escape sequence or a bidi override in a note's label or quote)
+are made visible first; the JSON keeps the data as it is.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from loader.query.describe import (
     resolve_id,
 )
 from loader.query.local import open_store
+from loader.store.scrub import visible
 
 WIDTH = 100
 
@@ -54,7 +57,7 @@ def command(*, thing: str, fmt: str, show_all: bool, project_root: Path) -> None
     if fmt == "json":
         click.echo(json.dumps(description.to_json(), indent=2, ensure_ascii=False))
     else:
-        click.echo(as_text(description))
+        click.echo(visible(as_text(description)))
 
 
 def as_text(d: Description) -> str:

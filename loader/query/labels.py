@@ -75,18 +75,24 @@ def fetch_labels(
 ) -> dict[str, str]:
     """IRI → label for those of ``iris`` that have one (see the module docstring).
 
-    ``properties`` narrows the look-up, e.g. to ``skos:notation`` for unit symbols.
+    ``properties`` narrows the look-up, e.g. to ``skos:notation`` for unit symbols. An
+    answer of another shape (other columns, a triple term where a literal belongs) gives no
+    label for what it got wrong rather than an error: the cell is then shown as its IRI.
     """
     wanted = sorted(set(iris))
     found: dict[str, list[tuple[str, ox.Literal]]] = {}
     for start in range(0, len(wanted), BATCH):
         answer = run(label_query(wanted[start : start + BATCH], properties))
-        if not isinstance(answer, Solutions):
+        # an endpoint may answer other columns than asked for: read them by name, skip the rest
+        if not isinstance(answer, Solutions) or not {"s", "p", "o"} <= set(answer.variables):
             continue
-        for subject, prop, value in answer.rows:
+        columns = [answer.variables.index(name) for name in ("s", "p", "o")]
+        for row in answer.rows:
+            subject, prop, value = (row[i] for i in columns)
             if (
                 isinstance(subject, ox.NamedNode)
                 and isinstance(prop, ox.NamedNode)
+                and prop.value in properties  # not asked for: it has no rank
                 and isinstance(value, ox.Literal)
             ):
                 found.setdefault(subject.value, []).append((prop.value, value))

@@ -1,6 +1,9 @@
 """Write a query result for people (a table) or programs (CSV, TSV, JSON, Turtle, N-Triples).
 
-- ``table``: aligned columns; each IRI shown by its label when ``labels`` has one (else
+- ``table``: aligned columns, for a terminal: control characters (escape sequences, bidi
+  overrides) in any cell or column name are made visible (:func:`~loader.store.scrub.visible`),
+  so an endpoint's answer or a note's label cannot drive the terminal; each IRI shown by
+  its label when ``labels`` has one (else
   shortened with the project prefixes), literals shown as their value (with ``@lang`` when
   tagged, except in readable answers: ``Brunei Darussalam``, never ``Brunei Darussalam@en``),
   numbers with their unit when the query declares one (``19 %``, ``USD 123.5 bn``),
@@ -38,6 +41,7 @@ from loader.query.result import (
     to_sparql_json,
     triples_as_solutions,
 )
+from loader.store.scrub import visible
 from loader.units import amount
 
 FORMATS: tuple[str, ...] = ("table", "csv", "tsv", "json", "turtle", "ntriples")
@@ -141,7 +145,7 @@ def table(
     result: Solutions, *, max_width: int | None = None, readable: Readable | None = None
 ) -> str:
     """An aligned text table with a header rule and a row count."""
-    header = list(result.variables)
+    header = [visible(_flat(v)) for v in result.variables]
     if readable is None:
         cells = [[_cell(display(t), max_width) for t in row] for row in result.rows]
     else:
@@ -162,8 +166,13 @@ def table(
     return "\n".join(lines) + "\n"
 
 
+def _flat(text: str) -> str:
+    """One line: line breaks as ``⏎``, tabs as spaces."""
+    return text.replace("\r\n", "⏎").replace("\n", "⏎").replace("\r", "⏎").replace("\t", " ")
+
+
 def _cell(text: str, max_width: int | None) -> str:
-    text = text.replace("\r\n", "⏎").replace("\n", "⏎").replace("\r", "⏎").replace("\t", " ")
+    text = visible(_flat(text))
     if max_width is not None and len(text) > max_width:
         return text[: max_width - 1] + "…"
     return text

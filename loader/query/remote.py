@@ -1,9 +1,11 @@
-"""Run a query on a SPARQL 1.1 endpoint over HTTP (SPARQLWrapper), with optional credentials.
+"""Run a query on a SPARQL 1.1 endpoint over HTTP, with optional credentials.
 
 SELECT and ASK ask for SPARQL JSON results; CONSTRUCT and DESCRIBE ask for Turtle and parse the
-bytes with pyoxigraph (SPARQLWrapper would otherwise build an rdflib graph, with a
-DeprecationWarning under rdflib 7.6). Queries are POSTed, so long queries and their parameter
-values do not end up in URLs and server logs.
+bytes with pyoxigraph. Queries are POSTed (form-encoded, SPARQL 1.1 Protocol 2.1.2), so long
+queries and their parameter values do not end up in URLs and server logs. The request follows
+the loader's one HTTP policy (:mod:`loader.store.transport`): a total deadline, a size limit
+on the answer, read as a stream; whatever the server says is shown only through
+:func:`~loader.store.scrub.scrub`.
 
 Credentials come from ``TRADEKG_USER``/``TRADEKG_PASSWORD`` or, failing that, ``~/.netrc``
 (by the endpoint's host). They are never printed: :class:`Credentials` hides the password in
@@ -13,19 +15,16 @@ carries ``user:password@`` is refused.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import os
-import urllib.error
 import urllib.parse
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
 
 from loader.problems import InputError, Problem
 from loader.query.result import QueryResult, ResultFormatError, Triples, from_sparql_json
-from loader.store.credentials import PASSWORD_ENV, USER_ENV, Credentials, bare_url, redact
-from loader.store.redirects import CrossHostRedirect, guard_urllib
+from loader.store.credentials import PASSWORD_ENV, USER_ENV, Credentials, bare_url
+from loader.store.transport import DEFAULT_MAX_ANSWER, describe_size
 
 USER_VARIABLE = USER_ENV
 PASSWORD_VARIABLE = PASSWORD_ENV
@@ -101,89 +100,107 @@ def run_remote(
     credentials: Credentials | None = None,
     auth: str = "basic",
     timeout: float = 120.0,
+    max_answer: int = DEFAULT_MAX_ANSWER,
 ) -> QueryResult:
     """POST ``text`` (already bound) to ``endpoint`` and read the answer.
 
-    ``auth`` is ``basic`` or ``digest`` (Virtuoso's ``/sparql-auth`` wants digest, realm from
-    ``TRADEKG_REALM``, default ``SPARQL``). ``timeout`` covers the connection, not the
-    server's query time.
+    ``auth`` is ``basic`` or ``digest`` (Virtuoso's ``/sparql-auth`` wants digest).
+    ``timeout`` is the deadline of the whole request, the server's query time and the
+    answer's transfer included; ``max_answer`` the most bytes the answer may have.
 
     Raises:
-        InputError: the endpoint is unreachable, refuses the credentials, rejects the query
-            (the server's message is passed on), or answers in a form we cannot read.
+        InputError: the endpoint is unreachable, too slow, refuses the credentials, rejects
+            the query (the server's message is passed on, scrubbed), answers more than
+            ``max_answer`` bytes, or answers in a form we cannot read.
     """
-    import warnings
+    import requests
+    from requests.auth import HTTPBasicAuth, HTTPDigestAuth
 
-    from SPARQLWrapper import DIGEST, JSON, POST, TURTLE, SPARQLWrapper
-    from SPARQLWrapper import SPARQLExceptions as errors
+    from loader.store.http import describe_connection_error, server_message
+    from loader.store.redirects import refuse_cross_host_redirects
+    from loader.store.scrub import scrub
+    from loader.store.transport import AnswerTooLarge, DeadlineExceeded, fetch, new_session
 
     check_endpoint(endpoint)
-    wrapper = SPARQLWrapper(endpoint)
-    wrapper.setMethod(POST)
-    wrapper.setTimeout(int(timeout))
     graph_form = form in ("CONSTRUCT", "DESCRIBE")
-    wrapper.setReturnFormat(TURTLE if graph_form else JSON)
-    if credentials is not None:
-        if auth == "digest":
-            wrapper.setHTTPAuth(DIGEST)
-            realm = os.environ.get(REALM_VARIABLE, "SPARQL")
-            wrapper.setCredentials(credentials.user, credentials.password, realm=realm)
-        else:
-            wrapper.setCredentials(credentials.user, credentials.password)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # query-type guessing chatter
-        wrapper.setQuery(text)
-    wrapper.queryType = form  # we know the form; do not rely on SPARQLWrapper's regex
+    accept = (
+        "text/turtle, application/n-triples;q=0.9"
+        if graph_form
+        else "application/sparql-results+json, application/json;q=0.9"
+    )
     where = bare_url(endpoint)
     who = f" as the user from {credentials.origin}" if credentials else " without credentials"
-    if credentials is not None:
-        guard_urllib()  # credentials never follow a redirect to another host
+    secrets = credentials.secrets() if credentials is not None else ()
+
+    def fail(code: str, message: str, hint: str | None = None) -> InputError:
+        return _fail(code, scrub(message, secrets), hint)
+
+    with new_session(endpoint) as session:
+        if credentials is not None:
+            session.auth = (
+                HTTPDigestAuth(credentials.user, credentials.password)
+                if auth == "digest"
+                else HTTPBasicAuth(credentials.user, credentials.password)
+            )
+            session.hooks["response"].append(refuse_cross_host_redirects)
+        try:
+            response = fetch(
+                session,
+                "POST",
+                endpoint,
+                seconds=timeout,
+                limit=max_answer,
+                data={"query": text},
+                headers={"Accept": accept},
+            )
+        except DeadlineExceeded:
+            raise fail(
+                "endpoint-timeout",
+                f"{where} gave no complete answer within {timeout:g} s (the whole request)",
+                hint="if the endpoint is just slow, raise --timeout (seconds)",
+            ) from None
+        except AnswerTooLarge:
+            raise fail(
+                "answer-too-large",
+                f"{where} answered more than {describe_size(max_answer)}; not read further",
+                hint="raise --max-answer (MB), or narrow the query (LIMIT, fewer columns)",
+            ) from None
+        except requests.TooManyRedirects as error:
+            code = "redirect-to-other-host" if "another host" in str(error) else "endpoint-failed"
+            raise fail(code, str(error)) from None
+        except requests.ConnectionError as error:
+            reason = describe_connection_error(error)
+            raise fail("endpoint-unreachable", f"cannot reach {where}: {reason}") from None
+        except requests.RequestException as error:
+            raise fail("endpoint-failed", f"{where} failed: {error}") from None
+    status = response.status_code
+    if status >= 300:
+        message = server_message(response, secrets)
+        if status == 400:
+            raise fail("query-syntax", f"{where} rejected the query: {message}")
+        if status == 401:
+            raise fail(
+                "endpoint-unauthorized",
+                f"{where} refused the request{who} (HTTP 401)",
+                hint=f"set {USER_VARIABLE}/{PASSWORD_VARIABLE} or ~/.netrc; try --auth digest",
+            )
+        if status == 404:
+            raise fail("endpoint-not-found", f"{where} answered 404: is the URL right?")
+        raise fail("endpoint-failed", f"{where} answered HTTP {status}{who}: {message}")
+    media_type = response.headers.get("Content-Type", "").partition(";")[0].strip().lower()
     try:
-        return _ask(wrapper, graph_form=graph_form, where=where, who=who, errors=errors)
+        if graph_form:
+            return _triples(response.content, media_type, where)
+        return from_sparql_json(json.loads(response.content))
     except InputError as error:
-        if credentials is None:
-            raise
-        # a server may quote the request back: never let the password through
-        scrubbed = [
-            dataclasses.replace(p, message=redact(p.message, credentials.secrets()))
-            for p in error.problems
-        ]
-        raise InputError(scrubbed) from None
-
-
-def _ask(wrapper: Any, *, graph_form: bool, where: str, who: str, errors: Any) -> QueryResult:
-    """Send the request and read the answer; failures become :class:`InputError`."""
-    try:
-        response = wrapper.query().response
-        body: bytes = response.read()
-        media_type: str = response.headers.get_content_type()
-    except errors.QueryBadFormed as error:
-        message = f"{where} rejected the query: {_server_message(error)}"
-        raise _fail("query-syntax", message) from None
-    except errors.Unauthorized:
-        raise _fail(
-            "endpoint-unauthorized",
-            f"{where} refused the request{who} (HTTP 401)",
-            hint=f"set {USER_VARIABLE}/{PASSWORD_VARIABLE} or ~/.netrc; try --auth digest",
+        raise InputError(
+            [Problem(p.code, scrub(p.message, secrets), hint=p.hint) for p in error.problems]
         ) from None
-    except errors.EndPointNotFound:
-        raise _fail("endpoint-not-found", f"{where} answered 404: is the URL right?") from None
-    except errors.SPARQLWrapperException as error:
-        raise _fail("endpoint-failed", f"{where} failed: {_server_message(error)}") from None
-    except urllib.error.HTTPError as error:
-        raise _fail("endpoint-failed", f"{where} answered HTTP {error.code}{who}") from None
-    except CrossHostRedirect as error:
-        raise _fail("redirect-to-other-host", str(error.reason)) from None
-    except (urllib.error.URLError, OSError) as error:
-        reason = getattr(error, "reason", error)
-        raise _fail("endpoint-unreachable", f"cannot reach {where}: {reason}") from None
-    if graph_form:
-        return _triples(body, media_type, where)
-    try:
-        return from_sparql_json(json.loads(body))
-    except (ValueError, ResultFormatError) as error:
-        raise _fail(
-            "bad-endpoint-answer", f"{where} did not answer in SPARQL JSON ({media_type}): {error}"
+    except (ValueError, ResultFormatError, RecursionError) as error:
+        reason = "nested too deeply" if isinstance(error, RecursionError) else str(error)
+        raise fail(
+            "bad-endpoint-answer",
+            f"{where} did not answer in SPARQL JSON ({media_type or 'no media type'}): {reason}",
         ) from None
 
 
@@ -198,14 +215,3 @@ def _triples(body: bytes, media_type: str, where: str) -> Triples:
         raise _fail(
             "bad-endpoint-answer", f"{where} answered {media_type} that is not RDF: {error}"
         ) from None
-
-
-def _server_message(error: Exception) -> str:
-    """The server's explanation from a SPARQLWrapper exception, on one short line."""
-    text = str(error)
-    marker = "Response:"
-    if marker in text:
-        text = text.split(marker, 1)[1]
-    text = text.strip().removeprefix("b'").removeprefix('b"').rstrip("'\"")
-    text = text.replace("\\n", " ").replace("\n", " ")
-    return text[:500]

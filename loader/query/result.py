@@ -9,7 +9,7 @@ answers (``queries/expected/*.json``) are read.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TypeAlias
 
@@ -50,14 +50,22 @@ class ResultFormatError(ValueError):
     """A SPARQL JSON document is not shaped as the SPARQL 1.1 JSON results format says."""
 
 
-def from_sparql_json(data: Mapping[str, object]) -> Solutions | BooleanResult:
+#: Triple terms nested deeper than this are refused (an answer could otherwise exhaust the
+#: stack: ``_term`` recurses once per level).
+MAX_TRIPLE_DEPTH = 64
+
+
+def from_sparql_json(data: object) -> Solutions | BooleanResult:
     """Read a parsed SPARQL 1.1 Query Results JSON document.
 
-    Accepts Virtuoso's ``typed-literal`` as well as ``literal``.
+    Accepts Virtuoso's ``typed-literal`` as well as ``literal``. Anything an endpoint could
+    send is checked (the document is untrusted): the message says where it went wrong.
 
     Raises:
         ResultFormatError: the document does not follow the format.
     """
+    if not isinstance(data, dict):
+        raise ResultFormatError(f"the answer is a JSON {_kind(data)}, not an object")
     if "boolean" in data:
         value = data["boolean"]
         if not isinstance(value, bool):
@@ -65,29 +73,54 @@ def from_sparql_json(data: Mapping[str, object]) -> Solutions | BooleanResult:
         return BooleanResult(value)
     head = data.get("head")
     results = data.get("results")
-    if not isinstance(head, dict) or not isinstance(results, dict):
-        raise ResultFormatError("no 'head' and 'results'")
-    variables = tuple(str(v) for v in head.get("vars", []))
+    if not isinstance(head, dict):
+        raise ResultFormatError("no 'head' object")
+    if not isinstance(results, dict):
+        raise ResultFormatError("no 'results' object")
+    names = head.get("vars", [])
+    if not isinstance(names, list) or not all(isinstance(v, str) and v for v in names):
+        raise ResultFormatError("'head' 'vars' is not a list of variable names")
+    variables = tuple(names)
     bindings = results.get("bindings")
     if not isinstance(bindings, list):
         raise ResultFormatError("'results' has no 'bindings' list")
     rows: list[Row] = []
-    for binding in bindings:
+    for number, binding in enumerate(bindings, start=1):
         if not isinstance(binding, dict):
-            raise ResultFormatError("a binding is not an object")
-        rows.append(tuple(_term(binding[v]) if v in binding else None for v in variables))
+            raise ResultFormatError(f"binding {number} is a JSON {_kind(binding)}, not an object")
+        try:
+            rows.append(tuple(_term(binding[v]) if v in binding else None for v in variables))
+        except ResultFormatError as error:
+            raise ResultFormatError(f"binding {number}: {error}") from None
     return Solutions(variables, tuple(rows))
 
 
-def _term(value: object) -> Term:
+def _kind(value: object) -> str:
+    """The JSON name of a parsed value's type, for messages."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int | float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    return "array" if isinstance(value, list) else "object"
+
+
+def _term(value: object, depth: int = 0) -> Term:
     if not isinstance(value, dict):
-        raise ResultFormatError("a bound value is not an object")
+        raise ResultFormatError(f"a bound value is a JSON {_kind(value)}, not an object")
     kind = value.get("type")
     if kind == "triple":
+        if depth >= MAX_TRIPLE_DEPTH:
+            raise ResultFormatError(f"triple terms nested more than {MAX_TRIPLE_DEPTH} deep")
         inner = value.get("value")
         if not isinstance(inner, dict):
             raise ResultFormatError("a triple term has no subject/predicate/object")
-        subject, predicate, obj = (_term(inner.get(k)) for k in ("subject", "predicate", "object"))
+        subject, predicate, obj = (
+            _term(inner.get(k), depth + 1) for k in ("subject", "predicate", "object")
+        )
         if not isinstance(predicate, ox.NamedNode) or isinstance(subject, ox.Literal):
             raise ResultFormatError("a triple term is not well formed")
         return ox.Triple(subject, predicate, obj)

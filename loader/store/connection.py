@@ -17,8 +17,6 @@ from __future__ import annotations
 import dataclasses
 import re
 import tomllib
-import urllib.error
-import urllib.request
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -303,15 +301,18 @@ def _endpoint_hint() -> str:
 def identify_server(url: str, *, timeout: float = 5.0) -> StoreKind | None:
     """Which store answers at ``url``, from its ``Server`` header (None: cannot tell).
 
-    One GET without credentials; any failure means "cannot tell", never an error.
+    One GET without credentials, its headers only, within ``timeout`` seconds in all; any
+    failure means "cannot tell", never an error.
     """
-    request = urllib.request.Request(url, method="GET")
+    import requests
+
+    from loader.store.transport import TransferError, fetch, new_session
+
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            header = response.headers.get("Server", "")
-    except urllib.error.HTTPError as error:
-        header = error.headers.get("Server", "") if error.headers else ""
-    except (urllib.error.URLError, OSError, ValueError):
+        with new_session(url) as session:
+            response = fetch(session, "GET", url, seconds=timeout, read_body=False)
+        header = response.headers.get("Server", "")
+    except (requests.RequestException, TransferError, OSError, ValueError):
         return None
     for pattern, kind in _SERVER_HEADERS:
         if pattern.search(header or ""):

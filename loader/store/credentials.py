@@ -3,22 +3,26 @@
 Looked up in this order: user info in the endpoint URL (``http://user:pw@host/…``), the
 environment (``TRADEKG_USER`` / ``TRADEKG_PASSWORD``), then ``~/.netrc`` for the host.
 The password lives only in :class:`Credentials` (whose ``repr`` hides it) and in the HTTP
-auth handler; URLs are shown without user info, and :func:`redact` scrubs any text that
-might quote them back (a server's error message, an exception from the HTTP library).
+auth handler; URLs are shown without user info, and :func:`redact`
+(:mod:`loader.store.scrub`) scrubs any text that might quote them back (a server's error
+message, an exception from the HTTP library), in every form they travel in.
 """
 
 from __future__ import annotations
 
+import base64
 import netrc
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import unquote, urlsplit, urlunsplit
+from urllib.parse import quote, quote_plus, unquote, urlsplit, urlunsplit
+
+from loader.store.scrub import MASK as MASK
+from loader.store.scrub import redact as redact
 
 USER_ENV = "TRADEKG_USER"
 PASSWORD_ENV = "TRADEKG_PASSWORD"
-MASK = "***"
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,8 +37,18 @@ class Credentials:
         return f"user {self.user!r} (from {self.origin})"
 
     def secrets(self) -> tuple[str, ...]:
-        """The strings that must never be printed (the password, if any)."""
-        return (self.password,) if self.password else ()
+        """The strings that must never be printed: the password as typed and as it travels
+        (percent-encoded in a URL or form, inside the Basic base64 of ``user:password`` with
+        and without padding, URL-safe or not)."""
+        if not self.password:
+            return ()
+        pair = f"{self.user}:{self.password}".encode()
+        encoded = [base64.b64encode(pair), base64.urlsafe_b64encode(pair)]
+        forms = {self.password, quote(self.password, safe=""), quote_plus(self.password)}
+        for value in encoded:
+            text = value.decode("ascii")
+            forms |= {text, text.rstrip("=")}
+        return tuple(sorted(forms, key=len, reverse=True))
 
 
 def strip_userinfo(url: str) -> tuple[str, Credentials | None]:
@@ -104,11 +118,3 @@ def resolve_credentials(
             login, _account, secret = entry
             return clean, Credentials(user=login or "", password=secret or "", origin=str(path))
     return clean, None
-
-
-def redact(text: str, secrets: Iterable[str]) -> str:
-    """``text`` with every occurrence of every secret replaced by ``***``."""
-    for secret in secrets:
-        if secret:
-            text = text.replace(secret, MASK)
-    return text

@@ -8,26 +8,38 @@ a thousand requests). Every request goes through :meth:`StoreClient._request`, w
   behind a proxy that is reloading usually answers a few seconds later;
 * fails at once on anything else (400 bad data, 401/403 credentials, 404 wrong URL, 500),
   because repeating the same request would give the same answer;
+* gives up on a request that is not answered in full within ``timeout`` seconds (a total
+  deadline, :mod:`loader.store.transport`), without retrying it: a store that could not
+  answer in that time is unlikely to the next time, and a silent server must not hold a
+  load for minutes;
 * turns every failure into a :class:`StoreError` that names the graph, the URL (never with
-  credentials) and the server's own message, shortened.
+  credentials) and the server's own message, shortened, redacted and with its control
+  characters made visible.
 """
 
 from __future__ import annotations
 
 import html
-import ipaddress
 import re
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
-from urllib.parse import urlsplit
 
 import requests
 from requests.auth import AuthBase, HTTPBasicAuth, HTTPDigestAuth
 
-from loader.store.credentials import Credentials, redact
+from loader.store.credentials import Credentials, bare_url
 from loader.store.profiles import AuthScheme, StoreProfile
 from loader.store.redirects import refuse_cross_host_redirects
+from loader.store.scrub import scrub
+from loader.store.transport import (
+    DEFAULT_MAX_ANSWER,
+    AnswerTooLarge,
+    DeadlineExceeded,
+    describe_size,
+    fetch,
+    new_session,
+)
 
 TRANSIENT_STATUS = frozenset({502, 503, 504})
 MESSAGE_LIMIT = 300
@@ -56,20 +68,23 @@ class StoreError(Exception):
         self.transient = transient
 
 
-def server_message(response: requests.Response) -> str:
-    """The server's explanation from an error response: tags removed, one line, shortened.
+def server_message(response: requests.Response, secrets: Iterable[str] = ()) -> str:
+    """The server's explanation from an error response: tags removed, one line, scrubbed
+    (:func:`~loader.store.scrub.scrub`, before it is shortened, so that a cut cannot leave
+    half a credential unrecognised), shortened.
 
     Virtuoso answers errors with an HTML page whose text quotes IRIs in ``<…>``; only real
     tags are removed (``<urn:…>`` and ``<https://…>`` are kept).
     """
-    text = response.text[: 20 * MESSAGE_LIMIT]
-    text = html.unescape(_SPACE.sub(" ", _TAG.sub(" ", text))).strip()
+    text = response.content[: 20 * MESSAGE_LIMIT].decode("utf-8", errors="replace")
+    text = scrub(html.unescape(_SPACE.sub(" ", _TAG.sub(" ", text))).strip(), secrets)
     if len(text) > MESSAGE_LIMIT:
         text = text[: MESSAGE_LIMIT - 1].rstrip() + "…"
     return text or "(no message)"
 
 
-def _describe_connection_error(error: Exception) -> str:
+def describe_connection_error(error: Exception) -> str:
+    """Why a connection failed, in words (requests nests the cause in repr text)."""
     text = str(error)
     if "Connection refused" in text:
         return "connection refused (is the store running and is --endpoint right?)"
@@ -80,19 +95,7 @@ def _describe_connection_error(error: Exception) -> str:
     return text.split("(Caused by", 1)[-1].strip(" ()") or text
 
 
-def _is_loopback(url: str) -> bool:
-    host = urlsplit(url).hostname or ""
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-def _auth(profile: StoreProfile, credentials: Credentials | None) -> AuthBase | None:
-    if credentials is None:
-        return None
+def _auth(profile: StoreProfile, credentials: Credentials) -> AuthBase:
     if profile.auth is AuthScheme.DIGEST:
         return HTTPDigestAuth(credentials.user, credentials.password)
     return HTTPBasicAuth(credentials.user, credentials.password)
@@ -112,6 +115,7 @@ class StoreClient:
         *,
         credentials: Credentials | None = None,
         timeout: float = 60.0,
+        max_answer: int = DEFAULT_MAX_ANSWER,
         retries: int = 3,
         backoff: float = 0.5,
         on_retry: Callable[[str], None] | None = None,
@@ -119,17 +123,15 @@ class StoreClient:
     ) -> None:
         self.profile = profile
         self.timeout = timeout
+        self.max_answer = max_answer
         self.retries = max(0, retries)
         self.backoff = backoff
         self.on_retry = on_retry
         self._sleep = sleep
         self._secrets = credentials.secrets() if credentials is not None else ()
-        self._session = requests.Session()
-        # Proxy variables are for the outside world; a store on 127.0.0.1 is reached directly.
-        # (Credentials never come from requests' own ~/.netrc lookup: see loader.store.credentials.)
-        self._session.trust_env = not _is_loopback(profile.gsp_url)
-        self._session.auth = _auth(profile, credentials)
+        self._session = new_session(profile.gsp_url)
         if credentials is not None:
+            self._session.auth = _auth(profile, credentials)
             self._session.hooks["response"].append(refuse_cross_host_redirects)
 
     def close(self) -> None:
@@ -141,8 +143,9 @@ class StoreClient:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def _redact(self, text: str) -> str:
-        return redact(text, self._secrets)
+    def redact(self, text: str) -> str:
+        """Text fit to show: credentials redacted, control characters visible."""
+        return scrub(text, self._secrets)
 
     def _request(
         self,
@@ -169,29 +172,47 @@ class StoreClient:
         failure: StoreError | None = None
         for attempt in range(1, tries + 1):
             try:
-                response = self._session.request(
-                    method, url, data=data, headers=dict(headers or {}), timeout=self.timeout
+                response = fetch(
+                    self._session,
+                    method,
+                    url,
+                    seconds=self.timeout,
+                    limit=self.max_answer,
+                    data=data,
+                    headers=dict(headers or {}),
                 )
-            except requests.Timeout:
-                failure = StoreError(
-                    self._redact(f"{subject} failed: no answer within {self.timeout:g} s ({url})"),
+            except DeadlineExceeded:
+                raise StoreError(
+                    self.redact(
+                        f"{subject} failed: {bare_url(url)} gave no complete answer within "
+                        f"{self.timeout:g} s (the whole request) — if the store is just slow, "
+                        "raise --timeout"
+                    ),
                     graph=graph,
                     transient=True,
-                )
+                ) from None
+            except AnswerTooLarge:
+                raise StoreError(
+                    self.redact(
+                        f"{subject} failed: {bare_url(url)} answered more than "
+                        f"{describe_size(self.max_answer)}; not read further"
+                    ),
+                    graph=graph,
+                ) from None
             except requests.ConnectionError as error:
-                reason = _describe_connection_error(error)
+                reason = describe_connection_error(error)
                 failure = StoreError(
-                    self._redact(f"{subject} failed: {reason} ({url})"), graph=graph, transient=True
+                    self.redact(f"{subject} failed: {reason} ({url})"), graph=graph, transient=True
                 )
             except requests.RequestException as error:
                 raise StoreError(
-                    self._redact(f"{subject} failed: {error} ({url})"), graph=graph
+                    self.redact(f"{subject} failed: {error} ({url})"), graph=graph
                 ) from None
             else:
                 if response.status_code in ok:
                     return response
                 status = response.status_code
-                message = self._redact(server_message(response))
+                message = server_message(response, self._secrets)
                 hint = ""
                 if status == 403 and "read-only" in message.lower():
                     hint = (
@@ -208,7 +229,7 @@ class StoreClient:
                         )
                     )
                 failure = StoreError(
-                    self._redact(f"{subject} failed: HTTP {status} from {url}: {message}{hint}"),
+                    self.redact(f"{subject} failed: HTTP {status} from {url}: {message}{hint}"),
                     graph=graph,
                     status=status,
                     transient=status in TRANSIENT_STATUS,
@@ -337,10 +358,12 @@ class StoreClient:
             document: Any = response.json()
             bindings = document["results"]["bindings"]
             return [{name: str(term["value"]) for name, term in row.items()} for row in bindings]
-        except (ValueError, KeyError, TypeError):
+        except (ValueError, KeyError, TypeError, AttributeError, RecursionError):
             raise StoreError(
-                f"{what} failed: {self.profile.query_url} did not answer with SPARQL JSON "
-                f"results: {server_message(response)}",
+                self.redact(
+                    f"{what} failed: {self.profile.query_url} did not answer with SPARQL JSON "
+                    f"results: {server_message(response, self._secrets)}"
+                ),
                 graph=graph,
             ) from None
 
@@ -358,7 +381,9 @@ class StoreClient:
         try:
             return int(rows[0]["n"]) if rows else 0
         except (KeyError, ValueError):
-            raise StoreError(f"count of graph <{graph_iri}>: not a number: {rows!r}") from None
+            raise StoreError(
+                self.redact(f"count of graph <{graph_iri}>: not a number: {rows[:3]!r}")
+            ) from None
 
     def list_graphs(self, prefix: str) -> list[str]:
         """The IRIs of the non-empty named graphs on the store that start with ``prefix``.

@@ -294,7 +294,7 @@ def server_counts(client: StoreClient) -> dict[str, int]:
         return {row["g"]: int(row["n"]) for row in rows if "g" in row}
     except (KeyError, ValueError):
         raise StoreError(
-            f"counting the triples of every graph: not a number: {rows[:3]!r}"
+            client.redact(f"counting the triples of every graph: not a number: {rows[:3]!r}")
         ) from None
 
 
@@ -327,7 +327,9 @@ def server_state(client: StoreClient) -> ServerState:
             elif "h" in row:
                 hashes[row["g"]] = row["h"]
     except (KeyError, ValueError):
-        raise StoreError(f"reading which graphs the server holds: {rows[:3]!r}") from None
+        raise StoreError(
+            client.redact(f"reading which graphs the server holds: {rows[:3]!r}")
+        ) from None
     return ServerState(counts=counts, hashes=hashes)
 
 
