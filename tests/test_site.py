@@ -498,3 +498,18 @@ def test_external_identifiers_are_links_out(site: Path) -> None:
         '<a class="external" href="http://www.wikidata.org/entity/Q881" '
         'rel="external noopener">Wikidata Q881</a>'
     ) in page
+
+
+def test_a_measure_page_gives_the_rate_with_its_unit(site: Path) -> None:
+    page = site / page_path("https://w3id.org/tradekg/id/tariff-measure/us-tariff-mys-19-2025-10")
+    assert "<th>rate</th><td>19 %</td>" in page.read_text(encoding="utf-8")
+
+
+def test_a_class_listing_has_the_columns_its_things_state(site: Path) -> None:
+    page = (site / class_path(TKG + "TariffMeasure")).read_text(encoding="utf-8")
+    head = page.split("<table", 1)[1].split("</tr>", 1)[0]
+    for heading in ("name", "imposed by", "applies to", "rate", "measure status", "source"):
+        assert f"<th>{heading}</th>" in head, head
+    row = next(r for r in page.split("<tr>") if "us-tariff-mys-19-2025-10" in r)
+    assert "19&nbsp;%" in row and ">Malaysia</a>" in row and "United States of America" in row
+    assert 'class="sortable"' in page

@@ -22,6 +22,7 @@ from loader.files import replace_dir
 from loader.namespaces import ID, NOTE_GRAPH_PREFIX
 from loader.problems import InputError, Problem
 from loader.project import Project
+from loader.publish.site import listing
 from loader.publish.site.assets import SEARCH, STYLE, TABLES
 from loader.publish.site.model import SiteData, read_site_data
 from loader.publish.site.pages import Conflict, PageContext, statistic_summary
@@ -143,9 +144,21 @@ def _write_classes(
     for class_iri, things in members.items():
         ordered = sorted(things, key=lambda i: (data.name(i).casefold(), i))
         pages = max(1, -(-len(ordered) // LISTING))
+        facts = listing.facts_of(data, ordered)
+        properties = listing.columns_of(facts)
+        sources = listing.has_sources(facts)
+        columns = [(data.vocabulary.label(p), p) for p in properties]
+        if sources:
+            columns.append(("source", listing.SOURCE))
+
+        cells = {
+            iri: listing.cells(data, facts[iri], properties, sources=sources) for iri in ordered
+        }
         for page in range(1, pages + 1):
             chunk = ordered[(page - 1) * LISTING : page * LISTING]
-            html = class_page(data, class_iri, chunk, page, pages, len(ordered))
+            html = class_page(
+                data, class_iri, chunk, page, pages, len(ordered), columns=columns, cells=cells
+            )
             writer.write(root / class_path(class_iri, page), html)
             written += 1
     return written

@@ -57,6 +57,14 @@ TERMS = (
 }"""
 )
 
+#: The properties whose numbers are in percent (``tkg:rate`` 19 is 19 %).
+PERCENT_PROPERTIES = (
+    PREFIXES
+    + """SELECT DISTINCT ?p WHERE {
+  ?p skos:closeMatch|skos:exactMatch <http://qudt.org/vocab/unit/PERCENT>
+}"""
+)
+
 #: Every name a thing has, best kind first (1 label, 2 preferred label, 3 title, 4 notation).
 LABELS = (
     PREFIXES
@@ -202,6 +210,8 @@ class Vocabulary:
     labels: dict[str, str] = field(default_factory=dict)
     classes: set[str] = field(default_factory=set)
     parents: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    #: properties whose numbers are in percent (aligned with QUDT's percent)
+    percent: set[str] = field(default_factory=set)
 
     def label(self, iri: str) -> str:
         return self.labels.get(iri) or words(iri)
@@ -308,6 +318,7 @@ def read_vocabulary(store: ox.Store) -> Vocabulary:
         parent = term_text(row["parent"])
         if parent:
             vocabulary.parents[term].add(parent)
+    vocabulary.percent = {term_text(row["p"]) for row in _select(store, PERCENT_PROPERTIES)}
     return vocabulary
 
 

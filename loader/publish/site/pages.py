@@ -32,6 +32,7 @@ from loader.publish.site.render import (
     table,
     value,
 )
+from loader.query.output import with_unit
 
 EVIDENCE = TKG + "evidence"
 CLAIM_STATUS = TKG + "claimStatus"
@@ -127,6 +128,13 @@ def _statements(
     return "<h2>What the sources say</h2>\n" + "\n".join(blocks)
 
 
+def _with_unit(d: SiteData, predicate: str, term: Term) -> str:
+    """A value as :func:`value` shows it, a number in percent with its sign (19 %)."""
+    if predicate in d.vocabulary.percent and isinstance(term, ox.Literal):
+        return escape(with_unit(term, "percent"))
+    return value(d, term)
+
+
 def _claim(
     d: SiteData,
     graph: str,
@@ -157,7 +165,7 @@ def _claim(
         )
         rows.append(
             f"<tr><th>{escape(d.vocabulary.label(predicate))}</th>"
-            f"<td>{', '.join(value(d, v) for v in values)}</td></tr>"
+            f"<td>{', '.join(_with_unit(d, predicate, v) for v in values)}</td></tr>"
         )
     notes = "".join(
         f'<p class="remark">Note author: {escape(term_text(n))}</p>'

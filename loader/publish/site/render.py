@@ -7,14 +7,14 @@ without a name shows its note id; an IRI is shown only where nothing better exis
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 from html import escape
 
 import pyoxigraph as ox
 
 from loader.namespaces import RDFS, SKOS, XSD, shorten
-from loader.publish.site.model import SiteData, Term
+from loader.publish.site.model import SiteData, Term, fallback_name
 from loader.publish.site.paths import class_path, href, page_path
 
 #: IRIs of the project (pages of the site), as opposed to links out.
@@ -191,16 +191,33 @@ def pager(base: str, page: int, pages: int) -> str:
 
 
 def class_page(
-    d: SiteData, class_iri: str, members: Sequence[str], page: int, pages: int, total: int
+    d: SiteData,
+    class_iri: str,
+    members: Sequence[str],
+    page: int,
+    pages: int,
+    total: int,
+    *,
+    columns: Sequence[tuple[str, str]] = (),
+    cells: Mapping[str, Sequence[str]] | None = None,
 ) -> str:
-    """One page of a class's listing: every instance by name, linked."""
+    """One page of a class's listing: every instance by name, linked, with ``columns``
+    (heading, property IRI) whose cells ``cells[iri]`` holds (see :mod:`.listing`)."""
     label = d.vocabulary.label(class_iri)
-    rows = [(link(d, iri), f'<span class="id">{escape(shorten(iri))}</span>') for iri in members]
+    rows = [
+        (
+            link(d, iri),
+            *((cells or {}).get(iri, ())),
+            f'<span class="id" title="{escape(iri)}">{escape(fallback_name(iri))}</span>',
+        )
+        for iri in members
+    ]
+    head = ("name", *(heading for heading, _ in columns), "id")
     body = (
         f"<h1>{escape(label)}</h1>"
         f'<p class="kind">{total:,} in the graph · <code>{escape(shorten(class_iri))}</code></p>'
         + pager(class_iri, page, pages)
-        + table(("name", "id"), rows)
+        + table(head, rows, css="sortable")
         + pager(class_iri, page, pages)
     )
     return shell(label, body)
