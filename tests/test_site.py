@@ -513,3 +513,40 @@ def test_a_class_listing_has_the_columns_its_things_state(site: Path) -> None:
     row = next(r for r in page.split("<tr>") if "us-tariff-mys-19-2025-10" in r)
     assert "19&nbsp;%" in row and ">Malaysia</a>" in row and "United States of America" in row
     assert 'class="sortable"' in page
+
+
+def test_every_page_has_its_things_data_as_json_ld(project: Path, site: Path) -> None:
+    """Read back with rdflib's JSON-LD parser: the thing's own triples in the store, each once
+    (blank nodes and triple terms aside)."""
+    import rdflib
+
+    store = ox.Store.read_only(str(project / "dist" / "store"))
+    checked = 0
+    for iri in (
+        "https://w3id.org/tradekg/id/state/VNM",
+        "https://w3id.org/tradekg/id/tariff-measure/us-tariff-mys-19-2025-10",
+        "https://w3id.org/tradekg/id/agreement/us-mys-reciprocal-trade-2025",
+    ):
+        page = site / page_path(iri)
+        assert f'href="{page.stem}.jsonld"' in page.read_text(encoding="utf-8")
+        graph = rdflib.Graph().parse(page.with_suffix(".jsonld"), format="json-ld")
+        expected = {
+            (q.predicate.value, str(q.object.value), getattr(q.object, "language", None) or "")
+            for q in store.quads_for_pattern(ox.NamedNode(iri), None, None)
+            if isinstance(q.object, ox.NamedNode | ox.Literal)
+        }
+        found = {
+            (str(p), str(o), (o.language or "") if isinstance(o, rdflib.Literal) else "")
+            for s, p, o in graph
+        }
+        assert {str(s) for s in graph.subjects()} == {iri}
+        assert found == expected
+        checked += 1
+    assert checked == 3
+    assert (
+        len(list(site.rglob("*.jsonld")))
+        == len(list(site.rglob("*.html")))
+        - len(list((site / "class").glob("*.html")))
+        - len(list((site / "query").glob("*.html")))
+        - 1
+    )  # index.html

@@ -108,7 +108,8 @@ def entity_page(d: SiteData, iri: str, context: PageContext) -> str:
     if not source:
         parts.append(_statements(d, outgoing, places))
     parts.append(_incoming(d, this, incoming, skip={DERIVED_FROM} if source else set()))
-    return shell(name, "\n".join(p for p in parts if p))
+    data_file = page_path(iri).rsplit("/", 1)[-1].removesuffix(".html") + ".jsonld"
+    return shell(name, "\n".join(p for p in parts if p), data=data_file)
 
 
 # ------------------------------------------------------------------ what it says

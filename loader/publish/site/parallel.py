@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from loader.publish.site.jsonld import thing_jsonld
 from loader.publish.site.model import SiteData
 from loader.publish.site.pages import PageContext, entity_page
 from loader.publish.site.paths import page_path
@@ -40,7 +41,9 @@ def write_slice(data: SiteData, context: PageContext, root: Path, pages: list[st
     """Write the pages of ``pages``; returns how many charts were drawn."""
     with FileWriter() as writer:
         for iri in pages:
-            writer.write(root / page_path(iri), entity_page(data, iri, context))
+            path = root / page_path(iri)
+            writer.write(path, entity_page(data, iri, context))
+            writer.write(path.with_suffix(".jsonld"), thing_jsonld(data.store, iri))
     return context.chart_count
 
 

@@ -23,8 +23,9 @@ _OURS = "https://w3id.org/tradekg/"
 CAP = 50
 
 
-def shell(title: str, body: str, *, root: bool = False) -> str:
-    """A complete HTML5 page with the navigation bar and the shared style sheet."""
+def shell(title: str, body: str, *, root: bool = False, data: str | None = None) -> str:
+    """A complete HTML5 page with the navigation bar and the shared style sheet; ``data``:
+    the file beside it that holds its thing's data as JSON-LD."""
     up = "" if root else "../"
     # the sorting and filtering script, only where there is a table to sort (a page with
     # none runs no script at all)
@@ -34,7 +35,13 @@ def shell(title: str, body: str, *, root: bool = False) -> str:
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{escape(title)} — tradekg</title>\n"
-        f'<link rel="stylesheet" href="{up}assets/site.css">\n</head>\n<body>\n'
+        f'<link rel="stylesheet" href="{up}assets/site.css">\n'
+        + (
+            f'<link rel="alternate" type="application/ld+json" href="{escape(data)}">\n'
+            if data
+            else ""
+        )
+        + "</head>\n<body>\n"
         f'<nav class="top"><a class="brand" href="{up}index.html">tradekg</a>'
         f'<a href="{up}index.html#classes">Everything by kind</a>'
         f'<a href="{up}index.html#search-box">Search</a>'
