@@ -30,7 +30,7 @@ class Edge:
     source: str
     target: str
     label: str = ""
-    style: str = "property"  # property, subclass, member
+    style: str = "property"  # property, subclass, member, measure, commitment
 
 
 @dataclass

@@ -43,9 +43,14 @@ AGREEMENTS = (
 )
 MEASURES = (
     _PREFIXES
-    + """SELECT DISTINCT ?measure ?from ?fromLabel ?to ?toLabel ?rate WHERE {
+    + """SELECT DISTINCT ?measure ?from ?fromLabel ?to ?toLabel ?rate ?kind ?kindLabel WHERE {
   ?measure a/rdfs:subClassOf* tkg:TradeMeasure ; tkg:imposedBy ?from ; tkg:appliesTo ?to .
   OPTIONAL { ?measure tkg:rate ?rate }
+  OPTIONAL {
+    ?measure a ?kind . ?kind rdfs:subClassOf+ tkg:TradeMeasure .
+    FILTER NOT EXISTS { ?measure a ?narrower . ?narrower rdfs:subClassOf+ ?kind }
+    OPTIONAL { ?kind rdfs:label ?kindLabel FILTER (LANG(?kindLabel) IN ('en', '')) }
+  }
   """
     + _LABEL.format("?from", "from")
     + "\n  "
@@ -173,7 +178,9 @@ def _read_links(store: ox.Store) -> _Links:
                     links.add("member", first, second, agreement)
     for s in store.query(MEASURES, use_default_graph_as_union=True):  # type: ignore[union-attr]
         source, target = party(s, "from"), party(s, "to")
-        links.add("measure", source, target, _iri(s, "measure"))
+        # a trade measure by its most specific class: an export restriction is no tariff
+        kind = _label(s, "kind") if s["kind"] is not None else "trade measure"
+        links.add(f"measure:{kind.lower()}", source, target, _iri(s, "measure"))
         if s["rate"] is not None:
             links.rates.setdefault((source, target), set()).add(float(s["rate"].value))
     for s in store.query(COMMITMENTS, use_default_graph_as_union=True):  # type: ignore[union-attr]
@@ -186,32 +193,20 @@ def _plural(count: int, word: str) -> str:
 
 
 def _edge_label(kind: str, count: int, rates: set[float]) -> str:
-    if kind == "measure":
-        text = _plural(count, "tariff")
-        if rates:
+    """``2 tariff measures (19–46 %)``, ``1 export restriction``, ``3 commitments``."""
+    if kind.startswith("measure:"):
+        name = kind.split(":", 1)[1]
+        text = f"{count} {name}" + ("" if count == 1 else "s")
+        if rates and "tariff" in name:
             low, high = min(rates), max(rates)
             text += f" ({low:g} %)" if low == high else f" ({low:g}–{high:g} %)"
         return text
-    return _plural(count, "agreement" if kind == "member" else "commitment")
+    return _plural(count, "shared agreement" if kind == "member" else "commitment")
 
 
-def _pair_label(links: _Links, first: str, second: str, things: dict[str, set[str]]) -> str:
-    """What binds two nodes, one line per direction and kind, with names of the parties."""
-    lines = []
-    for source, target in ((first, second), (second, first)):
-        parts = []
-        for kind in ("measure", "commitment"):
-            found = things.get(f"{kind} {source} {target}", set())
-            if found:
-                rates = links.rates.get((source, target), set()) if kind == "measure" else set()
-                parts.append(_edge_label(kind, len(found), rates))
-        if parts:
-            name = links.labels.get(source, "others") if source != _OTHER else "others"
-            lines.append(f"{name} → {', '.join(parts)}")
-    agreements = things.get(f"member {first} {second}", set())
-    if agreements:
-        lines.append(_plural(len(agreements), "shared agreement"))
-    return "\n".join(lines)
+def _kind_style(kind: str) -> str:
+    """The legend's colours: measures red, commitments green, shared agreements dashed."""
+    return "measure" if kind.startswith("measure:") else kind
 
 
 def data_diagram(
@@ -220,9 +215,10 @@ def data_diagram(
     """Parties and what binds them, aggregated so that it stays readable at any size.
 
     The :data:`TOP_PARTIES` parties with the most relations are drawn, all others as one
-    node; two nodes are joined by at most one line, which counts what binds them (tariffs
-    with their rates and commitments, per direction; shared agreements), and only the
-    :data:`TOP_LINKS` strongest lines are drawn. ``site`` is the relative path to the
+    node; between two nodes there is at most one line per kind and direction, drawn as the
+    legend says (trade measures red, by kind, tariffs with their rates; commitments green;
+    shared agreements dashed), each counting the things it stands for, and only the
+    :data:`TOP_LINKS` most strongly bound pairs are drawn. ``site`` is the relative path to the
     browsable site (``tradekg site``): nodes then link to the parties' pages. The table
     lists every relation, uncut.
     """
@@ -236,13 +232,17 @@ def data_diagram(
     rows = []
     pairs: dict[tuple[str, str], dict[str, set[str]]] = {}
     for (kind, source, target), things in sorted(links.things.items()):
-        rate_set = links.rates.get((source, target), set()) if kind == "measure" else set()
+        is_measure = kind.startswith("measure:")
+        rate_set = links.rates.get((source, target), set()) if is_measure else set()
+        relation = (
+            "imposes measures on"
+            if kind.startswith("measure:")
+            else {"commitment": "commits to"}.get(kind, "shares agreements with")
+        )
         rows.append(
             (
                 links.labels.get(source, source),
-                {"measure": "imposes tariffs on", "commitment": "commits to"}.get(
-                    kind, "shares agreements with"
-                ),
+                relation,
                 links.labels.get(target, target),
                 _edge_label(kind, len(things), rate_set),
             )
@@ -256,7 +256,7 @@ def data_diagram(
             a, b = first, second
         bucket = pairs.setdefault((first, second), {})
         bucket.setdefault(f"{kind} {a} {b}", set()).update(things)
-        if kind == "measure" and (a != source or b != target):
+        if is_measure and (a != source or b != target):
             links.rates.setdefault((a, b), set()).update(rate_set)
     strength = {
         pair: sum(len(things) for things in kinds.values()) for pair, kinds in pairs.items()
@@ -264,7 +264,7 @@ def data_diagram(
     strongest = sorted(pairs, key=lambda pair: (-strength[pair], pair))[:TOP_LINKS]
     drawn = {party for pair in strongest for party in pair}
     diagram = Diagram(
-        "tradekg data: who imposes tariffs on, commits to and agrees with whom", layout="dot"
+        "tradekg data: who imposes trade measures on, commits to and agrees with whom", layout="dot"
     )
     for iri in sorted(drawn - {_OTHER}):
         href = f"{site}{page_path(iri)}" if site else None
@@ -282,8 +282,12 @@ def data_diagram(
             )
         )
     for first, second in sorted(strongest):
-        label = _pair_label(links, first, second, pairs[(first, second)])
-        diagram.edges.append(Edge(_node_id(first), _node_id(second), label, "pair"))
+        # one line per kind and direction, drawn as the legend says
+        for key, things in sorted(pairs[(first, second)].items()):
+            kind, a, b = key.rsplit(" ", 2)
+            rates = links.rates.get((a, b), set())
+            label = _edge_label(kind, len(things), rates)
+            diagram.edges.append(Edge(_node_id(a), _node_id(b), label, _kind_style(kind)))
     left = len(pairs) - len(strongest)
     if left:
         diagram.title += f" (the {len(strongest)} strongest links; {left:,} more in the table)"

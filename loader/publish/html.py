@@ -207,9 +207,10 @@ def data_page(svg: str, rows: list[tuple[str, str, str, str]]) -> str:
     body = (
         "<h1>Parties and what binds them</h1>\n"
         "<p>The parties with the most relations, and one box for all others. Red arrows: "
-        "tariffs, from the imposing party to the one whose goods they hit, with their rates; "
-        "green arrows: commitments, from obligor to beneficiary; dashed lines: agreements "
-        "both are party to. Each line counts the things it stands for; click a party for its "
+        "trade measures by kind (tariff measures with their rates, export restrictions …), "
+        "from the imposing party to the one whose goods they hit; green arrows: commitments, "
+        "from obligor to beneficiary; grey dashed lines: agreements both are party to. Each "
+        "line counts the things it stands for; click a party for its "
         "page in the site (made by <code>tradekg site</code>).</p>\n"
         f"{svg}\n<h2>As a table</h2>\n<table><tr><th>from</th><th>relation</th><th>to</th>"
         f"<th>how many</th></tr>{table}</table>"
