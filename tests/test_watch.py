@@ -112,7 +112,7 @@ def dist_files(dist: Path) -> dict[str, str]:
     return {
         str(p.relative_to(dist)): hashlib.sha256(p.read_bytes()).hexdigest()
         for p in sorted(dist.rglob("*"))
-        if p.is_file() and not p.relative_to(dist).parts[0] == "store"
+        if p.is_file() and p.relative_to(dist).parts[0] != "store"
     }
 
 
