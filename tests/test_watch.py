@@ -201,10 +201,9 @@ def test_a_burst_of_saves_is_one_rebuild_and_sigterm_ends_it_cleanly(
     project: Project, watching: Watch
 ) -> None:
     watching.until(r"^watching ")
-    folder = project.notes_dir / "burst"
-    folder.mkdir()
+    folder = project.note_files()[0].parent  # a folder the watch already watches
     for n in (1, 2):  # two files saved together, with an editor's scratch files between
-        note = folder / f"note-{n}.yaml"
+        note = folder / f"burst-{n}.yaml"
         (folder / f".{note.name}.swp").write_bytes(b"\0swap")
         note.write_text(a_new_note(n), encoding="utf-8")
         (folder / "4913").write_bytes(b"")
