@@ -23,8 +23,10 @@ import pyoxigraph as ox
 import pytest
 from seed_project import copy_seed_project
 
+from loader.build.first_look import FirstLook
 from loader.build.pipeline import build
 from loader.build.watch import is_editor_temp
+from loader.problems import InputError
 from loader.project import Project
 
 #: The longest any one answer of the watch may take (a cold build of the seeds is ~3 s).
@@ -233,3 +235,33 @@ def test_a_burst_of_saves_is_one_rebuild_and_sigterm_ends_it_cleanly(
 )
 def test_editor_scratch_files_are_not_inputs(name: str, scratch: bool) -> None:
     assert is_editor_temp(f"/some/project/data/notes/{name}") is scratch
+
+
+def test_the_first_look_finds_a_notes_own_errors_and_leaves_the_rest_to_the_build(
+    project: Project,
+) -> None:
+    look = FirstLook(project)
+    files = [project.rel(note) for note in project.note_files()]
+    assert look.errors(files) == []  # the build accepts the seed notes: so does the first look
+    note, line, found = a_rate(project)
+    set_rate(note, found, "nineteen")
+    errors = look.errors([project.rel(note), "ontology/not-a-note.ttl"])
+    assert [(e.file, e.line, e.code) for e in errors] == [
+        (project.rel(note), line, "wrong-datatype")
+    ]
+    # an id no note defines yet may be defined by a note saved with it: only the build knows
+    unknown = project.notes_dir / "refers-to-an-unknown-id.yaml"
+    role = """
+  - a: Role
+    id: role-of-someone-not-yet-defined
+    holder: someone-not-yet-defined
+    roleTitle: President
+    roleIn: USA
+    claimStatus: reported
+    evidence: "U.S. President Donald Trump"
+"""
+    unknown.write_text(a_new_note(3) + role, encoding="utf-8")
+    assert look.errors([project.rel(unknown)]) == []
+    with pytest.raises(InputError) as failed:
+        build(project)
+    assert "unknown-id" in {p.code for p in failed.value.problems}

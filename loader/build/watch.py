@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
 
+from loader.build.first_look import FirstLook
 from loader.problems import InputError, Problem, Severity
 from loader.project import Project
 
@@ -199,7 +200,7 @@ def watch(
     folders = watched_folders(project)
     with stop.installed():
         # The watcher starts (on the first ``next``) before the first build, so that a save
-        # made while that build runs is seen; what the first look saw, that build covers.
+        # made while that build runs is seen; what that first call saw, the build covers.
         changes = watchfiles.watch(
             *folders,
             watch_filter=_keep,
@@ -214,14 +215,31 @@ def watch(
         _report(_build(project, stop, full=full, strict=strict), echo, timings)
         shown = ", ".join(f"{project.rel(f)}/" for f in folders)
         echo(f"watching {shown} — Ctrl-C to stop", False)
+        first_look = FirstLook(project)
+        first_look.warm()
         for batch in changes:
             if stop.event.is_set():
                 break
             if not batch:
                 continue  # a timeout: only a chance to look at the stop flag
-            edited = [project.rel(Path(path)) for _change, path in batch]
-            _report(_build(project, stop, edited=edited, strict=strict), echo, timings)
+            edited = sorted({project.rel(Path(path)) for _change, path in batch})
+            printed = _early(first_look, edited, echo)
+            outcome = _build(project, stop, edited=edited, strict=strict)
+            outcome.problems = [line for line in outcome.problems if line not in printed]
+            _report(outcome, echo, timings)
     echo("stopped watching", False)
+
+
+def _early(first_look: FirstLook, edited: list[str], echo: Echo) -> set[str]:
+    """Print the edited notes' own errors before the rebuild starts; what was printed."""
+    try:
+        errors = first_look.errors(edited)
+    except (InputError, OSError):  # a broken ontology, a vanished file: the build says so
+        return set()
+    lines = [problem.format() for problem in errors]
+    for line in lines:
+        echo(line, True)
+    return set(lines)
 
 
 def _build(
