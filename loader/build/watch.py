@@ -227,6 +227,8 @@ def watch(
                 continue  # a timeout: only a chance to look at the stop flag
             edited = sorted({project.rel(Path(path)) for _change, path in batch})
             printed = _early(first_look, edited, echo)
+            if stop.event.is_set():
+                break  # stopped during the first look: no build begun, dist/ as it was
             outcome = _build(project, stop, edited=edited, strict=strict)
             outcome.problems = [line for line in outcome.problems if line not in printed]
             _report(outcome, echo, timings)
