@@ -77,9 +77,21 @@ def problem_lines(warnings: list[Problem], redone: list[str], *, verbose: bool) 
     is_flag=True,
     help="Fail when a note's source text is not in the archive (its quotes cannot be proved).",
 )
+@click.option(
+    "--watch",
+    is_flag=True,
+    help="Build, then rebuild after every saved change to the inputs, printing only that "
+    "edit's problems or one 'ok' line; Ctrl-C stops.",
+)
 @reports_input_errors
 def command(
-    project_root: Path, full: bool, quiet: bool, verbose: bool, timings: bool, strict: bool
+    project_root: Path,
+    full: bool,
+    quiet: bool,
+    verbose: bool,
+    timings: bool,
+    strict: bool,
+    watch: bool,
 ) -> None:
     """Build the graph from ontology/, data/reference/ and data/notes/ into dist/.
 
@@ -87,12 +99,24 @@ def command(
     validated against shapes/. All problems are reported at once; when there is one,
     dist/ is left as it was. Only notes that changed since the last build (and the notes
     that refer to them) are redone; the output is the same as a full build's.
+
+    With --watch the build is redone after each save (of notes, ontology, shapes, saved
+    queries, reference data or source texts); a failed rebuild keeps the last good dist/.
     """
+    project = open_project(project_root)
+    if watch:
+        from loader.build.watch import watch as watch_project
+
+        def echo(line: str, problem: bool) -> None:
+            click.echo(line, err=problem)
+
+        watch_project(project, echo, full=full, strict=strict, timings=timings)
+        return
+
     from loader.build.pipeline import STAGES, build
     from loader.validate.validator import ValidationFailed
 
     start = time.perf_counter()
-    project = open_project(project_root)
     try:
         with ProgressBar(len(STAGES), "build") as bar:
             started: list[str] = []
