@@ -19,7 +19,8 @@ from collections.abc import Iterable
 from contextlib import suppress
 
 from loader.graph.assemble import reference_entities
-from loader.graph.mapping import Entity, map_note, note_ids, register
+from loader.graph.entity import Entity
+from loader.graph.mapping import map_note, note_ids, register
 from loader.problems import InputError, Problem, Severity
 from loader.project import Project
 from loader.read.notes import note_key, read_note
