@@ -19,11 +19,12 @@ from loader.namespaces import RDF, RDFS, XSD
 
 LANG_STRING = RDF + "langString"
 
-_YEAR = re.compile(r"^(\d{4})$")
-_YEAR_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# [0-9], not \d: \d also matches other scripts' digits, which XSD's lexical forms do not allow.
+_YEAR = re.compile(r"^([0-9]{4})$")
+_YEAR_MONTH = re.compile(r"^([0-9]{4})-([0-9]{2})$")
+_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 _LANGUAGE = re.compile(r"^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$")
-_INTEGER = re.compile(r"^[+-]?\d+$")
+_INTEGER = re.compile(r"^[+-]?[0-9]+$")
 _ABSOLUTE_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]+$")
 
 

@@ -55,14 +55,18 @@ _IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|^`\\\x7f]')
 #: Control characters we refuse in string values (tab, newline, return are fine).
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
-_INTEGER = re.compile(r"^[+-]?\d+$")
-_DECIMAL = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
-_DOUBLE = re.compile(r"^([+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?|[+-]?INF|NaN)$")
-_TZ = r"(Z|[+-]\d{2}:\d{2})?"
-_DATE = re.compile(r"^(?P<date>\d{4}-\d{2}-\d{2})" + _TZ + "$")
-_DATETIME = re.compile(r"^(?P<date>\d{4}-\d{2}-\d{2})T\d{2}:\d{2}:\d{2}(\.\d+)?" + _TZ + "$")
-_GYEAR = re.compile(r"^\d{4}" + _TZ + "$")
-_GYEARMONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])" + _TZ + "$")
+# [0-9], not \d: \d also matches Arabic-Indic, full-width and other digits, which are no
+# xsd:decimal and would silently answer nothing.
+_INTEGER = re.compile(r"^[+-]?[0-9]+$")
+_DECIMAL = re.compile(r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)$")
+_DOUBLE = re.compile(r"^([+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?|[+-]?INF|NaN)$")
+_TZ = r"(Z|[+-][0-9]{2}:[0-9]{2})?"
+_DATE = re.compile(r"^(?P<date>[0-9]{4}-[0-9]{2}-[0-9]{2})" + _TZ + "$")
+_DATETIME = re.compile(
+    r"^(?P<date>[0-9]{4}-[0-9]{2}-[0-9]{2})T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?" + _TZ + "$"
+)
+_GYEAR = re.compile(r"^[0-9]{4}" + _TZ + "$")
+_GYEARMONTH = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])" + _TZ + "$")
 
 #: The types a parameter may declare, with a one-line description for errors and ``--list``.
 KINDS: dict[str, str] = {

@@ -12,11 +12,19 @@ page to another is always ``../<kind>/<file>.html``: a site copied anywhere, ope
 'class/TariffMeasure.html'
 >>> class_path("https://w3id.org/tradekg/ontology#TariffMeasure", 2)
 'class/TariffMeasure-p2.html'
+
+A key too long for a file name (most file systems allow 255 bytes) keeps its start and gets a
+hash of the whole, so that it stays unique and the same from build to build:
+
+>>> long = page_path("https://w3id.org/tradekg/id/commitment/" + "x" * 300)
+>>> len(long.split("/")[1]), long[-30:]
+(165, 'xxxxxxxx-0d4e2ca9e9cbced7.html')
 """
 
 from __future__ import annotations
 
 import functools
+import hashlib
 import re
 
 from loader.namespaces import ID, TKG
@@ -24,9 +32,19 @@ from loader.namespaces import ID, TKG
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
 
 
+#: The longest file name stem a page gets (its ``.html`` and ``.jsonld`` files stay well
+#: under the 255 bytes file systems allow).
+MAX_STEM = 160
+
+
 def _safe(text: str) -> str:
-    """A file name made only of safe characters; anything else becomes ``_xx`` (its hex)."""
-    return _UNSAFE.sub(lambda m: "".join(f"_{b:02x}" for b in m.group().encode()), text)
+    """A file name made only of safe characters; anything else becomes ``_xx`` (its hex); a
+    name longer than :data:`MAX_STEM` is cut and gets a hash of the whole."""
+    safe = _UNSAFE.sub(lambda m: "".join(f"_{b:02x}" for b in m.group().encode()), text)
+    if len(safe) <= MAX_STEM:
+        return safe
+    digest = hashlib.sha256(safe.encode()).hexdigest()[:16]
+    return f"{safe[: MAX_STEM - 17]}-{digest}"
 
 
 def has_page_iri(iri: str) -> bool:

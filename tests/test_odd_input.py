@@ -1,0 +1,72 @@
+"""Odd but possible input: an id longer than a file name may be, digits of other scripts.
+
+An id of 251 characters is a valid id; its page in the site must still be writable (its
+file name is cut and hashed). A numeric parameter written with Arabic-Indic or full-width
+digits is no xsd:decimal: it is refused with the message, not run to answer nothing.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from seed_project import copy_seed_project
+
+from loader.cli import main
+from loader.publish.site.paths import page_path
+
+LONG_ID = "usa-" + "very-long-" * 24 + "pledge"  # 250 characters
+NOTE = f"""\
+source:
+  title: "A wire with a very long id"
+  issued: 2025-11-06
+  documentKind: news-article
+statements:
+  - a: Commitment
+    id: {LONG_ID}
+    obligor: USA
+    beneficiary: MYS
+    commitmentType: market-access
+    commitmentStatus: pledged
+    claimStatus: reported
+    evidence: "the United States pledged market access"
+"""
+
+
+def _run(*args: str) -> str:
+    result = CliRunner().invoke(main, list(args))
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_a_thing_with_a_very_long_id_gets_its_page(tmp_path: Path) -> None:
+    assert len(LONG_ID) > 240
+    project = copy_seed_project(tmp_path / "project")
+    note = project / "data" / "notes" / "2025" / "2025-11-06-long-id.yaml"
+    note.write_text(NOTE, encoding="utf-8")
+    _run("build", "--project", str(project))
+    _run("site", "--project", str(project))
+    page = (
+        project / "dist" / "site" / page_path(f"https://w3id.org/tradekg/id/commitment/{LONG_ID}")
+    )
+    assert len(page.name.encode()) < 255
+    assert "the United States pledged market access" in page.read_text(encoding="utf-8")
+    assert page.with_suffix(".jsonld").is_file()
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    project = copy_seed_project(tmp_path_factory.mktemp("odd-digits"))
+    _run("build", "--project", str(project), "--quiet")
+    return project
+
+
+@pytest.mark.parametrize("rate", ["١٩", "１９", "۱۹"])
+def test_digits_of_other_scripts_are_no_decimal(built: Path, rate: str) -> None:
+    result = CliRunner().invoke(
+        main,
+        ["query", "tariffs-at-or-above-rate", "--param", f"rate={rate}", "--project", str(built)],
+    )
+    assert result.exit_code == 2
+    assert "is not a decimal number" in result.output
