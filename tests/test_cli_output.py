@@ -121,3 +121,22 @@ def test_version_imports_no_rdf_library() -> None:
         "assert not loaded, loaded\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)
+
+
+def test_a_table_in_a_narrow_terminal_fits_its_width() -> None:
+    """In a terminal of 100 columns every line of a wide answer fits (cells cut with …, and
+    the row count says so); the widest columns give way first, short ones stay whole."""
+    import pyoxigraph as ox
+
+    from loader.query.output import render
+    from loader.query.result import Solutions
+
+    long = "Strategic Realignments in Asia-Pacific: The Vietnam–US Trade Breakthrough " * 2
+    rows = [[ox.Literal(long), ox.Literal("19"), ox.Literal("Viet Nam")] for _ in range(3)]
+    text = render(Solutions(["source", "rate", "target"], rows), fmt="table", total_width=100)
+    lines = text.splitlines()
+    assert all(len(line) <= 100 for line in lines), lines
+    assert lines[2].split()[-2:] == ["19", "Viet"] or "Viet Nam" in lines[2]
+    assert "…" in lines[2] and "--format csv" in lines[-1]
+    whole = render(Solutions(["source", "rate", "target"], rows), fmt="table")
+    assert long.strip() in whole and "--format csv" not in whole

@@ -15,6 +15,7 @@ report a stale ``dist/`` as current.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import pickle
@@ -35,6 +36,19 @@ CACHE_FILE = "build.pickle"
 LAST_BUILD_FILE = "last-build.pickle"
 CACHE_FORMAT = 6
 _LAST_BUILD_VERSION = f"{__version__}/{CACHE_FORMAT}/last-build-2"
+
+
+@functools.cache
+def code_digest() -> str:
+    """A hash of the loader's own source: a build made by other code (a developer's edit, an
+    upgrade without a version bump) is not reused, so incremental stays equal to full."""
+    package = Path(__file__).resolve().parent.parent
+    digest = hashlib.sha256()
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0")
+        digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
 
 #: (size, mtime_ns) of a file
 Stat = tuple[int, int]
@@ -106,7 +120,7 @@ def fingerprint(project: Project) -> tuple[str, dict[str, Stat]]:
     """A hash of everything besides the notes that a build's output depends on, and the stat
     of each file hashed, taken before it was read (so that a file edited while the build
     runs shows another stat when :func:`save_cache` records the build)."""
-    digest = hashlib.sha256(f"{__version__}/{CACHE_FORMAT}".encode())
+    digest = hashlib.sha256(f"{__version__}/{CACHE_FORMAT}/{code_digest()}".encode())
     stats: dict[str, Stat] = {}
     for path in fingerprint_inputs(project):
         stats[str(path)] = _stat(path)
@@ -221,7 +235,7 @@ def _last_build(project: Project, cache: BuildCache, hashed: dict[str, Stat]) ->
             counts[label] = counts.get(label, 0) + n
     graphs = sorted([*cache.fixed, *(r.chunks for r in cache.notes.values())], key=lambda c: c.iri)
     return LastBuild(
-        version=_LAST_BUILD_VERSION,
+        version=f"{_LAST_BUILD_VERSION}/{code_digest()}",
         inputs=current,
         dist=dist,
         graphs=[(c.iri, c.kind, c.source, c.triples, c.sha256, c.spans) for c in graphs],
@@ -241,7 +255,7 @@ def unchanged_since_last_build(project: Project) -> LastBuild | None:
             last = pickle.load(stream)
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
         return None
-    if not isinstance(last, LastBuild) or last.version != _LAST_BUILD_VERSION:
+    if not isinstance(last, LastBuild) or last.version != f"{_LAST_BUILD_VERSION}/{code_digest()}":
         return None
     if _dist_stats(project.dist_dir) != last.dist or _input_stats(project) != last.inputs:
         return None

@@ -8,6 +8,7 @@ writing :mod:`loader.query.output`. The remote path's HTTP client is imported on
 
 from __future__ import annotations
 
+import shutil
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -222,9 +223,11 @@ def command(
     from loader.query.output import FormatError, render
 
     readable = None if iris or fmt == "json" else readable_answer(result, query.units, labels_of)
-    width = TERMINAL_CELL_WIDTH if fmt == "table" and sys.stdout.isatty() else None
+    terminal = fmt == "table" and sys.stdout.isatty()
+    width = TERMINAL_CELL_WIDTH if terminal else None
+    columns = shutil.get_terminal_size().columns if terminal else None
     try:
-        output = render(result, fmt=fmt, max_width=width, readable=readable)
+        output = render(result, fmt=fmt, max_width=width, readable=readable, total_width=columns)
     except FormatError as error:
         raise InputError([Problem("bad-format", str(error))]) from None
     click.echo(output, nl=False)

@@ -423,6 +423,8 @@ class _NoteMapper:
         #: IRI → the name and the notation of each thing or value this note refers to
         self.names: dict[str, str] = {}
         self.notations: dict[str, str] = {}
+        #: IRI → the label generated for a thing of this note that its note leaves unnamed
+        self.generated: dict[str, str] = {}
         issued = _written(note.source, "issued") if note.source is not None else None
         self.when = shown_date(issued) if issued else None
 
@@ -670,6 +672,7 @@ class _NoteMapper:
         literal = ox.Literal(label, language=self.note.language)
         self._add(subject, _LABEL, literal)
         self._add(subject, _GENERATED_LABEL, literal)
+        self.generated[subject.value] = label
 
     def _annotate(self, subject: ox.NamedNode, span: Span, *, salt: str = "") -> list[str]:
         """The statement as the body of an annotation targeting its quote in the source;
@@ -804,7 +807,9 @@ class _NoteMapper:
             )
             return None
         self.result.references[text] = entity
-        self.names[entity.iri] = entity.label or text
+        # a thing this note left unnamed is called by the label generated for it (when its
+        # statement came first), not by its id
+        self.names[entity.iri] = entity.label or self.generated.get(entity.iri) or text
         self.notations[entity.iri] = text
         return ox.NamedNode(entity.iri)
 

@@ -71,10 +71,13 @@ def render(
     fmt: str,
     max_width: int | None = None,
     readable: Readable | None = None,
+    total_width: int | None = None,
 ) -> str:
     """The result written in ``fmt`` (one of :data:`FORMATS`).
 
-    ``max_width`` cuts table cells longer than that (with ``…``); use it only for a terminal.
+    ``max_width`` cuts table cells longer than that (with ``…``), and ``total_width`` narrows
+    the widest columns until a table's lines fit in that many characters: use them only for a
+    terminal (CSV, TSV and JSON keep every cell whole).
     ``readable`` shows IRIs by their labels and numbers with their units (table, CSV, TSV;
     JSON stays standard SPARQL JSON with IRIs).
 
@@ -96,7 +99,7 @@ def render(
         word = "true" if result.value else "false"
         return ("yes" if result.value else "no") + "\n" if fmt == "table" else word + "\n"
     if fmt == "table":
-        return table(result, max_width=max_width, readable=readable)
+        return table(result, max_width=max_width, readable=readable, total_width=total_width)
     if fmt == "csv":
         return to_csv(result, readable=readable)
     if fmt == "tsv":
@@ -141,10 +144,19 @@ def short_iri(iri: str) -> str:
     return f"{best[0]}:{iri[len(best[1]) :]}"
 
 
+#: A column is not narrowed below this many characters to fit a table in the terminal.
+MIN_COLUMN = 8
+
+
 def table(
-    result: Solutions, *, max_width: int | None = None, readable: Readable | None = None
+    result: Solutions,
+    *,
+    max_width: int | None = None,
+    readable: Readable | None = None,
+    total_width: int | None = None,
 ) -> str:
-    """An aligned text table with a header rule and a row count."""
+    """An aligned text table with a header rule and a row count; with ``total_width``, the
+    widest columns are narrowed (their cells cut with ``…``) until a line fits in it."""
     header = [visible(_flat(v)) for v in result.variables]
     if readable is None:
         cells = [[_cell(display(t), max_width) for t in row] for row in result.rows]
@@ -154,6 +166,10 @@ def table(
     widths = [len(h) for h in header]
     for row in cells:
         widths = [max(w, len(c)) for w, c in zip(widths, row, strict=True)]
+    if total_width is not None and widths:
+        widths = fit_widths(widths, total_width - 2 * (len(widths) - 1))
+        header = [_cut(h, w) for h, w in zip(header, widths, strict=True)]
+        cells = [[_cut(c, w) for c, w in zip(row, widths, strict=True)] for row in cells]
     lines = [
         "  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)).rstrip(),
         "  ".join("-" * w for w in widths),
@@ -162,8 +178,39 @@ def table(
         "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in cells
     ]
     count = len(result.rows)
-    lines.append(f"({count} row{'s' if count != 1 else ''})")
+    note = (
+        "; cells cut to fit, --format csv for every cell whole"
+        if "…" in "".join(c for row in cells for c in row) and total_width is not None
+        else ""
+    )
+    lines.append(f"({count} row{'s' if count != 1 else ''}{note})")
     return "\n".join(lines) + "\n"
+
+
+def fit_widths(widths: list[int], room: int) -> list[int]:
+    """Column widths summing to at most ``room``: one cap for all columns, as high as fits,
+    so the widest are narrowed first and short columns stay whole; no column is cut below
+    :data:`MIN_COLUMN`.
+
+    >>> fit_widths([4, 60, 30], 60)
+    [4, 28, 28]
+    >>> fit_widths([10, 10], 100)
+    [10, 10]
+    """
+    if sum(widths) <= room:
+        return list(widths)
+    low, high = MIN_COLUMN, max(widths)
+    while low < high:  # the largest cap whose widths fit
+        cap = (low + high + 1) // 2
+        if sum(min(w, cap) for w in widths) <= room:
+            low = cap
+        else:
+            high = cap - 1
+    return [min(w, low) for w in widths]
+
+
+def _cut(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def _flat(text: str) -> str:
