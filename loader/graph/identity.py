@@ -138,7 +138,7 @@ def merge_identities(
         sets.setdefault(root(key), []).append(key)
     merged: dict[str, Entity] = {}
     for root_key, keys in sets.items():
-        members = sorted({root_key, *keys}, key=lambda k: _defined_first(by_id[k], k))
+        members = sorted({root_key, *keys}, key=lambda k: defined_first(by_id[k], k))
         canonical = by_id[members[0]]
         for key in members[1:]:
             merged[key] = by_id[key]
@@ -146,7 +146,7 @@ def merge_identities(
     return merged, problems
 
 
-def _defined_first(entity: Entity, key: str) -> tuple[int, str, int, str]:
+def defined_first(entity: Entity, key: str) -> tuple[int, str, int, str]:
     """Reference data first, then by note file and line (then id, for two in one line)."""
     return (0 if entity.file is None else 1, entity.file or "", entity.line or 0, key)
 

@@ -18,7 +18,13 @@ import pyoxigraph as ox
 
 from loader.graph.entail import entailed
 from loader.graph.entity import Entity
-from loader.graph.identity import SAME_AS, Identity, identities_of, merge_identities
+from loader.graph.identity import (
+    SAME_AS,
+    Identity,
+    defined_first,
+    identities_of,
+    merge_identities,
+)
 from loader.graph.literals import LiteralError, to_literal
 from loader.graph.naming import generated_label, shown_date
 from loader.namespaces import (
@@ -269,19 +275,28 @@ def register(
 
 
 def similar_pairs(by_id: Mapping[str, Entity]) -> list[tuple[str, str]]:
-    """Pairs of ids defined apart (in two notes, or a note and the reference data) whose
-    things have the same first class and the same label once case, spaces and dashes are
-    ignored: probably one thing defined twice. Each pair is given both ways round."""
+    """Pairs (id, the id it probably repeats) of things defined apart (in two notes, or a note
+    and the reference data) with the same first class and the same label once case, spaces
+    and dashes are ignored: probably one thing defined twice.
+
+    Each such thing is paired with the one of its kind defined first (the reference data's,
+    else by file and line), and that one with the next: one hint per thing, however many
+    share the name, so a corpus where a hundred notes name one person stays quiet enough.
+    """
     groups: dict[tuple[str, str], list[str]] = {}
     for key, entity in by_id.items():
         if entity.label and entity.classes:
             groups.setdefault((entity.classes[0], normalise(entity.label)), []).append(key)
     pairs: list[tuple[str, str]] = []
     for keys in groups.values():
-        for one in keys:
-            for other in keys:
-                if one != other and by_id[one].file != by_id[other].file:
-                    pairs.append((one, other))
+        if len(keys) < 2:
+            continue
+        ordered = sorted(set(keys), key=lambda k: defined_first(by_id[k], k))
+        first = ordered[0]
+        others = [k for k in ordered[1:] if by_id[k].file != by_id[first].file]
+        if others:
+            pairs.append((first, others[0]))
+        pairs.extend((other, first) for other in others)
     return pairs
 
 
