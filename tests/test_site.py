@@ -550,3 +550,14 @@ def test_every_page_has_its_things_data_as_json_ld(project: Path, site: Path) ->
         - len(list((site / "query").glob("*.html")))
         - 1
     )  # index.html
+
+
+def test_each_chart_point_links_to_its_measure_with_a_tooltip(site: Path) -> None:
+    page = site / "state" / "MYS.html"
+    chart = page.read_text(encoding="utf-8").split('<div class="chart">', 1)[1].split("</svg>")[0]
+    points = re.findall(r'<a xlink:href="([^"]+)"><title>([^<]+)</title>', chart)
+    assert points and 'target="_blank"' not in chart
+    for target, title in points:
+        assert (page.parent / target).resolve().is_file(), target
+        assert re.search(r": \d+(\.\d+)? % (on|by) .+, \d{4}-\d{2}-\d{2}$", title), title
+    assert any("19 % by United States of America" in title for _, title in points)

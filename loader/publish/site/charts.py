@@ -18,6 +18,7 @@ import datetime as dt
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
+from html import escape
 from typing import Any
 
 #: Colours per measure status, readable for the common colour-vision deficiencies (Okabe–Ito).
@@ -45,6 +46,10 @@ class TariffPoint:
     status: str
     direction: str  # "faces" or "imposes"
     other: str  # the other party's name
+    #: the measure's page (relative to the page the chart is on) and its name, for the
+    #: point's link and tooltip
+    href: str | None = None
+    title: str | None = None
 
 
 def parse_date(text: str) -> dt.date | None:
@@ -106,6 +111,21 @@ def date_ticks(first: dt.date, last: dt.date) -> list[tuple[dt.date, str]]:
         index += 1
 
 
+def _with_titles(svg: str, points: Sequence[TariffPoint]) -> str:
+    """A ``<title>`` (the browser's tooltip) in each point's link: what, how high, when."""
+    for p in points:
+        if not p.href:
+            continue
+        verb = "on" if p.direction == "imposes" else "by"
+        text = f"{p.title or 'tariff'}: {p.rate:g} % {verb} {p.other}, {p.date.isoformat()}"
+        # matplotlib opens the link in a new window (target="_blank"): a site's link does not
+        anchor = f'<a xlink:href="{escape(p.href)}" target="_blank">'
+        svg = svg.replace(
+            anchor, f'<a xlink:href="{escape(p.href)}"><title>{escape(text)}</title>', 1
+        )
+    return svg
+
+
 class TariffCharts:
     """Draws tariff charts as SVG, reusing one matplotlib figure for all of them."""
 
@@ -141,6 +161,8 @@ class TariffCharts:
             collection.set_edgecolor("white")
             collection.set_sizes([34.0 if many else 64.0])
             collection.set_alpha(0.75 if many else 0.95)
+            # each point links to its measure's page (matplotlib writes an <a> per point)
+            collection.set_urls([p.href for p in chosen])
         first = min(p.date for p in points)
         last = max(p.date for p in points)
         margin = max(20, (last - first).days // 12)
@@ -157,7 +179,7 @@ class TariffCharts:
         for text in names:
             text.remove()
         self.count += 1
-        svg = out.getvalue()
+        svg = _with_titles(out.getvalue(), points)
         return svg[svg.find("<svg") :]
 
     def _name_points(self, points: Sequence[TariffPoint]) -> list[Any]:

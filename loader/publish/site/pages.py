@@ -18,7 +18,7 @@ from loader.namespaces import OWL, PROV, RDF, SKOS, TKG, shorten
 from loader.publish.site import model
 from loader.publish.site.charts import TariffCharts, TariffPoint, parse_date, status_colours
 from loader.publish.site.model import Link, SiteData, Term, graph_kind, term_text
-from loader.publish.site.paths import page_path
+from loader.publish.site.paths import href, page_path
 from loader.publish.site.render import (
     CAP,
     LABEL_PREDICATES,
@@ -243,6 +243,8 @@ def _tariffs(d: SiteData, this: ox.NamedNode, name: str, context: PageContext) -
                     d.name(status) if status else "status not given",
                     direction,
                     d.name(other) if other else "?",
+                    href=href(page_path(measure)) if measure in d.page_set else None,
+                    title=d.name(measure),
                 )
             )
     if not rows:
