@@ -607,6 +607,93 @@ def measure_watch(project_dir: Path, *, timeout: float, edits: int = 3) -> dict[
     return out
 
 
+#: The names a researcher types for a parameter (issue: resolved ≤ 50 ms each at 10,000 notes).
+PARAMETER_NAMES = ("United States", "usa", "Vietnam", "South Korea", "2846", "hs:2846")
+
+_NAMES_SCRIPT = """
+import json, statistics, sys, time
+from pathlib import Path
+import pyoxigraph as ox
+from loader.query.names import load_names
+dist = Path(sys.argv[1])
+start = time.perf_counter()
+names = load_names(ox.Store.read_only(str(dist / "store")), dist)
+loaded = time.perf_counter() - start
+times = {}
+for text in json.loads(sys.argv[2]):
+    runs = []
+    for _ in range(5):
+        t = time.perf_counter()
+        try:
+            names.resolve(text)
+        except LookupError:
+            pass
+        runs.append(time.perf_counter() - t)
+    times[text] = statistics.median(runs)
+print(json.dumps({"load_s": loaded, "per_name_s": times}))
+"""
+
+
+def measure_names(project_dir: Path) -> dict[str, Any]:
+    """Resolving the names people type for parameters, in a fresh process on the built
+    corpus: the index's load, then each name (median of 5)."""
+    child = run_child(
+        [
+            sys.executable,
+            "-c",
+            _NAMES_SCRIPT,
+            str(project_dir / "dist"),
+            json.dumps(PARAMETER_NAMES),
+        ],
+        timeout=300,
+    )
+    if child.returncode != 0:
+        return {"error": child.stderr[-2000:]}
+    found = json.loads(child.stdout.strip().splitlines()[-1])
+    per_name = found["per_name_s"]
+    return {
+        "index_load_s": found["load_s"],
+        "slowest_name_s": max(per_name.values()),
+        "per_name_s": per_name,
+        "goal_s": 0.05,
+    }
+
+
+def measure_search(project_dir: Path) -> dict[str, Any]:
+    """The site's search: the size of its index, and the time headless Chromium takes to
+    open ``index.html?q=vietnam`` and show its results (when Chromium is installed)."""
+    site = project_dir / "dist" / "site"
+    index = site / "assets" / "search-index.js"
+    if not index.is_file():
+        return {"note": "no site built"}
+    found: dict[str, Any] = {"index_bytes": index.stat().st_size, "goal_bytes_1000": 2_000_000}
+    browser = shutil.which("chromium") or shutil.which("chromium-browser")
+    if browser is None:
+        found["first_result_s"] = None
+        found["note"] = "Chromium not installed: time to first result not measured"
+        return found
+    with tempfile.TemporaryDirectory() as profile:
+        url = (site / "index.html").as_uri() + "?q=vietnam"
+        args = [
+            browser,
+            "--headless=new",
+            "--no-sandbox",
+            "--disable-gpu",
+            f"--user-data-dir={profile}",
+            "--dump-dom",
+            url,
+        ]
+        walls = []
+        for _ in range(3):
+            child = run_child(args, timeout=120)
+            if child.returncode == 0 and 'id="results"' in child.stdout:
+                walls.append(child.wall_s)
+    found["first_result_s"] = statistics.median(walls) if walls else None
+    found["goal_s_10000"] = 0.1
+    found["note"] = "a whole headless Chromium start, load and search: an upper bound"
+    return found
+
+
 def measure_cli_queries(project_dir: Path, names: Sequence[str], runs: int) -> dict[str, Any]:
     """``tradekg query NAME`` (the default table, as people run it) per saved query: one
     warm-up, then the median of ``runs`` runs, each a fresh process."""
@@ -792,8 +879,13 @@ def measure_size(
             "maxrss_mb": site.maxrss_mb,
             "error": site.stderr[-2000:] if site.returncode else None,
         }
+        result.ours["search"] = measure_search(project)
     else:
         result.ours["site"] = {"note": "not available: no `tradekg site` command"}
+
+    # -- ours: the names people type for parameters -------------------------------------------
+    log(f"{notes} notes: resolving parameter names")
+    result.ours["names"] = measure_names(project)
 
     # -- ours: show one thing (the party the corpus names most: the saved queries' USA) ------
     if cli_supports("show"):
@@ -1225,6 +1317,35 @@ def stage_rows(result: SizeResult) -> list[tuple[str, str, str, str]]:
             _fmt(_div(site.get("wall_s"), cold), "x"),
         )
     )
+    search = ours.get("search", {})
+    if search.get("index_bytes"):
+        rows.append(
+            (
+                "site search index (goal ≤ 2 MB at 1,000 notes)",
+                f"{search['index_bytes'] / 1e6:.2f} MB",
+                "",
+                "",
+            )
+        )
+        rows.append(
+            (
+                "site search, headless Chromium start to results (upper bound; goal 0.1 s)",
+                _fmt(search.get("first_result_s")) if search.get("first_result_s") else "–",
+                "",
+                "",
+            )
+        )
+    names = ours.get("names", {})
+    if names.get("slowest_name_s") is not None:
+        rows.append(
+            (
+                "a parameter by name (United States, usa, Vietnam …), slowest (goal ≤ 50 ms)",
+                f"{names['slowest_name_s'] * 1000:.1f} ms (index load "
+                f"{names['index_load_s'] * 1000:.0f} ms)",
+                "",
+                "",
+            )
+        )
     show = ours.get("show", {})
     rows.append(
         (

@@ -81,7 +81,9 @@ SEARCH = """\
     return words.join(' ');
   }
   var names = index.map(function (row) {
-    var all = [fold(row[0])];
+    // the name, the id (read from the page's file name: the index leaves it out), the rest
+    var stem = row[1].slice(row[1].lastIndexOf('/') + 1).replace(/\\.html$/, '');
+    var all = [fold(row[0]), fold(stem)];
     if (row[3]) { all = all.concat(row[3].split('|')); }
     return all;
   });

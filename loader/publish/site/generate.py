@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import time
+import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from html import escape
@@ -111,7 +113,8 @@ def _write_all(
     context.drawn = write_pages(data, context, root, store_dir, workers())
     with FileWriter() as writer:
         class_pages = _write_classes(data, members, root, writer)
-    script = "window.TRADEKG_INDEX = " + json.dumps(index_rows, ensure_ascii=True) + ";\n"
+    rows = json.dumps(index_rows, ensure_ascii=True, separators=(",", ":"))
+    script = "window.TRADEKG_INDEX = " + rows + ";\n"
     (root / "assets" / "search-index.js").write_text(script, encoding="utf-8")
     (root / "index.html").write_text(_index(data, context, members), encoding="utf-8")
     return len(data.pages), class_pages
@@ -132,8 +135,21 @@ def _list(
         members[class_iri].append(iri)
     kinds = ", ".join(data.vocabulary.label(c) for c in classes) or "thing"
     name = data.name(iri)
-    alternatives = [n for n in others.get(iri, ()) if n != fold(name)]
+    # the search script reads the id from the file name: it need not be in the index
+    stem = _js_fold(path.rsplit("/", 1)[-1].removesuffix(".html"))
+    alternatives = [n for n in others.get(iri, ()) if n not in (fold(name), stem)]
     index_rows.append([name, path, kinds, "|".join(alternatives)])
+
+
+def _js_fold(text: str) -> str:
+    """What the search script's ``fold`` makes of a text (lower case, no accents, words of
+    letters and digits, no leading "the")."""
+    plain = unicodedata.normalize("NFKD", text)
+    plain = "".join(c for c in plain if not unicodedata.combining(c)).lower()
+    words = [w for w in re.split(r"[^0-9a-z]+", plain) if w]
+    if len(words) > 1 and words[0] == "the":
+        words = words[1:]
+    return " ".join(words)
 
 
 def _write_classes(
