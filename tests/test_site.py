@@ -563,3 +563,21 @@ def test_each_chart_point_links_to_its_measure_with_a_tooltip(site: Path) -> Non
         assert (page.parent / target).resolve().is_file(), target
         assert re.search(r": \d+(\.\d+)? % (on|by) .+, \d{4}-\d{2}-\d{2}$", title), title
     assert any("19 % by United States of America" in title for _, title in points)
+
+
+def test_a_party_page_lists_its_partners_counted_by_kind(project: Path, site: Path) -> None:
+    page = (site / "state" / "MYS.html").read_text(encoding="utf-8")
+    section = page.split("<h2>Partners (", 1)[1].split("<h2>", 1)[0]
+    row = next(r for r in section.split("<tr>") if ">United States of America</a>" in r)
+    cells = [int(c.replace(",", "")) for c in re.findall(r'<td class="num">([\d,]+)</td>', row)]
+    *kinds, total = cells
+    assert total == sum(kinds) > 0
+    store = ox.Store.read_only(str(project / "dist" / "store"))
+    faced = store.query(
+        f"""SELECT (COUNT(DISTINCT ?m) AS ?n) WHERE {{
+          ?m <{TKG}appliesTo> <https://w3id.org/tradekg/id/state/MYS> ;
+             <{TKG}imposedBy> <https://w3id.org/tradekg/id/state/USA> }}""",
+        use_default_graph_as_union=True,
+    )
+    assert isinstance(faced, ox.QuerySolutions)
+    assert kinds[1] == int(next(iter(faced))["n"].value)  # type: ignore[union-attr]

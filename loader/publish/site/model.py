@@ -148,6 +148,25 @@ COMMITMENTS = (
 }"""
 )
 
+#: Who a party deals with, and how: things between it and each other party, counted by kind.
+PARTNERS = (
+    PREFIXES
+    + """SELECT ?this ?other ?kind (COUNT(DISTINCT ?thing) AS ?n) WHERE {
+  {
+    { ?thing tkg:imposedBy ?this ; tkg:appliesTo ?other . BIND("imposes" AS ?kind) }
+    UNION { ?thing tkg:appliesTo ?this ; tkg:imposedBy ?other . BIND("faces" AS ?kind) }
+    FILTER EXISTS { ?thing a/rdfs:subClassOf* tkg:TradeMeasure }
+  } UNION {
+    { ?thing tkg:obligor ?this ; tkg:beneficiary ?other . BIND("gives" AS ?kind) }
+    UNION { ?thing tkg:beneficiary ?this ; tkg:obligor ?other . BIND("receives" AS ?kind) }
+  } UNION {
+    ?thing tkg:party ?this , ?other ; a/rdfs:subClassOf* tkg:Agreement .
+    BIND("shares" AS ?kind)
+  }
+  FILTER(isIRI(?other) && ?other != ?this)
+} GROUP BY ?this ?other ?kind"""
+)
+
 #: The agreements a party is party to.
 AGREEMENTS = (
     PREFIXES

@@ -86,6 +86,7 @@ def entity_page(d: SiteData, iri: str, context: PageContext) -> str:
         f"id {escape(model.fallback_name(iri))}</span></p>",
     ]
     if d.is_a(iri, TKG + "Party"):
+        parts.append(_partners(d, this))
         parts.append(_tariffs(d, this, name, context))
         parts.append(_commitments(d, this))
         parts.append(_agreements(d, this))
@@ -332,6 +333,43 @@ def _commitments(d: SiteData, this: ox.NamedNode) -> str:
         )
     return "<h2>Commitments by type</h2>" + table(
         ("type", "it", "count", "which"), rows, numeric=(2,)
+    )
+
+
+#: The partners a party page lists (the most bound first; the rest counted).
+PARTNER_ROWS = 25
+_PARTNER_COLUMNS = (
+    ("imposes", "its measures on them"),
+    ("faces", "their measures on it"),
+    ("gives", "commitments it gives"),
+    ("receives", "commitments it receives"),
+    ("shares", "shared agreements"),
+)
+
+
+def _partners(d: SiteData, this: ox.NamedNode) -> str:
+    """Who the party deals with, one row per partner, counted by kind: a view that stays
+    readable however many notes there are (the most bound partners first)."""
+    counts: dict[str, dict[str, int]] = defaultdict(dict)
+    for row in d.select(model.PARTNERS, this):
+        counts[term_text(row["other"])][term_text(row["kind"])] = int(term_text(row["n"]) or 0)
+    if not counts:
+        return ""
+    ordered = sorted(counts, key=lambda o: (-sum(counts[o].values()), d.name(o).casefold()))
+    rows = [
+        (
+            link(d, other),
+            *(f"{counts[other].get(kind, 0):,}" or "" for kind, _ in _PARTNER_COLUMNS),
+            f"{sum(counts[other].values()):,}",
+        )
+        for other in ordered[:PARTNER_ROWS]
+    ]
+    head = ("partner", *(title for _, title in _PARTNER_COLUMNS), "in all")
+    numeric = range(1, len(head))
+    return (
+        f"<h2>Partners ({len(ordered):,})</h2>"
+        + table(head, rows, numeric=numeric, css="sortable")
+        + more(len(ordered), PARTNER_ROWS)
     )
 
 
