@@ -157,3 +157,68 @@ def test_a_period_is_one_of_the_period_words(tmp_path: Path) -> None:
     assert (problem["code"], problem["line"]) == ("unknown-value", line_of(note, "perPeriod:"))
     assert "'annually' is not a value of PeriodUnit" in problem["message"]
     assert problem["hint"] == "use one of: day, month, quarter, week, year"
+
+
+QUOTAS = """\
+source:
+  title: "A quota, a subsidy and a change"
+  publisher: quota-test-wire
+  issued: 2025-11-07
+  documentKind: news-article
+statements:
+  - a: Organization
+    id: quota-test-wire
+    label: Quota Test Wire
+    claimStatus: reported
+    evidence: "Quota Test Wire"
+  - a: TariffRateQuota
+    id: usa-jpn-rice-quota
+    imposedBy: USA
+    appliesTo: JPN
+    inQuotaRate: 0
+    outOfQuotaRate: 25
+    quotaQuantity: 100000
+    unit: tonne
+    perPeriod: year
+    measureStatus: agreed
+    productScope: selected-products
+    claimStatus: reported
+    evidence: "100,000 tonnes a year duty-free, 25 % beyond"
+  - a: Subsidy
+    id: jpn-rice-subsidy
+    imposedBy: JPN
+    measureStatus: in-effect
+    productScope: selected-products
+    claimStatus: reported
+    evidence: "Japan subsidises its rice farmers"
+  - a: Statistic
+    id: jpn-usa-rice-exports-change
+    statisticKind: export-growth
+    reporter: JPN
+    value: 30
+    unit: percent
+    changePercent: 30
+    changeDirection: increase
+    claimStatus: reported
+    evidence: "rice exports rose 30 %"
+"""
+
+
+@pytest.mark.parametrize("engine", ["fast", "pyshacl"])
+def test_quotas_subsidies_and_changes_validate_and_their_misuse_is_caught(
+    tmp_path: Path, engine: str
+) -> None:
+    project = copy_seed_project(tmp_path, parts=("ontology", "shapes"))
+    write_note(project, QUOTAS)
+    code, report = validate_json(project, "--engine", engine)
+    errors = [p for p in report["problems"] if p["severity"] == "error"]
+    assert code == 0 and errors == [], errors
+    bad = QUOTAS.replace("outOfQuotaRate: 25", "outOfQuotaRate: -5").replace(
+        "quotaQuantity: 100000", "quotaQuantity: [100000, 5]"
+    )
+    write_note(project, bad)
+    code, report = validate_json(project, "--engine", engine)
+    found = sorted((p["code"], p["line"]) for p in report["problems"] if p.get("file") == NOTE)
+    assert code == 1
+    assert ("quota-out-rate", line_of(bad, "outOfQuotaRate:")) in found
+    assert ("quota-quantity", line_of(bad, "quotaQuantity:")) in found
