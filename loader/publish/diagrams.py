@@ -62,7 +62,7 @@ def to_dot(diagram: Diagram) -> str:
         f'  graph [label={_quote(diagram.title)}, labelloc=t, fontname="DejaVu Sans", '
         'rankdir=LR, overlap=false, splines=true, bgcolor="white"];',
         '  node [fontname="DejaVu Sans", fontsize=10, style=filled];',
-        '  edge [fontname="DejaVu Sans", fontsize=8];',
+        '  edge [fontname="DejaVu Sans", fontsize=10];',
     ]
     for node in sorted(diagram.nodes, key=lambda n: n.id):
         attrs = [

@@ -124,10 +124,12 @@ def _label(solution: ox.QuerySolution, name: str) -> str:
     return shorten(node.value) if isinstance(node, ox.NamedNode) else str(node)
 
 
-#: The parties a data picture names; the rest are drawn as one "other parties" node.
-TOP_PARTIES = 10
-#: The links a data picture draws: the strongest, by the number of things they stand for.
-TOP_LINKS = 18
+#: The parties a data picture names; the rest are drawn as one "other parties" node. With a
+#: line per kind and direction, eight parties and ten pairs stay readable when the picture is
+#: scaled to a page's width (labels about 9 px at 1,000 notes).
+TOP_PARTIES = 8
+#: The pairs a data picture draws: the most strongly bound, by the things their lines stand for.
+TOP_LINKS = 10
 #: Agreements with more parties than this are not drawn as links between every two of them.
 PAIRWISE_AGREEMENT = 6
 _OTHER = "other"

@@ -23,6 +23,7 @@ table{border-collapse:collapse}td,th{border:1px solid #d0d7de;padding:.25rem .5r
 vertical-align:top;text-align:left}th{background:#f6f8fa}.deprecated{color:#b35900}
 nav a{margin-right:1rem}code{background:#f6f8fa;padding:0 .2rem}
 img.diagram{max-width:100%;border:1px solid #d0d7de}
+svg{max-width:100%;height:auto}
 """
 
 
