@@ -581,3 +581,11 @@ def test_a_party_page_lists_its_partners_counted_by_kind(project: Path, site: Pa
     )
     assert isinstance(faced, ox.QuerySolutions)
     assert kinds[1] == int(next(iter(faced))["n"].value)  # type: ignore[union-attr]
+
+
+def test_a_party_page_lists_its_tariffs_and_agreements_once(site: Path) -> None:
+    page = (site / "state" / "MYS.html").read_text(encoding="utf-8")
+    above, pointing = page.split("<h2>What points at it</h2>", 1)
+    assert 'href="../tariff-measure/us-tariff-mys-19-2025-10.html"' in above
+    assert 'href="../agreement/us-mys-reciprocal-trade-2025.html"' in above
+    assert "tariff-measure/" not in pointing and "agreement/" not in pointing

@@ -99,6 +99,8 @@ def entity_page(d: SiteData, iri: str, context: PageContext) -> str:
         incoming = [link for link in incoming if link[1] != _SAME_AS]
         others = ", ".join(escape(model.fallback_name(i)) for i in merged)
         parts[1] = parts[1].replace("</p>", f" · also id {others} (sameAs)</p>", 1)
+    if d.is_a(iri, TKG + "Party"):  # its tariffs and agreements have their sections above
+        incoming = [link for link in incoming if not _shown_above(d, link)]
     places = d.places(this) if has_parts else {}
     source = d.is_a(iri, TKG + "SourceDocument")
     if source:  # what the document is (title, publisher, date) before what it says
@@ -181,6 +183,16 @@ def _claim(
 
 
 # ------------------------------------------------------------------ what points at it
+
+
+def _shown_above(d: SiteData, link: Link) -> bool:
+    """Whether a party page's own sections list this thing pointing at it already (a
+    tariff measure it imposes or faces, an agreement it is party to): no list twice."""
+    _, predicate, subject = link
+    thing = term_text(subject)
+    if predicate in (TKG + "appliesTo", TKG + "imposedBy"):
+        return d.is_a(thing, TKG + "TariffMeasure")
+    return predicate == TKG + "party" and d.is_a(thing, TKG + "Agreement")
 
 
 def _incoming(d: SiteData, this: ox.NamedNode, links: list[Link], *, skip: set[str]) -> str:
