@@ -70,3 +70,18 @@ def test_digits_of_other_scripts_are_no_decimal(built: Path, rate: str) -> None:
     )
     assert result.exit_code == 2
     assert "is not a decimal number" in result.output
+
+
+def test_a_date_parameter_takes_the_precision_notes_write(built: Path) -> None:
+    """``date=2025-10`` is the end of October, ``date=2025`` the end of 2025."""
+    from loader.api import open_project, run_query
+
+    project = open_project(built)
+
+    def measures(date: str) -> list[str]:
+        rows = run_query(project, "tariff-in-effect-on-date", state="VNM", date=date)
+        return sorted(str(row["measure"].value) for row in rows)  # type: ignore[union-attr]
+
+    assert measures("2025-10") == measures("2025-10-31")
+    assert measures("2025") == measures("2025-12-31")
+    assert measures("2025-10")  # the seeds' 20 % tariff on Viet Nam, in effect in October

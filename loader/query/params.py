@@ -32,6 +32,7 @@ wherever the parameter is used, as a substitution would.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import json
 import math
@@ -84,7 +85,7 @@ KINDS: dict[str, str] = {
     "double": "a number such as 1.5e3",
     "float": "a number such as 1.5e3",
     "boolean": "true or false",
-    "date": "a date YYYY-MM-DD",
+    "date": "a date YYYY-MM-DD (or YYYY-MM, YYYY: the month's or year's last day)",
     "dateTime": "a date and time YYYY-MM-DDThh:mm:ss",
     "gYear": "a year YYYY",
     "gYearMonth": "a month YYYY-MM",
@@ -234,6 +235,8 @@ def to_term(
                 return ox.Literal(text, datatype=ox.NamedNode(XSD + kind))
         raise ParamValueError(f"'{_show(value)}' is not {KINDS['number']}")
     assert spec.datatype is not None
+    if spec.kind == "date":
+        value = _end_of_period(value.strip())
     checker = _LEXICAL.get(spec.kind)
     text = value.strip() if checker is not None else value
     if checker is not None and not checker(text):
@@ -241,6 +244,23 @@ def to_term(
     if spec.kind == "anyURI":
         text = expand_iri(text)
     return ox.Literal(text, datatype=ox.NamedNode(spec.datatype))
+
+
+def _end_of_period(text: str) -> str:
+    """A date parameter given as a month or a year (the precision notes write) stands for
+    its last day: what holds on ``2025-10`` is what holds by the end of October.
+
+    >>> _end_of_period("2025-10"), _end_of_period("2024-02"), _end_of_period("2025")
+    ('2025-10-31', '2024-02-29', '2025-12-31')
+    >>> _end_of_period("2025-10-27"), _end_of_period("soon")
+    ('2025-10-27', 'soon')
+    """
+    if _GYEAR.fullmatch(text) and len(text) == 4:
+        return f"{text}-12-31"
+    if _GYEARMONTH.fullmatch(text) and len(text) == 7:
+        year, month = int(text[:4]), int(text[5:])
+        return f"{text}-{calendar.monthrange(year, month)[1]:02d}"
+    return text
 
 
 def _choice(value: str, choices: Mapping[str, str]) -> ox.NamedNode:
