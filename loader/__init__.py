@@ -30,4 +30,4 @@ From a notebook, :mod:`loader.api` does what the commands do::
 Its examples run as doctests (``make test``); docs/API.md has more.
 """
 
-__version__ = "0.2.0"
+__version__ = "0.3.0"

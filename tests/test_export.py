@@ -41,21 +41,21 @@ QUOTA_ONTOLOGY = """\
 @prefix tkg: <https://w3id.org/tradekg/ontology#> .
 @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
 
-tkg:TariffRateQuota a owl:Class ;
-    rdfs:label "Tariff-rate quota"@en ;
-    skos:definition "A quantity of goods a party may import at a lower tariff."@en ;
+tkg:QuotaAllocation a owl:Class ;
+    rdfs:label "Quota allocation"@en ;
+    skos:definition "A share of a quota that a party is given for its goods."@en ;
     rdfs:subClassOf prov:Entity .
 
 tkg:quotaVolume a owl:DatatypeProperty ;
     rdfs:label "quota volume"@en ;
     skos:definition "How much the quota allows, in the unit given by tkg:unit."@en ;
-    rdfs:domain tkg:TariffRateQuota ;
+    rdfs:domain tkg:QuotaAllocation ;
     rdfs:range xsd:decimal .
 
 tkg:quotaHolder a owl:ObjectProperty ;
     rdfs:label "quota holder"@en ;
     skos:definition "The party whose goods the quota admits."@en ;
-    rdfs:domain tkg:TariffRateQuota ;
+    rdfs:domain tkg:QuotaAllocation ;
     rdfs:range tkg:Party .
 """
 QUOTA_TEXT = "Export Test Wire. The EU opened a quota of 1.3 million tonnes of Ukrainian wheat.\n"
@@ -73,7 +73,7 @@ statements:
     label: Export Test Wire
     claimStatus: reported
     evidence: "Export Test Wire"
-  - a: TariffRateQuota
+  - a: QuotaAllocation
     id: eu-ukr-wheat-quota-2025
     label: EU tariff-rate quota for Ukrainian wheat (2025)
     quotaHolder: UKR
@@ -179,7 +179,7 @@ def things_of(project: Path, klass: str, *, but: tuple[str, ...] = ()) -> set[st
         ("sources", "SourceDocument", ()),
         ("people", "Person", ()),
         ("parties", "Party", ()),
-        ("tariff-rate-quotas", "TariffRateQuota", ()),
+        ("quota-allocations", "QuotaAllocation", ()),
     ],
 )
 def test_a_table_per_kind_with_one_row_per_thing(
@@ -249,13 +249,13 @@ def test_a_rate_is_a_number_with_its_unit(tables_dir: Path, package: dict[str, o
 def test_an_amount_is_a_number_with_its_unit(
     project: Path, tables_dir: Path, package: dict[str, object]
 ) -> None:
-    quota = rows(tables_dir / "tariff-rate-quotas.csv")[0]
+    quota = rows(tables_dir / "quota-allocations.csv")[0]
     assert (quota["quota_volume"], quota["unit"], quota["quota_holder_id"]) == (
         "1300000",
         "tonne",
         "UKR",
     )
-    assert fields(resources(package)["tariff-rate-quotas"])["quota_volume"]["type"] == "number"
+    assert fields(resources(package)["quota-allocations"])["quota_volume"]["type"] == "number"
     stats = {row["iri"]: row for row in rows(tables_dir / "statistics.csv")}
     for row in select(
         project,
@@ -334,7 +334,9 @@ def test_the_package_says_licence_sources_version_and_descriptions(
         "<https://w3id.org/tradekg/dataset> <http://purl.org/dc/terms/license> ?l } }",
     )
     assert {item["path"] for item in licences} == {row["l"].value for row in stated}
-    assert package["version"] == "0.2.0"
+    from loader import __version__
+
+    assert package["version"] == __version__
     assert package["sources"]
     rate = fields(resources(package)["tariff-measures"])["rate"]
     definition = select(
