@@ -26,6 +26,7 @@ from typing import Any
 
 from loader import __version__
 from loader.build.export import DIRTY_MARKER, STORE, GraphChunks
+from loader.files import remove_leftovers
 from loader.graph.entity import Entity
 from loader.graph.identity import Identity
 from loader.problems import InputError, Problem
@@ -156,7 +157,8 @@ def save_cache(project: Project, cache: BuildCache, hashed: dict[str, Stat]) -> 
 
 def _dump(folder: Path, name: str, value: object) -> None:
     folder.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=folder, prefix=".build-")
+    remove_leftovers(folder, r"\.build-(?P<pid>[0-9]+)-[A-Za-z0-9_]+")  # of a killed build
+    handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".build-{os.getpid()}-")
     with os.fdopen(handle, "wb") as stream:
         pickle.dump(value, stream, protocol=pickle.HIGHEST_PROTOCOL)
     os.replace(temporary, folder / name)

@@ -28,7 +28,7 @@ from typing import BinaryIO
 import pyoxigraph as ox
 
 from loader.build.void import VOID_GRAPH, void_quads, void_turtle
-from loader.files import Closing, replace_dir
+from loader.files import Closing, remove_leftovers, replace_dir
 from loader.graph.parts import GraphPart
 from loader.namespaces import DCTERMS, RDF, SERIALIZATION_PREFIXES
 
@@ -46,6 +46,8 @@ DIRTY_MARKER = "store.dirty"
 #: What a build writes; anything else found in dist/ (docs/, …) is left untouched.
 BUILD_OUTPUTS = (NQUADS, TRIG, TURTLE, IDS, MANIFEST, VOID, STORE)
 _FILES = (NQUADS, TRIG, TURTLE)
+#: The staging folder of a build (``.staging-PID-random``) that a killed build left behind.
+STAGING_LEFTOVER = r"\.staging-(?P<pid>[0-9]+)-[A-Za-z0-9_]+"
 
 
 @dataclass(frozen=True, slots=True)
@@ -277,7 +279,10 @@ def write_dist(
     ordered = sorted(chunks, key=lambda c: c.iri)
     chunks.clear()
     dist_dir.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=dist_dir))
+    remove_leftovers(dist_dir, STAGING_LEFTOVER)
+    if (dist_dir / STORE).exists():
+        remove_leftovers(dist_dir, rf"\.retired-(?P<pid>[0-9]+)-{STORE}")
+    staging = Path(tempfile.mkdtemp(prefix=f".staging-{os.getpid()}-", dir=dist_dir))
     try:
         written = _write_files(ordered, staging, version, counts)
         sizes = {name: (staging / name).stat().st_size for name in (NQUADS, TRIG, TURTLE)}

@@ -21,6 +21,7 @@ from loader.commands.common import (
     reports_input_errors,
 )
 from loader.commands.progress import ProgressBar
+from loader.files import writing
 from loader.problems import Problem
 
 STAGES = (
@@ -117,8 +118,10 @@ def command(
     from loader.validate.validator import ValidationFailed
 
     start = time.perf_counter()
+    elsewhere = "build a copy of the project on a device with room"
+    bar = ProgressBar(len(STAGES), "build")
     try:
-        with ProgressBar(len(STAGES), "build") as bar:
+        with writing(project.dist_dir, elsewhere=elsewhere), bar:
             started: list[str] = []
 
             def on_stage(name: str) -> None:

@@ -10,11 +10,14 @@ assembled in memory as ``tradekg build`` does; ``dist/`` itself is not needed.
 from __future__ import annotations
 
 import hashlib
+import os
+import shutil
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pyoxigraph as ox
 
+from loader.files import beside, remove_killed, writing
 from loader.graph.assemble import Assembled, assemble, count_instances
 from loader.graph.parts import store_quads
 from loader.namespaces import TKG, shorten
@@ -22,6 +25,9 @@ from loader.project import Project
 from loader.publish.diagrams import Diagram, Edge, Node, render_svg, write_png
 from loader.publish.html import data_page, index_page, ontology_page
 from loader.publish.model import DocModel, build_model
+
+#: The pages are written into ``.docs.tmp-PID`` beside the folder (see loader.files.beside).
+TEMP_TAG = "tmp"
 
 # The class tests run over the union of all graphs: the data's types are in the note graphs,
 # the subclass links in the ontology's.
@@ -322,10 +328,10 @@ def generate(project: Project, out_dir: Path | None = None) -> DocsResult:
     """Write the documentation into ``out_dir`` (default ``dist/docs/``).
 
     Raises:
-        InputError: the ontology, reference data or notes cannot be assembled.
+        InputError: the ontology, reference data or notes cannot be assembled, or the disk
+            is full or ``out_dir`` cannot be written (its pages are then left as they were).
     """
     out = out_dir if out_dir is not None else project.dist_dir / "docs"
-    out.mkdir(parents=True, exist_ok=True)
     assembled = assemble(project)
     model = build_model(assembled.vocabulary.triples)
     store = store_quads(assembled.parts)
@@ -340,15 +346,43 @@ def generate(project: Project, out_dir: Path | None = None) -> DocsResult:
         "index.html": index_page(model, _counts(assembled), data_svg=True),
     }
     result = DocsResult(classes=classes, data=data)
-    for name, text in files.items():
-        path = out / name
-        path.write_text(text, encoding="utf-8")
-        result.files.append(path)
+    with writing(out, elsewhere="write the pages elsewhere with --out DIR"):
+        out.mkdir(parents=True, exist_ok=True)
+        result.files = _put_in_place(files, out)
     return result
 
 
+def _put_in_place(files: dict[str, str], out: Path) -> list[Path]:
+    """Write ``files`` into a folder beside ``out``, then rename each into ``out``.
+
+    The renames need no space, so a full disk stops the run before any page of ``out``
+    changed; other files in ``out`` are left alone. A killed run's folder is removed first.
+    """
+    remove_killed(out.resolve(), TEMP_TAG)
+    temp = beside(out.resolve(), TEMP_TAG)
+    shutil.rmtree(temp, ignore_errors=True)
+    try:
+        temp.mkdir()
+        for name, text in files.items():
+            (temp / name).write_text(text, encoding="utf-8")
+        for name in files:
+            os.replace(temp / name, out / name)
+    finally:
+        shutil.rmtree(temp, ignore_errors=True)
+    return [out / name for name in files]
+
+
 def write_readme_images(result: DocsResult, images_dir: Path) -> list[Path]:
-    """Copy the diagrams into ``images_dir`` as SVG, and as PNG when Graphviz is installed."""
+    """Copy the diagrams into ``images_dir`` as SVG, and as PNG when Graphviz is installed.
+
+    Raises:
+        InputError: the disk is full or ``images_dir`` cannot be written.
+    """
+    with writing(images_dir, elsewhere="give --images another folder"):
+        return _write_images(result, images_dir)
+
+
+def _write_images(result: DocsResult, images_dir: Path) -> list[Path]:
     images_dir.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     for name, diagram in (("classes", result.classes), ("data", result.data)):

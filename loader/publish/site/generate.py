@@ -8,7 +8,6 @@ old site as it was.
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import time
@@ -20,7 +19,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from loader.files import replace_dir
+from loader.files import beside, remove_killed, replace_dir, writing
 from loader.namespaces import ID, NOTE_GRAPH_PREFIX
 from loader.problems import InputError, Problem
 from loader.project import Project
@@ -42,6 +41,8 @@ LISTING = 500
 CONFLICTS_QUERY = "conflicting-statistics.rq"
 #: The file that says a folder is a site ``tradekg site`` may replace.
 MARKER = ".tradekg-site"
+#: The site is written into ``.site.tmp-PID`` beside it (see loader.files.beside).
+TEMP_TAG = "tmp"
 MARKER_TEXT = "Written by `tradekg site`; the next run replaces this whole folder.\n"
 
 
@@ -61,7 +62,8 @@ def generate_site(project: Project, out_dir: Path | None = None) -> SiteResult:
     """Write the site of ``project``'s built graph into ``out_dir`` (default ``dist/site``).
 
     Raises:
-        InputError: there is no built store (``tradekg build`` first) or it cannot be read.
+        InputError: there is no built store (``tradekg build`` first) or it cannot be read,
+            or the disk is full or the folder cannot be written (the old site is kept).
     """
     start = time.perf_counter()
     out = (out_dir if out_dir is not None else project.dist_dir / "site").resolve()
@@ -69,18 +71,20 @@ def generate_site(project: Project, out_dir: Path | None = None) -> SiteResult:
     store = open_store(project.store_dir)
     data = read_site_data(store)
     context = PageContext(conflicts=_read_conflicts(data, project))
-    out.parent.mkdir(parents=True, exist_ok=True)
-    temp = out.parent / f".{out.name}.tmp-{os.getpid()}"
-    if temp.exists():
-        shutil.rmtree(temp)
-    try:
-        others = other_names(load_names(store, project.dist_dir))
-        counts, class_pages = _write_all(data, context, temp, project.store_dir, others)
-        write_query_pages(project, store, temp, data.page_set)
-        replace_dir(temp, out)
-    finally:
+    temp = beside(out, TEMP_TAG)
+    with writing(out, elsewhere="write the site elsewhere with --out DIR"):
+        out.parent.mkdir(parents=True, exist_ok=True)
+        remove_killed(out, TEMP_TAG)
         if temp.exists():
-            shutil.rmtree(temp, ignore_errors=True)
+            shutil.rmtree(temp)
+        try:
+            others = other_names(load_names(store, project.dist_dir))
+            counts, class_pages = _write_all(data, context, temp, project.store_dir, others)
+            write_query_pages(project, store, temp, data.page_set)
+            replace_dir(temp, out)
+        finally:
+            if temp.exists():
+                shutil.rmtree(temp, ignore_errors=True)
     pairs = sum(len(v) for v in context.conflicts.values()) // 2
     return SiteResult(
         out_dir=out,

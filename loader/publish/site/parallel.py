@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from loader.files import write_fault
 from loader.publish.site.jsonld import thing_jsonld
 from loader.publish.site.model import SiteData
 from loader.publish.site.pages import PageContext, entity_page
@@ -58,7 +59,7 @@ def write_pages(
     if processes <= 1 or len(data.pages) < processes:
         return write_slice(data, context, root, data.pages)
     fork = multiprocessing.get_context("fork")
-    results: multiprocessing.Queue[tuple[int, str]] = fork.Queue()
+    results: multiprocessing.Queue[tuple[int, str, int, str]] = fork.Queue()
     children = [
         fork.Process(
             target=_child,
@@ -71,19 +72,24 @@ def write_pages(
         child.start()
     charts = 0
     errors = []
+    fault: OSError | None = None
     for _ in children:
         try:
-            count, error = results.get(timeout=24 * 3600)
+            count, error, code, filename = results.get(timeout=24 * 3600)
         except queue.Empty:  # pragma: no cover - a day without an answer
             errors.append("a page process did not answer")
             break
         charts += count
-        if error:
+        if code and fault is None:
+            fault = OSError(code, os.strerror(code), filename or None)
+        elif error:
             errors.append(error)
     for child in children:
         child.join()
-        if child.exitcode not in (0, None) and not errors:
+        if child.exitcode not in (0, None) and not errors and fault is None:
             errors.append(f"{child.name} stopped with exit code {child.exitcode}")
+    if fault is not None:  # a full disk, a read-only folder: the caller says what to do
+        raise fault
     if errors:
         raise RuntimeError("; ".join(errors))
     return charts
@@ -95,12 +101,19 @@ def _child(
     root: Path,
     store_dir: Path,
     pages: list[str],
-    results: multiprocessing.Queue[tuple[int, str]],
+    results: multiprocessing.Queue[tuple[int, str, int, str]],
 ) -> None:
-    """In a forked process: reopen the store (a handle must not cross a fork), write pages."""
+    """In a forked process: reopen the store (a handle must not cross a fork), write pages.
+
+    A full disk or an unwritable folder goes back as its errno and file name, so that the
+    parent can report it as such (see loader.files.writing).
+    """
     try:
         data.store = ox.Store.read_only(str(store_dir))
         context.charts = None
-        results.put((write_slice(data, context, root, pages), ""))
+        results.put((write_slice(data, context, root, pages), "", 0, ""))
     except BaseException as error:  # reported by the parent, with the page process's words
-        results.put((0, f"{type(error).__name__}: {error}"))
+        code = write_fault(error) or 0
+        name = getattr(error, "filename", None)
+        filename = os.fsdecode(name) if isinstance(name, (str, bytes)) else ""
+        results.put((0, f"{type(error).__name__}: {error}", code, filename))

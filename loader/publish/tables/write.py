@@ -9,7 +9,6 @@ of the same build are byte-identical.
 from __future__ import annotations
 
 import csv
-import os
 import shutil
 import time
 from collections.abc import Sequence
@@ -18,7 +17,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from loader.files import replace_dir
+from loader.files import beside, remove_killed, replace_dir, writing
 from loader.problems import InputError, Problem
 from loader.project import Project
 from loader.publish.tables.model import Cell, Table, read_tables
@@ -27,6 +26,8 @@ from loader.publish.tables.package import FORMATS, descriptor, read_about, to_js
 #: What to install for data frames and Parquet.
 EXTRA_HINT = "pip install 'tradekg[tables]'"
 PACKAGE_FILE = "datapackage.json"
+#: The export is written into ``.tables.writing-PID`` beside it (see loader.files.beside).
+TEMP_TAG = "writing"
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,8 @@ def export_tables(
 
     Raises:
         InputError: no build, an unknown format, Parquet without pyarrow, or ``out_dir`` is a
-            folder that holds something other than an export (nothing written).
+            folder that holds something other than an export (nothing written), or the disk
+            is full or the folder cannot be written (the previous export is kept).
     """
     started = time.perf_counter()
     if fmt not in FORMATS:
@@ -68,23 +70,25 @@ def export_tables(
     store = open_store(project.store_dir)
     tables = read_tables(store, build_ids(project.dist_dir))
     package = descriptor(tables, read_about(store), fmt)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    temp = target.with_name(f".{target.name}.writing-{os.getpid()}")
-    shutil.rmtree(temp, ignore_errors=True)
-    temp.mkdir()
-    try:
-        for table in tables:
-            path = temp / f"{table.name}.{FORMATS[fmt].extension}"
-            if fmt == "csv":
-                write_csv(table, path)
-            else:
-                write_parquet(table, path)
-        (temp / PACKAGE_FILE).write_text(to_json(package), encoding="utf-8")
-        size = sum(path.stat().st_size for path in temp.iterdir())
-    except BaseException:
+    temp = beside(target, TEMP_TAG)
+    with writing(target, elsewhere="write the tables elsewhere with --out DIR"):
+        target.parent.mkdir(parents=True, exist_ok=True)
+        remove_killed(target, TEMP_TAG)
         shutil.rmtree(temp, ignore_errors=True)
-        raise
-    replace_dir(temp, target)
+        temp.mkdir()
+        try:
+            for table in tables:
+                path = temp / f"{table.name}.{FORMATS[fmt].extension}"
+                if fmt == "csv":
+                    write_csv(table, path)
+                else:
+                    write_parquet(table, path)
+            (temp / PACKAGE_FILE).write_text(to_json(package), encoding="utf-8")
+            size = sum(path.stat().st_size for path in temp.iterdir())
+        except BaseException:
+            shutil.rmtree(temp, ignore_errors=True)
+            raise
+        replace_dir(temp, target)
     return ExportResult(
         target,
         fmt,
