@@ -89,11 +89,13 @@ from loader.project import Project
 
 if TYPE_CHECKING:
     import pandas as pd
+    import pyoxigraph as ox
 
     from loader.build import BuildResult
     from loader.publish.tables.model import Table
     from loader.query.describe import Description
-    from loader.query.result import Term
+    from loader.query.result import Solutions, Term
+    from loader.query.saved import SavedQuery
     from loader.store import LoadReport
     from loader.validate import ValidationReport
 
@@ -164,6 +166,15 @@ def run_query(project: Project, name: str, /, **params: str) -> list[Row]:
         InputError: no such saved query, a parameter is unknown or has a wrong value, or
             there is no build yet.
     """
+    _, _, _, result = _select(project, name, params, needs="run_query returns SELECT rows")
+    return [dict(zip(result.variables, row, strict=True)) for row in result.rows]
+
+
+def _select(
+    project: Project, name: str, params: dict[str, str], *, needs: str
+) -> tuple[SavedQuery, ox.Store, str, Solutions]:
+    """Bind and run a saved SELECT query on the embedded store: the query, the store, the
+    bound text and the rows (``needs`` says, in a TypeError, why rows are needed)."""
     from loader.query import find_saved_query, open_store, run_local
     from loader.query.params import build_ids
     from loader.query.result import Solutions
@@ -176,8 +187,8 @@ def run_query(project: Project, name: str, /, **params: str) -> list[Row]:
     text = bound_text(query, params, store=store, ids=ids, names=names)
     result = run_local(store, text, file=query.file)
     if not isinstance(result, Solutions):
-        raise TypeError(f"{name} is a {query.form} query; run_query returns SELECT rows")
-    return [dict(zip(result.variables, row, strict=True)) for row in result.rows]
+        raise TypeError(f"{name} is a {query.form} query; {needs}")
+    return query, store, text, result
 
 
 def show(project: Project, thing: str, /, *, limit: int | None = 25) -> Description:
@@ -277,24 +288,13 @@ def query_frame(project: Project, name: str, /, **params: str) -> pd.DataFrame:
 
     from loader.publish.tables.frames import rows_frame
     from loader.publish.tables.write import require
-    from loader.query import find_saved_query, open_store, run_local
     from loader.query.labels import readable_answer, store_labels
     from loader.query.output import Readable
-    from loader.query.params import build_ids
-    from loader.query.result import Solutions
-    from loader.query.values import bound_text, name_lookup
     from loader.web.api import rows_json
     from loader.web.service import Answer
 
     require("pandas", "a data frame")
-    query = find_saved_query(project, name)
-    store = open_store(project.store_dir)
-    ids = build_ids(project.dist_dir)
-    names = name_lookup(store, project.dist_dir)
-    text = bound_text(query, params, store=store, ids=ids, names=names)
-    result = run_local(store, text, file=query.file)
-    if not isinstance(result, Solutions):
-        raise TypeError(f"{name} is a {query.form} query; query_frame needs SELECT rows")
+    query, store, text, result = _select(project, name, params, needs="query_frame needs rows")
 
     def labels_of(iris: set[str], properties: tuple[str, ...]) -> dict[str, str]:
         return store_labels(store, iris, properties=properties)

@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
+from note_support import built_with, run, write_note
 from seed_project import copy_seed_project
 
 from loader.build.export import NQUADS
-from loader.cli import main
 from loader.namespaces import TKG, note_graph
 
 AGREEMENT = "us-mys-reciprocal-trade-2025"
@@ -42,13 +42,11 @@ statements:
 
 
 def _run(project: Path, *args: str) -> Result:
-    return CliRunner().invoke(main, [*args, "--project", str(project)])
+    return run(project, *args)
 
 
 def _write(project: Path, text: str, file: str = NOTE_FILE) -> None:
-    path = project / file
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
+    write_note(project, text, file)
 
 
 def _dataset(project: Path) -> bytes:
@@ -57,11 +55,7 @@ def _dataset(project: Path) -> bytes:
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    project = copy_seed_project(tmp_path_factory.mktemp("additions"))
-    _write(project, ADDING_NOTE)
-    result = _run(project, "build")
-    assert result.exit_code == 0, result.output
-    return project
+    return built_with(tmp_path_factory.mktemp("additions"), ADDING_NOTE, NOTE_FILE)
 
 
 def test_the_claims_live_in_the_adding_notes_graph(built: Path) -> None:

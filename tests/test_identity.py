@@ -13,12 +13,12 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
+from note_support import built_with, run, write_note
 from seed_project import copy_seed_project
 
 from loader.api import open_project, run_query
 from loader.build.export import IDS, NQUADS
-from loader.cli import main
 from loader.namespaces import OWL
 
 SEED_ID = "us-mys-reciprocal-trade-2025"
@@ -51,22 +51,16 @@ statements:
 
 
 def _run(project: Path, *args: str) -> Result:
-    return CliRunner().invoke(main, [*args, "--project", str(project)])
+    return run(project, *args)
 
 
 def _write(project: Path, text: str, file: str = NOTE_FILE) -> None:
-    path = project / file
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
+    write_note(project, text, file)
 
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    project = copy_seed_project(tmp_path_factory.mktemp("identity"))
-    _write(project, NOTE)
-    result = _run(project, "build")
-    assert result.exit_code == 0, result.output
-    return project
+    return built_with(tmp_path_factory.mktemp("identity"), NOTE, NOTE_FILE)
 
 
 def test_both_ids_name_the_thing_defined_first(built: Path) -> None:
