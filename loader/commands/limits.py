@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 
 import click
 
-from loader.store.transport import DEFAULT_MAX_ANSWER, check_timeout
+from loader.store.limits import DEFAULT_MAX_ANSWER, check_timeout
 
 #: Seconds a whole request to an endpoint may take, by command (the server's work included).
 QUERY_TIMEOUT = 60.0

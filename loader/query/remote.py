@@ -24,7 +24,7 @@ from pathlib import Path
 from loader.problems import InputError, Problem
 from loader.query.result import QueryResult, ResultFormatError, Triples, from_sparql_json
 from loader.store.credentials import PASSWORD_ENV, USER_ENV, Credentials, bare_url
-from loader.store.transport import DEFAULT_MAX_ANSWER, describe_size
+from loader.store.limits import DEFAULT_MAX_ANSWER, describe_size
 
 USER_VARIABLE = USER_ENV
 PASSWORD_VARIABLE = PASSWORD_ENV

@@ -14,12 +14,47 @@ GraphDB, generic Graph Store Protocol) and starts a real Oxigraph server for ``s
 - :mod:`loader.store.server` — a local Oxigraph server on 127.0.0.1.
 """
 
-from loader.store.connection import Connection, connect
-from loader.store.dist import read_dist
-from loader.store.http import StoreClient
-from loader.store.load import LoadFailed, LoadReport, load_dataset, plan_load, verify_counts
-from loader.store.profiles import StoreKind, profile_for
-from loader.store.server import OxigraphServer, running_server, start_server
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from loader.store.connection import Connection, connect
+    from loader.store.dist import read_dist
+    from loader.store.http import StoreClient
+    from loader.store.load import LoadFailed, LoadReport, load_dataset, plan_load, verify_counts
+    from loader.store.profiles import StoreKind, profile_for
+    from loader.store.server import OxigraphServer, running_server, start_server
+
+#: Where each name of the face lives. The face loads a module only when one of its names is
+#: asked for: importing a small module of the stage (the redaction of loader.store.scrub, the
+#: limits of loader.store.transport) must not load requests and every HTTP module with it, or
+#: every command's start-up pays for them.
+_HOMES = {
+    "Connection": "connection",
+    "connect": "connection",
+    "read_dist": "dist",
+    "StoreClient": "http",
+    "LoadFailed": "load",
+    "LoadReport": "load",
+    "load_dataset": "load",
+    "plan_load": "load",
+    "verify_counts": "load",
+    "StoreKind": "profiles",
+    "profile_for": "profiles",
+    "OxigraphServer": "server",
+    "running_server": "server",
+    "start_server": "server",
+}
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module 'loader.store' has no attribute {name!r}")
+    return getattr(importlib.import_module(f"loader.store.{home}"), name)
+
 
 __all__ = [
     "Connection",

@@ -29,17 +29,11 @@ import requests
 from requests.auth import AuthBase, HTTPBasicAuth, HTTPDigestAuth
 
 from loader.store.credentials import Credentials, bare_url
+from loader.store.limits import DEFAULT_MAX_ANSWER, describe_size
 from loader.store.profiles import AuthScheme, StoreProfile
 from loader.store.redirects import refuse_cross_host_redirects
 from loader.store.scrub import scrub
-from loader.store.transport import (
-    DEFAULT_MAX_ANSWER,
-    AnswerTooLarge,
-    DeadlineExceeded,
-    describe_size,
-    fetch,
-    new_session,
-)
+from loader.store.transport import AnswerTooLarge, DeadlineExceeded, fetch, new_session
 
 TRANSIENT_STATUS = frozenset({502, 503, 504})
 MESSAGE_LIMIT = 300

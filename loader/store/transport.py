@@ -21,7 +21,6 @@ from __future__ import annotations
 import contextlib
 import io
 import ipaddress
-import math
 import socket
 import threading
 from typing import Any
@@ -33,8 +32,8 @@ from requests.adapters import HTTPAdapter
 from requests.auth import AuthBase
 from urllib3.connection import HTTPConnection, HTTPSConnection
 
-#: Answers larger than this are refused (bytes): ``--max-answer`` raises it.
-DEFAULT_MAX_ANSWER = 256 * 1024 * 1024
+from loader.store.limits import DEFAULT_MAX_ANSWER, describe_size
+
 _CHUNK = 64 * 1024
 _local = threading.local()
 
@@ -57,25 +56,6 @@ class AnswerTooLarge(TransferError):
     def __init__(self, limit: int) -> None:
         super().__init__(f"the answer is larger than {describe_size(limit)}")
         self.limit = limit
-
-
-def describe_size(size: int) -> str:
-    """``256 MB``, ``1.5 kB``: a byte count as people read it."""
-    for unit, scale in (("GB", 1 << 30), ("MB", 1 << 20), ("kB", 1 << 10)):
-        if size >= scale:
-            return f"{size / scale:g} {unit}"
-    return f"{size} bytes"
-
-
-def check_timeout(seconds: float) -> float:
-    """``seconds`` if it is a usable deadline: finite and above zero.
-
-    Raises:
-        ValueError: zero, negative, infinite or not a number.
-    """
-    if not math.isfinite(seconds) or seconds <= 0:
-        raise ValueError(f"{seconds!r} is not a number of seconds above 0")
-    return seconds
 
 
 class _Watch:
