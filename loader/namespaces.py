@@ -22,6 +22,8 @@ ONTOLOGY_IRI: Final = BASE + "ontology"
 RDF: Final = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDFS: Final = "http://www.w3.org/2000/01/rdf-schema#"
 OWL: Final = "http://www.w3.org/2002/07/owl#"
+#: What the dataset states from an IRI ``sameAs`` merged away to the one kept.
+OWL_SAME_AS: Final = OWL + "sameAs"
 XSD: Final = "http://www.w3.org/2001/XMLSchema#"
 SKOS: Final = "http://www.w3.org/2004/02/skos/core#"
 DCTERMS: Final = "http://purl.org/dc/terms/"

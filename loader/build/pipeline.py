@@ -56,10 +56,10 @@ from loader.build.export import (
     read_manifest,
     write_dist,
 )
-from loader.build.shards import Inputs, Shards, merge_results, shard_count, split
+from loader.build.shards import Inputs, ReadNotes, Shards, merge_results, shard_count, split
 from loader.graph.assemble import count_instances, fixed_parts, reference_entities
 from loader.graph.entity import Entity
-from loader.graph.mapping import possible_duplicate, register, similar_pairs
+from loader.graph.mapping import Registry, possible_duplicate, register, similar_pairs
 from loader.graph.parts import GraphPart
 from loader.namespaces import QUERIES_GRAPH
 from loader.problems import InputError, Problem, Severity
@@ -67,7 +67,7 @@ from loader.project import Project, SourcesSetting
 from loader.query.name_index import write_index
 from loader.read.reference import load_reference
 from loader.read.sources import ArchivedFile
-from loader.read.vocabulary import load_vocabulary
+from loader.read.vocabulary import Vocabulary, load_vocabulary
 
 #: The build's stages in order, as ``on_stage`` is told them (a progress display counts them).
 STAGES = (
@@ -222,10 +222,8 @@ def _build(
         base = reference_entities(reference)
         for record in unchanged.values():
             base.update(record.defines)
-        kept_links = [link for r in unchanged.values() for link in r.identities]
-        registry, id_problems = register(
-            [i for r in read for i in r.ids], base, identities=kept_links, vocab=vocabulary
-        )
+        registry, id_problems = _register(read, base, unchanged, vocabulary)
+        pairs = similar_pairs(registry.by_id)
         # Unchanged notes that depend on what the redone (or deleted) notes define.
         touched = {i for f in redo for i in (old[f].defines if f in old else {})}
         touched |= {i for f in old if f not in files for i in old[f].defines}
@@ -250,7 +248,7 @@ def _build(
         dependants += sorted(
             {
                 registry.by_id[other].file or ""
-                for one, other in similar_pairs(registry.by_id)
+                for one, other in pairs
                 if registry.by_id[one].file in redone and registry.by_id[other].file in unchanged
             }
             - set(dependants)
@@ -261,15 +259,13 @@ def _build(
                 for i in unchanged[f].defines:
                     base.pop(i, None)
                 del unchanged[f]
-            kept_links = [link for r in unchanged.values() for link in r.identities]
-            registry, id_problems = register(
-                [i for r in read for i in r.ids], base, identities=kept_links, vocab=vocabulary
-            )
+            registry, id_problems = _register(read, base, unchanged, vocabulary)
+            pairs = similar_pairs(registry.by_id)
         problems = [p for r in read for p in r.problems] + id_problems
         redone_now = {ids.file for r in read for ids in r.ids}
         problems += [
             possible_duplicate(one, other, registry.by_id)
-            for one, other in similar_pairs(registry.by_id)
+            for one, other in pairs
             if registry.by_id[one].file in redone_now
         ]
         if strict:
@@ -384,6 +380,19 @@ def _build(
 
 
 _MISSING_TEXT = "source-text-missing"
+
+
+def _register(
+    read: list[ReadNotes],
+    base: dict[str, Entity],
+    unchanged: dict[str, NoteRecord],
+    vocabulary: Vocabulary,
+) -> tuple[Registry, list[Problem]]:
+    """The ids of the notes read, registered beside those of the unchanged notes (their
+    definitions in ``base``) and merged along every note's ``sameAs`` links."""
+    links = [link for record in unchanged.values() for link in record.identities]
+    ids = [i for r in read for i in r.ids]
+    return register(ids, base, identities=links, vocab=vocabulary)
 
 
 def _strict(problem: Problem) -> Problem:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 
@@ -22,3 +24,14 @@ class Entity:
     ) -> tuple[type[Entity], tuple[str, tuple[str, ...], str | None, int | None, str | None]]:
         # The build cache pickles ~100,000 of these; the generic dataclass path is 10x slower.
         return (Entity, (self.iri, self.classes, self.file, self.line, self.label))
+
+
+def where(entity: Entity) -> str:
+    """Where a thing is defined, for messages: ``file:line`` or "the reference data"."""
+    return f"{entity.file}:{entity.line}" if entity.file else "the reference data"
+
+
+def did_you_mean(text: str, ids: Iterable[str]) -> str | None:
+    """ "did you mean 'A' or 'B'?" for the ids closest to ``text``, or None."""
+    close = difflib.get_close_matches(text, list(ids), n=3, cutoff=0.75)
+    return "did you mean " + " or ".join(f"'{c}'" for c in close) + "?" if close else None

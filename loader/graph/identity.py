@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from loader.graph.entity import Entity
+from loader.graph.entity import Entity, did_you_mean
 from loader.namespaces import TKG
 from loader.problems import Problem, Severity, article
 from loader.read.notes import ABOUT_KEY, ID_KEY, Field, Note, Statement
@@ -161,13 +161,8 @@ def _related(first: Entity, second: Entity, vocab: Vocabulary) -> bool:
 
 
 def _unknown(link: Identity, key: str, by_id: Mapping[str, Entity]) -> Problem:
-    import difflib
-
-    close = difflib.get_close_matches(key, list(by_id), n=3, cutoff=0.75)
     hint = (
-        "did you mean " + " or ".join(f"'{c}'" for c in close) + "?"
-        if close
-        else "'sameAs' links two ids that notes or the reference data define"
+        did_you_mean(key, by_id) or "'sameAs' links two ids that notes or the reference data define"
     )
     return _problem(link, "unknown-id", f"'{key}' is not a known id", hint)
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from loader.graph.entail import entailed
-from loader.graph.entity import Entity
+from loader.graph.entity import Entity, did_you_mean, where
 from loader.graph.identity import (
     SAME_AS,
     Identity,
@@ -29,7 +29,7 @@ from loader.graph.literals import LiteralError, to_literal
 from loader.graph.naming import generated_label, shown_date
 from loader.namespaces import (
     OA,
-    OWL,
+    OWL_SAME_AS,
     PROV,
     RDF,
     RDFS,
@@ -55,7 +55,7 @@ EVIDENCE = TKG + "evidence"
 _LABEL = ox.NamedNode(RDFS + "label")
 _GENERATED_LABEL = ox.NamedNode(TKG + "generatedLabel")
 _ALT_LABEL = SKOS + "altLabel"
-_OWL_SAME_AS = ox.NamedNode(OWL + "sameAs")
+_OWL_SAME_AS = ox.NamedNode(OWL_SAME_AS)
 #: xsd:integer, not the spec's xsd:nonNegativeInteger: Oxigraph stores derived integer
 #: types as xsd:integer, and the store must hold exactly what the dumps hold.
 _OFFSET = ox.NamedNode(XSD + "integer")
@@ -253,13 +253,10 @@ def register(
                 continue
             previous = registry.by_id.get(written)
             if previous is not None:
-                where = (
-                    f"{previous.file}:{previous.line}" if previous.file else "the reference data"
-                )
                 problems.append(
                     Problem(
                         code="duplicate-id",
-                        message=f"the id '{written}' is already defined in {where}",
+                        message=f"the id '{written}' is already defined in {where(previous)}",
                         file=ids.file,
                         line=line,
                         statement=written,
@@ -305,7 +302,7 @@ def possible_duplicate(key: str, other: str, by_id: Mapping[str, Entity]) -> Pro
     entity, existing = by_id[key], by_id[other]
     return Problem(
         code="possible-duplicate",
-        message=f"'{key}' has the class and the label of '{other}' ({_where(existing)}): "
+        message=f"'{key}' has the class and the label of '{other}' ({where(existing)}): "
         "the same thing defined twice?",
         file=entity.file,
         line=entity.line,
@@ -353,10 +350,6 @@ def map_note(
     mapper = _NoteMapper(note, vocab, registry, spans or {})
     mapper.run()
     return mapper.result, mapper.problems
-
-
-def _where(entity: Entity) -> str:
-    return f"{entity.file}:{entity.line}" if entity.file else "the reference data"
 
 
 def _valid_id(text: str | None) -> bool:
@@ -621,7 +614,7 @@ class _NoteMapper:
             assert type_field is not None
             self._problem(
                 "addition-class-mismatch",
-                f"'{target}' is {article(self._kinds(entity))} ({_where(entity)}), not "
+                f"'{target}' is {article(self._kinds(entity))} ({where(entity)}), not "
                 f"{article(self.vocab.local_name_of(cls))}",
                 type_field.values[0],
                 shown_id,
@@ -653,7 +646,7 @@ class _NoteMapper:
             Problem(
                 code="second-label",
                 message=f"'{target}' already has the label '{entity.label}' "
-                f"({_where(entity)}); this note gives it a second one",
+                f"({where(entity)}); this note gives it a second one",
                 file=self.note.file,
                 line=item.line,
                 column=item.column,
@@ -829,12 +822,7 @@ class _NoteMapper:
         return ox.NamedNode(entity.iri)
 
     def _id_hint(self, text: str) -> str:
-        import difflib
-
-        close = difflib.get_close_matches(text, list(self.registry.by_id), n=3, cutoff=0.75)
-        if close:
-            return "did you mean " + " or ".join(f"'{c}'" for c in close) + "?"
-        return (
+        return did_you_mean(text, self.registry.by_id) or (
             "define it in a note ('- a: …' with 'id: " + text + "'), or use an ISO alpha-3 "
             "code (VNM), a party id (EU, ASEAN), an HS code (hs:2805) or a product group"
         )

@@ -22,7 +22,7 @@ import pyoxigraph as ox
 from loader.namespaces import (
     NOTE_GRAPH_PREFIX,
     OA,
-    OWL,
+    OWL_SAME_AS,
     PROV,
     RDF,
     RDFS,
@@ -43,7 +43,6 @@ _PROVENANCE = {
     "quote": TKG + "evidence",
     "reportedAs": TKG + "reportedAs",
 }
-_SAME_AS = OWL + "sameAs"
 #: Names: two sources giving a thing two names is no conflict.
 _NAMES = frozenset({RDFS + "label", SKOS + "altLabel", SKOS + "prefLabel", SKOS + "hiddenLabel"})
 #: Properties shown in the heading or as provenance, not again among the facts.
@@ -200,8 +199,8 @@ def describe(store: ox.Store, iri: str, *, limit: int | None = DEFAULT_LIMIT) ->
     # the quotes' annotations point at a statement: they are shown as the quotes' places
     members = {key: found for key, found in members.items() if key[1] != OA + "hasBody"}
     # the IRIs merged into this thing are other names of it, not things pointing at it
-    same_as = sorted(s for key, found in members.items() if key[1] == _SAME_AS for s in found)
-    members = {key: found for key, found in members.items() if key[1] != _SAME_AS}
+    same_as = sorted(s for key, found in members.items() if key[1] == OWL_SAME_AS for s in found)
+    members = {key: found for key, found in members.items() if key[1] != OWL_SAME_AS}
     shown_of = {key: _first(store, found, limit) for key, found in members.items()}
     pointing = sorted({s for subjects in shown_of.values() for s in subjects})
     details = _provenance_rows(store, [iri, *pointing])
@@ -545,7 +544,6 @@ def _with_unit(value: Value, term: _Term, unit: str | None) -> Value:
 def _facts(own: list[_Row], shown: Callable[[_Term, str], Value]) -> list[Fact]:
     """The subject's own properties, values grouped per property, conflicts flagged."""
     by_property: dict[str, list[tuple[Value, str | None]]] = {}
-    graphs_of: dict[str, dict[str, set[str]]] = {}
     for prop, value, graph in own:
         if not isinstance(prop, ox.NamedNode) or prop.value in _NOT_FACTS:
             continue
@@ -555,14 +553,12 @@ def _facts(own: list[_Row], shown: Callable[[_Term, str], Value]) -> list[Fact]:
         entries = by_property.setdefault(prop.value, [])
         if (shown_value, note) not in entries:
             entries.append((shown_value, note))
-        if note is not None:
-            graphs_of.setdefault(prop.value, {}).setdefault(shown_value.text, set()).add(note)
     facts = []
     for prop_iri, entries in by_property.items():
         sets: dict[str, set[str]] = {}  # note → the values it gives
-        for text, notes in graphs_of.get(prop_iri, {}).items():
-            for note in notes:
-                sets.setdefault(note, set()).add(text)
+        for shown_value, note in entries:
+            if note is not None:
+                sets.setdefault(note, set()).add(shown_value.text)
         # a conflict: sources that each give one value, and not the same one (sources that
         # give several values, or names, add to each other)
         distinct = {frozenset(values) for values in sets.values()}

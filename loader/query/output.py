@@ -23,6 +23,7 @@ solutions, so every format works for every query.
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
 from collections.abc import Mapping
@@ -297,6 +298,27 @@ _NUMERIC = frozenset(
     XSD + name
     for name in ("decimal", "integer", "double", "float", "long", "int", "nonNegativeInteger")
 )
+
+
+_DATES = frozenset(XSD + name for name in ("date", "gYearMonth", "gYear", "dateTime"))
+
+
+def html_cell(term: Term | None, text: str, href: str | None = None) -> str:
+    """One cell of an answer as an HTML ``<td>``: ``text`` (escaped) linked to ``href`` when
+    given, an IRI's short form as its tooltip, numbers right-aligned and dates unbroken
+    (``class="num"`` / ``class="date"``)."""
+    if isinstance(term, ox.NamedNode):
+        title = html.escape(short_iri(term.value))
+        if href is not None:
+            return f'<td><a href="{html.escape(href)}" title="{title}">{html.escape(text)}</a></td>'
+        return f'<td title="{title}">{html.escape(text)}</td>'
+    css = ""
+    if isinstance(term, ox.Literal):
+        if term.datatype.value in _NUMERIC:
+            css = ' class="num"'
+        elif term.datatype.value in _DATES:
+            css = ' class="date"'
+    return f"<td{css}>{html.escape(text)}</td>"
 
 
 def readable_rows(result: Solutions, readable: Readable) -> list[list[str]]:

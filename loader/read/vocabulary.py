@@ -243,9 +243,9 @@ def vocabulary_from_triples(triples: list[ox.Triple]) -> Vocabulary:
                 break
 
     for iri in vocab.classes:
-        vocab.superclasses[iri] = _ancestors(iri, parents)
+        vocab.superclasses[iri] = ancestors_of(iri, parents)
     for iri in vocab.properties:
-        vocab.superproperties[iri] = _ancestors(iri, parent_properties)
+        vocab.superproperties[iri] = ancestors_of(iri, parent_properties)
         if domains.get(iri) in vocab.classes:
             vocab.domains[iri] = domains[iri]
 
@@ -275,7 +275,7 @@ def vocabulary_from_triples(triples: list[ox.Triple]) -> Vocabulary:
     return vocab
 
 
-def _ancestors(iri: str, parents: Mapping[str, set[str]]) -> frozenset[str]:
+def ancestors_of(iri: str, parents: Mapping[str, set[str]]) -> frozenset[str]:
     """``iri`` and everything above it along ``parents`` (cycles are tolerated)."""
     seen: set[str] = set()
     stack = [iri]

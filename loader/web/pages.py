@@ -17,9 +17,9 @@ from html import escape
 import pyoxigraph as ox
 
 from loader.problems import Problem
-from loader.query.output import readable_rows, short_iri
+from loader.query.output import html_cell, readable_rows
 from loader.query.params import ParamSpec
-from loader.query.result import BooleanResult, Solutions, Triples, triples_as_solutions
+from loader.query.result import BooleanResult, Solutions, Term, Triples, triples_as_solutions
 from loader.query.saved import SavedQuery
 from loader.web.service import Answer, Suggestion
 
@@ -254,19 +254,8 @@ def results_table(
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
 
 
-def _cell(term: object, text: str, site_page: Callable[[str], str | None], site_base: str) -> str:
-    if isinstance(term, ox.NamedNode):
-        page = site_page(term.value)
-        title = escape(short_iri(term.value))
-        if page is not None:
-            href = escape(site_base + page)
-            return f'<td><a href="{href}" title="{title}">{escape(text)}</a></td>'
-        return f'<td title="{title}">{escape(text)}</td>'
-    kind = ""
-    if isinstance(term, ox.Literal):
-        datatype = term.datatype.value
-        if datatype.endswith(("#decimal", "#integer", "#double", "#float")):
-            kind = " class=num"
-        elif datatype.endswith(("#date", "#gYearMonth", "#gYear", "#dateTime")):
-            kind = " class=date"  # a date is not broken over two lines
-    return f"<td{kind}>{escape(text)}</td>"
+def _cell(
+    term: Term | None, text: str, site_page: Callable[[str], str | None], site_base: str
+) -> str:
+    page = site_page(term.value) if isinstance(term, ox.NamedNode) else None
+    return html_cell(term, text, site_base + page if page is not None else None)

@@ -8,10 +8,8 @@ old site as it was.
 from __future__ import annotations
 
 import json
-import re
 import shutil
 import time
-import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from html import escape
@@ -139,21 +137,11 @@ def _list(
         members[class_iri].append(iri)
     kinds = ", ".join(data.vocabulary.label(c) for c in classes) or "thing"
     name = data.name(iri)
-    # the search script reads the id from the file name: it need not be in the index
-    stem = _js_fold(path.rsplit("/", 1)[-1].removesuffix(".html"))
+    # the search script reads the id from the file name: it need not be in the index (the
+    # script's fold and this one agree on file names, which are ASCII)
+    stem = fold(path.rsplit("/", 1)[-1].removesuffix(".html"))
     alternatives = [n for n in others.get(iri, ()) if n not in (fold(name), stem)]
     index_rows.append([name, path, kinds, "|".join(alternatives)])
-
-
-def _js_fold(text: str) -> str:
-    """What the search script's ``fold`` makes of a text (lower case, no accents, words of
-    letters and digits, no leading "the")."""
-    plain = unicodedata.normalize("NFKD", text)
-    plain = "".join(c for c in plain if not unicodedata.combining(c)).lower()
-    words = [w for w in re.split(r"[^0-9a-z]+", plain) if w]
-    if len(words) > 1 and words[0] == "the":
-        words = words[1:]
-    return " ".join(words)
 
 
 def _write_classes(

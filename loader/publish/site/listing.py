@@ -10,14 +10,12 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from html import escape
 
 import pyoxigraph as ox
 
-from loader.namespaces import PROV, RDF, RDFS, SKOS, TKG
+from loader.namespaces import OWL_SAME_AS, PROV, RDF, RDFS, SKOS, TKG
 from loader.publish.site.model import SiteData, Term
-from loader.publish.site.render import link, value
-from loader.query.output import with_unit
+from loader.publish.site.render import by_name, value_of
 
 #: How many property columns a listing shows at most (besides name and source).
 MAX_COLUMNS = 7
@@ -42,7 +40,7 @@ LEFT_OUT = frozenset(
         TKG + "reportedAs",
         PROV + "wasDerivedFrom",
         PROV + "wasAttributedTo",
-        "http://www.w3.org/2002/07/owl#sameAs",
+        OWL_SAME_AS,
     }
 )
 SOURCE = PROV + "wasDerivedFrom"
@@ -89,20 +87,9 @@ def cells(d: SiteData, facts: Facts, columns: Sequence[str], *, sources: bool) -
 
 def _values(d: SiteData, predicate: str, terms: list[Term]) -> str:
     shown = []
-    for term in sorted(terms, key=lambda t: _key(d, t))[:MAX_VALUES]:
-        if predicate in d.vocabulary.percent and isinstance(term, ox.Literal):
-            shown.append(escape(with_unit(term, "percent")).replace(" ", "&nbsp;"))
-        elif isinstance(term, ox.NamedNode):
-            shown.append(link(d, term.value))
-        else:
-            shown.append(value(d, term))
+    for term in sorted(terms, key=lambda t: by_name(d, t))[:MAX_VALUES]:
+        shown.append(value_of(d, predicate, term, nowrap=True))
     more = len(terms) - MAX_VALUES
     if more > 0:
         shown.append(f'<span class="more">+{more}</span>')
     return ", ".join(shown)
-
-
-def _key(d: SiteData, term: Term) -> str:
-    if isinstance(term, ox.NamedNode):
-        return d.name(term.value)
-    return term.value if isinstance(term, ox.Literal) else ""

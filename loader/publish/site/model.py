@@ -34,6 +34,7 @@ from loader.namespaces import (
     shorten,
 )
 from loader.publish.site.paths import has_page_iri
+from loader.read.vocabulary import ancestors_of
 
 PREFIXES = f"""PREFIX tkg: <{TKG}>
 PREFIX rdf: <{RDF}>
@@ -237,14 +238,7 @@ class Vocabulary:
 
     def ancestors(self, iri: str) -> set[str]:
         """The class and all its superclasses."""
-        seen = {iri}
-        todo = [iri]
-        while todo:
-            for parent in self.parents.get(todo.pop(), ()):
-                if parent not in seen:
-                    seen.add(parent)
-                    todo.append(parent)
-        return seen
+        return set(ancestors_of(iri, self.parents))
 
 
 @dataclass

@@ -14,7 +14,7 @@ from html import escape
 
 import pyoxigraph as ox
 
-from loader.namespaces import OWL, PROV, RDF, SKOS, TKG, shorten
+from loader.namespaces import OWL_SAME_AS, PROV, RDF, SKOS, TKG, shorten
 from loader.publish.site import model
 from loader.publish.site.charts import TariffCharts, TariffPoint, parse_date, status_colours
 from loader.publish.site.model import Link, SiteData, Term, graph_kind, term_text
@@ -22,6 +22,7 @@ from loader.publish.site.paths import href, page_path
 from loader.publish.site.render import (
     CAP,
     LABEL_PREDICATES,
+    by_name,
     class_link,
     link,
     literal,
@@ -30,16 +31,14 @@ from loader.publish.site.render import (
     shell,
     status_badge,
     table,
-    value,
+    value_of,
 )
-from loader.query.output import with_unit
 
 EVIDENCE = TKG + "evidence"
 CLAIM_STATUS = TKG + "claimStatus"
 REPORTED_AS = TKG + "reportedAs"
 DERIVED_FROM = PROV + "wasDerivedFrom"
 EDITORIAL_NOTE = SKOS + "editorialNote"
-_SAME_AS = OWL + "sameAs"
 #: Shown in a claim's frame, not in its table of properties.
 FRAMED = {RDF + "type", EVIDENCE, CLAIM_STATUS, REPORTED_AS, DERIVED_FROM, EDITORIAL_NOTE}
 #: How many tariff rows a party's page lists (the chart shows them all).
@@ -94,9 +93,9 @@ def entity_page(d: SiteData, iri: str, context: PageContext) -> str:
         parts.append(_lifecycle(d, this))
     outgoing, incoming, has_parts = d.around(this)
     # ids sameAs merged into this thing are its other ids, not things pointing at it
-    merged = sorted({term_text(o) for _, p, o in incoming if p == _SAME_AS})
+    merged = sorted({term_text(o) for _, p, o in incoming if p == OWL_SAME_AS})
     if merged:
-        incoming = [link for link in incoming if link[1] != _SAME_AS]
+        incoming = [link for link in incoming if link[1] != OWL_SAME_AS]
         others = ", ".join(escape(model.fallback_name(i)) for i in merged)
         parts[1] = parts[1].replace("</p>", f" · also id {others} (sameAs)</p>", 1)
     if d.is_a(iri, TKG + "Party"):  # its tariffs and agreements have their sections above
@@ -132,13 +131,6 @@ def _statements(
     return "<h2>What the sources say</h2>\n" + "\n".join(blocks)
 
 
-def _with_unit(d: SiteData, predicate: str, term: Term) -> str:
-    """A value as :func:`value` shows it, a number in percent with its sign (19 %)."""
-    if predicate in d.vocabulary.percent and isinstance(term, ox.Literal):
-        return escape(with_unit(term, "percent"))
-    return value(d, term)
-
-
 def _claim(
     d: SiteData,
     graph: str,
@@ -165,11 +157,11 @@ def _claim(
             continue
         values = sorted(
             props[predicate],
-            key=lambda t: d.name(term_text(t)) if isinstance(t, ox.NamedNode) else term_text(t),
+            key=lambda t: by_name(d, t),
         )
         rows.append(
             f"<tr><th>{escape(d.vocabulary.label(predicate))}</th>"
-            f"<td>{', '.join(_with_unit(d, predicate, v) for v in values)}</td></tr>"
+            f"<td>{', '.join(value_of(d, predicate, v) for v in values)}</td></tr>"
         )
     notes = "".join(
         f'<p class="remark">Note author: {escape(term_text(n))}</p>'

@@ -24,9 +24,9 @@ from loader.publish.site.paths import page_path
 from loader.publish.site.render import shell
 from loader.query.labels import readable_answer, store_labels
 from loader.query.local import run_local
-from loader.query.output import Readable, readable_rows, short_iri
+from loader.query.output import Readable, html_cell, readable_rows
 from loader.query.params import NameLookup, ParamSpec, build_ids
-from loader.query.result import BooleanResult, Solutions, Triples, triples_as_solutions
+from loader.query.result import BooleanResult, Solutions, Term, Triples, triples_as_solutions
 from loader.query.saved import SavedQuery, load_saved_queries
 from loader.query.values import bound_text, name_lookup
 
@@ -36,8 +36,6 @@ FOLDER = "query"
 ROWS_SHOWN = 200
 #: The port ``tradekg serve`` uses unless told otherwise (for the example links).
 SERVE_PORT = 7878
-_NUMERIC = ("#decimal", "#integer", "#double", "#float")
-_DATES = ("#date", "#gYearMonth", "#gYear", "#dateTime")
 
 
 def query_page_path(name: str) -> str:
@@ -139,7 +137,7 @@ def _how_to_run(query: SavedQuery) -> str:
         if spec.default is not None
     }
     cli = f"tradekg query {query.name}" + "".join(
-        f" --param {name}={_shell_word(value)}" for name, value in example.items()
+        f" --param {name}={shlex.quote(value)}" for name, value in example.items()
     )
     search = ("?" + urllib.parse.urlencode(example)) if example else ""
     api_search = "?" + urllib.parse.urlencode({**example, "format": "csv"})
@@ -155,10 +153,6 @@ def _how_to_run(query: SavedQuery) -> str:
         f"{escape(api_search)}</code> (JSON, CSV or TSV; <code>/api/openapi.json</code> "
         "describes every query)</li></ul>"
     )
-
-
-def _shell_word(text: str) -> str:
-    return shlex.quote(text)
 
 
 def _answer_table(result: Solutions | BooleanResult, readable: Readable, pages: set[str]) -> str:
@@ -185,20 +179,11 @@ def _answer_table(result: Solutions | BooleanResult, readable: Readable, pages: 
     )
 
 
-def _cell(term: object, text: str, pages: set[str]) -> str:
-    if isinstance(term, ox.NamedNode):
-        title = escape(short_iri(term.value))
-        if term.value in pages:
-            href = escape("../" + page_path(term.value))
-            return f'<td><a href="{href}" title="{title}">{escape(text)}</a></td>'
-        return f'<td title="{title}">{escape(text)}</td>'
-    css = ""
-    if isinstance(term, ox.Literal):
-        if term.datatype.value.endswith(_NUMERIC):
-            css = ' class="num"'
-        elif term.datatype.value.endswith(_DATES):
-            css = ' class="date"'
-    return f"<td{css}>{escape(text)}</td>"
+def _cell(term: Term | None, text: str, pages: set[str]) -> str:
+    href = None
+    if isinstance(term, ox.NamedNode) and term.value in pages:
+        href = "../" + page_path(term.value)
+    return html_cell(term, text, href)
 
 
 def _index(queries: Sequence[SavedQuery]) -> str:

@@ -16,6 +16,7 @@ import pyoxigraph as ox
 from loader.namespaces import RDFS, SKOS, XSD, shorten
 from loader.publish.site.model import SiteData, Term, fallback_name
 from loader.publish.site.paths import class_path, href, page_path
+from loader.query.output import with_unit
 
 #: IRIs of the project (pages of the site), as opposed to links out.
 _OURS = "https://w3id.org/tradekg/"
@@ -133,6 +134,22 @@ def value(d: SiteData, term: Term, *, root: bool = False) -> str:
     if isinstance(term, ox.Literal):
         return literal(term)
     return '<span class="more">(unnamed)</span>'
+
+
+def value_of(d: SiteData, predicate: str, term: Term, *, nowrap: bool = False) -> str:
+    """A value of ``predicate`` as :func:`value` shows it; a number of a property in percent
+    with its sign (``19 %``, kept on one line with ``nowrap``)."""
+    if predicate in d.vocabulary.percent and isinstance(term, ox.Literal):
+        text = escape(with_unit(term, "percent"))
+        return text.replace(" ", "&nbsp;") if nowrap else text
+    return value(d, term)
+
+
+def by_name(d: SiteData, term: Term) -> str:
+    """The key that orders values as people read them: things by name, literals as written."""
+    if isinstance(term, ox.NamedNode):
+        return d.name(term.value)
+    return term.value if isinstance(term, ox.Literal) else ""
 
 
 def status_badge(d: SiteData, iri: str) -> str:

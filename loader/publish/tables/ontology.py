@@ -15,6 +15,7 @@ import pyoxigraph as ox
 
 from loader.namespaces import GRAPH, OWL, RDF, RDFS, SKOS
 from loader.query.labels import best_label
+from loader.read.vocabulary import ancestors_of
 
 ONTOLOGY_GRAPH_IRI = GRAPH + "ontology"
 
@@ -46,25 +47,11 @@ class Ontology:
 
     def ancestors(self, iri: str) -> set[str]:
         """The class and every class above it (through ``rdfs:subClassOf``)."""
-        seen = {iri}
-        todo = [iri]
-        while todo:
-            for parent in self.parents.get(todo.pop(), ()):
-                if parent not in seen:
-                    seen.add(parent)
-                    todo.append(parent)
-        return seen
+        return set(ancestors_of(iri, self.parents))
 
     def above_property(self, iri: str) -> set[str]:
         """Every property above ``iri`` through ``rdfs:subPropertyOf`` (not itself)."""
-        seen: set[str] = set()
-        todo = [iri]
-        while todo:
-            for parent in self.super_properties.get(todo.pop(), ()):
-                if parent not in seen:
-                    seen.add(parent)
-                    todo.append(parent)
-        return seen
+        return set(ancestors_of(iri, self.super_properties)) - {iri}
 
     def local_name(self, iri: str) -> str:
         """The name a note uses for a class (``TariffMeasure``)."""
