@@ -10,10 +10,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from note_support import built_with, run
 from seed_project import copy_seed_project
 
-from loader.cli import main
 from loader.publish.site.paths import page_path
 
 LONG_ID = "usa-" + "very-long-" * 24 + "pledge"  # 250 characters
@@ -34,19 +33,11 @@ statements:
 """
 
 
-def _run(*args: str) -> str:
-    result = CliRunner().invoke(main, list(args))
-    assert result.exit_code == 0, result.output
-    return result.output
-
-
 def test_a_thing_with_a_very_long_id_gets_its_page(tmp_path: Path) -> None:
     assert len(LONG_ID) > 240
-    project = copy_seed_project(tmp_path / "project")
-    note = project / "data" / "notes" / "2025" / "2025-11-06-long-id.yaml"
-    note.write_text(NOTE, encoding="utf-8")
-    _run("build", "--project", str(project))
-    _run("site", "--project", str(project))
+    project = built_with(tmp_path / "project", NOTE, "data/notes/2025/2025-11-06-long-id.yaml")
+    site = run(project, "site")
+    assert site.exit_code == 0, site.output
     page = (
         project / "dist" / "site" / page_path(f"https://w3id.org/tradekg/id/commitment/{LONG_ID}")
     )
@@ -58,16 +49,14 @@ def test_a_thing_with_a_very_long_id_gets_its_page(tmp_path: Path) -> None:
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     project = copy_seed_project(tmp_path_factory.mktemp("odd-digits"))
-    _run("build", "--project", str(project), "--quiet")
+    result = run(project, "build", "--quiet")
+    assert result.exit_code == 0, result.output
     return project
 
 
 @pytest.mark.parametrize("rate", ["١٩", "１９", "۱۹"])
 def test_digits_of_other_scripts_are_no_decimal(built: Path, rate: str) -> None:
-    result = CliRunner().invoke(
-        main,
-        ["query", "tariffs-at-or-above-rate", "--param", f"rate={rate}", "--project", str(built)],
-    )
+    result = run(built, "query", "tariffs-at-or-above-rate", "--param", f"rate={rate}")
     assert result.exit_code == 2
     assert "is not a decimal number" in result.output
 

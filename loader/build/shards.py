@@ -49,7 +49,6 @@ from loader.files import Closing
 from loader.graph.assemble import Assembled, count_instances
 from loader.graph.entity import Entity
 from loader.graph.mapping import MappedNote, NoteIds, Registry, map_note, note_ids
-from loader.graph.parts import GraphPart
 from loader.problems import InputError, Problem, Severity
 from loader.project import Project, SourcesSetting
 from loader.read.notes import Note, note_key, read_note
@@ -235,9 +234,7 @@ class NoteWork:
         with ChunkWriter(self.folder) as spill:
             for result in mapped:
                 file = result.note.file
-                part = GraphPart(
-                    result.graph.value, "note", file, result.triples, frozenset(result.added)
-                )
+                part = result.part()
                 chunks, ntriples = serialise_graph(part)
                 self.outputs[file] = NoteOutput(
                     key=result.note.key,
@@ -246,11 +243,8 @@ class NoteWork:
                     references=result.references,
                 )
                 store.load(ntriples, format=ox.RdfFormat.N_TRIPLES)
-                self.focus.update(
-                    t.subject.value  # type: ignore[union-attr]
-                    for t in result.triples
-                    if t.subject.value not in result.added  # type: ignore[union-attr]
-                )
+                # the subjects whose results it reports: its own, not those it adds to
+                self.focus.update(t.subject.value for t in part.validated())  # type: ignore[union-attr]
                 needs.update(e.file for e in result.references.values() if e.file)
                 result.triples = []  # serialised: free them as we go
         self.mapped = mapped

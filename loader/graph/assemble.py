@@ -121,16 +121,7 @@ def assemble(project: Project) -> Assembled:
         raise InputError(problems)
 
     parts = fixed_parts(project, vocabulary, reference)
-    for result in mapped:
-        parts.append(
-            GraphPart(
-                result.graph.value,
-                "note",
-                result.note.file,
-                result.triples,
-                frozenset(result.added),
-            )
-        )
+    parts.extend(result.part() for result in mapped)
     return Assembled(
         project=project,
         vocabulary=vocabulary,

@@ -27,6 +27,7 @@ from loader.graph.identity import (
 )
 from loader.graph.literals import LiteralError, to_literal
 from loader.graph.naming import generated_label, shown_date
+from loader.graph.parts import GraphPart
 from loader.namespaces import (
     OA,
     OWL_SAME_AS,
@@ -90,6 +91,12 @@ class MappedNote:
     #: elsewhere, with their annotation nodes: each source's claims are validated on their
     #: own, so validation leaves these out (see :mod:`loader.validate.scope`)
     added: set[str] = field(default_factory=set)
+
+    def part(self) -> GraphPart:
+        """The note's named graph, as the stages after mapping take it."""
+        return GraphPart(
+            self.graph.value, "note", self.note.file, self.triples, frozenset(self.added)
+        )
 
 
 def source_key(note_key: str) -> str:
