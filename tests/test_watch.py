@@ -23,6 +23,7 @@ import pyoxigraph as ox
 import pytest
 from seed_project import copy_seed_project
 
+from loader.build.cache import Warm
 from loader.build.first_look import FirstLook
 from loader.build.pipeline import build
 from loader.build.watch import is_editor_temp
@@ -265,3 +266,47 @@ def test_the_first_look_finds_a_notes_own_errors_and_leaves_the_rest_to_the_buil
     with pytest.raises(InputError) as failed:
         build(project)
     assert "unknown-id" in {p.code for p in failed.value.problems}
+
+
+def test_the_warm_state_gives_what_a_cold_process_gives_and_leaves_the_cache_for_the_cli(
+    project: Project, tmp_path: Path
+) -> None:
+    """Builds in one process with :class:`Warm` (as the watch runs them): after a note edit
+    and after an ontology edit, dist/ is what a fresh full build writes — a label changed in
+    the ontology must not be served from the parsed vocabulary the process kept — and once
+    saved, the cache is the one the next ``tradekg build`` finds current."""
+    warm = Warm()
+    build(project, warm=warm)
+    assert warm.unsaved is not None and warm.vocabulary is not None
+    kept = warm.vocabulary
+    note, _line, found = a_rate(project)
+    set_rate(note, found, f"{float(found.group(2)) + 1:g}")
+    edited = build(project, warm=warm)
+    assert edited.redone and len(edited.redone) < len(project.note_files())  # incremental
+    assert warm.vocabulary is kept  # the ontology did not change: not parsed again
+    ontology = project.root / "ontology" / "tradekg.ttl"
+    text = ontology.read_text(encoding="utf-8")
+    label = re.search(r'rdfs:label "([^"]+)"@en', text)
+    assert label is not None
+    ontology.write_text(
+        text.replace(label.group(0), f'rdfs:label "{label.group(1)} (edited)"@en', 1)
+    )
+    build(project, warm=warm)
+    assert warm.vocabulary is not kept  # a new fingerprint: parsed anew
+
+    copy = tmp_path / "fresh"
+    shutil.copytree(project.root, copy, ignore=shutil.ignore_patterns("dist", ".tradekg-*"))
+    fresh = Project.at(copy)
+    build(fresh, use_cache=False)
+    assert dist_files(fresh.dist_dir) == dist_files(project.dist_dir)
+    assert store_quads(fresh.dist_dir) == store_quads(project.dist_dir)
+
+    # Not yet saved: on disk there is no cache (or an older build's), so the CLI redoes all.
+    assert build(project).redone  # (a cold process, on the stale cache: all redone, correct)
+    warm = Warm()
+    set_rate(note, found, f"{float(found.group(2)) + 2:g}")
+    build(project, warm=warm)
+    warm.save(project)
+    assert warm.unsaved is None
+    again = build(project)  # a cold process after the watch saved: nothing to redo
+    assert again.redone == [] and list(again.timings) == ["check for changes"]

@@ -31,7 +31,9 @@ from loader.graph.entity import Entity
 from loader.graph.identity import Identity
 from loader.problems import InputError, Problem
 from loader.project import Project
+from loader.read.reference import ReferenceData
 from loader.read.sources import ArchivedFile
+from loader.read.vocabulary import Vocabulary
 
 CACHE_FILE = "build.pickle"
 LAST_BUILD_FILE = "last-build.pickle"
@@ -105,6 +107,49 @@ class LastBuild:
         return [
             GraphChunks(i, k, s, t, h, b"", b"", b"", spans) for i, k, s, t, h, spans in self.graphs
         ]
+
+
+@dataclass
+class Warm:
+    """What a long-running build process (``build --watch``) keeps between its builds.
+
+    A build given it reads the cache, vocabulary and reference data from here when their
+    fingerprint is the one it holds (and the cache's spans still match dist/), instead of
+    unpickling and parsing them again; and it leaves saving the new cache to
+    :meth:`save`, which the watch calls once it has printed the outcome. Until then the
+    cache on disk is the older one, whose stamp no longer matches dist/: a build by another
+    process in between simply redoes everything, so nothing stale is ever reused.
+    """
+
+    fingerprint: str = ""
+    vocabulary: Vocabulary | None = None
+    reference: ReferenceData | None = None
+    cache: BuildCache | None = None
+    #: the cache of the last build and the stats its fingerprint took, not yet on disk
+    unsaved: tuple[BuildCache, dict[str, Stat]] | None = None
+
+    def held(self, fingerprint: str) -> bool:
+        """Whether what is kept belongs to inputs with this fingerprint."""
+        return self.vocabulary is not None and self.fingerprint == fingerprint
+
+    def keep(self, fingerprint: str, vocabulary: Vocabulary, reference: ReferenceData) -> None:
+        """Keep the inputs of a build (whose cache comes with :meth:`built`)."""
+        if fingerprint != self.fingerprint:
+            self.cache = None
+        self.fingerprint, self.vocabulary, self.reference = fingerprint, vocabulary, reference
+
+    def built(self, project: Project, cache: BuildCache, hashed: dict[str, Stat]) -> None:
+        """Hold the cache of the build that just finished, to be saved by :meth:`save`."""
+        self.cache, self.unsaved = cache, (cache, hashed)
+        # dist/ changed: the last no-change record cannot describe it any more
+        (project.cache_dir / LAST_BUILD_FILE).unlink(missing_ok=True)
+
+    def save(self, project: Project) -> None:
+        """Write the held cache (and the no-change record) to disk, if not done yet."""
+        if self.unsaved is not None:
+            cache, hashed = self.unsaved
+            self.unsaved = None
+            save_cache(project, cache, hashed)
 
 
 def fingerprint_inputs(project: Project) -> list[Path]:

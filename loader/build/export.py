@@ -83,7 +83,7 @@ class GraphChunks:
 
     def located(self, folder: Path) -> GraphChunks:
         """The chunk without its bytes, read from ``folder``'s files at its spans when needed."""
-        return dataclasses.replace(self.stripped(), folder=str(folder))
+        return dataclasses.replace(self, nquads=b"", trig=b"", turtle=b"", folder=str(folder))
 
     def nquads_bytes(self) -> bytes:
         """The N-Quads lines, from memory or from the files the chunk is located in."""
@@ -349,7 +349,9 @@ def _write_files(
         json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
     )
     return [
-        dataclasses.replace(chunk.stripped(), spans=(span[0], span[1], span[2]))
+        dataclasses.replace(
+            chunk, nquads=b"", trig=b"", turtle=b"", folder=None, spans=(span[0], span[1], span[2])
+        )
         for chunk, span in zip(ordered, spans, strict=True)
     ]
 
@@ -426,8 +428,14 @@ class ChunkWriter(Closing):
         for stream, data in zip(self._files, (chunk.nquads, chunk.trig, chunk.turtle), strict=True):
             spans.append((stream.tell(), len(data)))
             stream.write(data)
-        located = dataclasses.replace(chunk, spans=(spans[0], spans[1], spans[2]))
-        return located.located(self._folder)
+        return dataclasses.replace(
+            chunk,
+            nquads=b"",
+            trig=b"",
+            turtle=b"",
+            folder=str(self._folder),
+            spans=(spans[0], spans[1], spans[2]),
+        )
 
     def close(self) -> None:
         for stream in self._files:

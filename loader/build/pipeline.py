@@ -41,6 +41,7 @@ from loader import __version__
 from loader.build.cache import (
     BuildCache,
     NoteRecord,
+    Warm,
     fingerprint,
     load_cache,
     save_cache,
@@ -123,13 +124,16 @@ def build(
     use_cache: bool = True,
     strict: bool = False,
     on_stage: Callable[[str], None] | None = None,
+    warm: Warm | None = None,
 ) -> BuildResult:
     """Build ``dist/`` from the project, redoing only what changed since the last build.
 
     Every evidence quote of a note whose source text is archived is proved against that
     text (see :mod:`loader.read.sources`); ``strict`` makes a note whose text is not
     archived an error instead of a warning. ``on_stage`` is told the name of each stage as
-    it starts (for a progress display).
+    it starts (for a progress display). ``warm`` is what a long-running process keeps
+    between builds (:class:`loader.build.cache.Warm`): the cache it holds is used instead of
+    the one on disk, and the new one is left for ``warm.save`` to write.
 
     Raises:
         InputError: the ontology, reference data or a note has a problem, or a quote is not
@@ -146,19 +150,38 @@ def build(
     project.cache_dir.mkdir(parents=True, exist_ok=True)
     # The shards spill their serialised notes here; write_dist copies them into dist/.
     with tempfile.TemporaryDirectory(prefix="shards-", dir=project.cache_dir) as spill:
-        return _build(project, clock, use_cache=use_cache, strict=strict, spill=Path(spill))
+        return _build(
+            project, clock, use_cache=use_cache, strict=strict, spill=Path(spill), warm=warm
+        )
 
 
 def _build(
-    project: Project, clock: _Clock, *, use_cache: bool, strict: bool, spill: Path
+    project: Project,
+    clock: _Clock,
+    *,
+    use_cache: bool,
+    strict: bool,
+    spill: Path,
+    warm: Warm | None,
 ) -> BuildResult:
     clock.stage("read ontology and reference")
     print_, hashed = fingerprint(project)
-    cache = load_cache(project, print_) if use_cache else None
+    held = warm is not None and warm.held(print_)
+    if not use_cache:
+        cache = None
+    elif warm is not None and held and warm.cache is not None:
+        cache = warm.cache
+    else:
+        cache = load_cache(project, print_)
     if cache is not None and (cache.stamp is None or cache.stamp != dist_stamp(project.dist_dir)):
         cache = None  # dist/ was changed or removed since: its spans cannot be trusted
-    vocabulary = load_vocabulary(project.ontology_files(), root=project.root)
-    reference = load_reference(project.reference_dir)
+    if warm is not None and held and warm.vocabulary and warm.reference:
+        vocabulary, reference = warm.vocabulary, warm.reference
+    else:
+        vocabulary = load_vocabulary(project.ontology_files(), root=project.root)
+        reference = load_reference(project.reference_dir)
+        if warm is not None:
+            warm.keep(print_, vocabulary, reference)
 
     sources = project.sources()
     files = {project.rel(path): path for path in project.note_files()}
@@ -341,9 +364,9 @@ def _build(
 
     clock.stage("export and index")
     outgoing = [*fixed, *(r.chunks for r in records.values())]
-    # Only the written files keep the bytes from here on (write_dist empties ``outgoing``).
+    # Only the written files keep the bytes from here on (write_dist empties ``outgoing``);
+    # the notes' chunks hold none (they are located in the shards' spill or the old dist/).
     fixed = [chunk.stripped() for chunk in fixed]
-    records = {f: dataclasses.replace(r, chunks=r.chunks.stripped()) for f, r in records.items()}
     unchanged.clear()
     chunks = write_dist(
         outgoing,
@@ -356,19 +379,17 @@ def _build(
     # the names --param, show, find and the site search know things by (dist/names.sqlite)
     write_index(ox.Store.read_only(str(project.dist_dir / STORE)), project.dist_dir)
     by_iri = {chunk.iri: chunk for chunk in chunks}
-    save_cache(
-        project,
-        BuildCache(
-            fingerprint=print_,
-            stamp=dist_stamp(project.dist_dir),
-            fixed=[by_iri[chunk.iri] for chunk in fixed],
-            fixed_counts=fixed_counts,
-            notes={
-                f: dataclasses.replace(r, chunks=by_iri[r.chunks.iri]) for f, r in records.items()
-            },
-        ),
-        hashed,
+    new_cache = BuildCache(
+        fingerprint=print_,
+        stamp=dist_stamp(project.dist_dir),
+        fixed=[by_iri[chunk.iri] for chunk in fixed],
+        fixed_counts=fixed_counts,
+        notes={f: dataclasses.replace(r, chunks=by_iri[r.chunks.iri]) for f, r in records.items()},
     )
+    if warm is not None:
+        warm.built(project, new_cache, hashed)
+    else:
+        save_cache(project, new_cache, hashed)
     all_warnings = [w for r in records.values() for w in r.warnings]
     return BuildResult(
         graphs=chunks,

@@ -9,6 +9,7 @@ punctuation and a leading "the", as people do when they type a name.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -43,8 +44,12 @@ _NOT_WORD = re.compile(r"[^0-9a-z]+")
 def fold(text: str) -> str:
     """``text`` as it is compared: no accents, case or punctuation, one space between words,
     without a leading "the" ("Côte d'Ivoire" → "cote d ivoire")."""
-    plain = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
-    words = _NOT_WORD.sub(" ", plain.casefold()).split()
+    if text.isascii():  # most names: nothing to decompose, and casefold is lower
+        words = _NOT_WORD.sub(" ", text.lower()).split()
+    else:
+        decomposed = unicodedata.normalize("NFKD", text)
+        plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+        words = _NOT_WORD.sub(" ", plain.casefold()).split()
     if len(words) > 1 and words[0] == "the":
         words = words[1:]
     return " ".join(words)
@@ -58,7 +63,7 @@ def write_index(store: ox.Store, dist_dir: Path) -> None:
         OSError, sqlite3.Error: the folder cannot be written.
     """
     path = dist_dir / INDEX
-    rows = build_index(store, read_ids(dist_dir))
+    rows = build_index(store, read_ids(dist_dir), folded=_folded_before(path))
     tmp = path.with_name(f".{INDEX}.{os.getpid()}.tmp")
     tmp.unlink(missing_ok=True)
     try:
@@ -73,23 +78,33 @@ def fill_index(
 ) -> sqlite3.Connection:
     """Fill an empty database with ``rows`` and the build ``stamp`` they belong to."""
     db.executescript(
-        "CREATE TABLE meta (build TEXT); CREATE TABLE names (key TEXT, iri TEXT, name TEXT);"
+        "CREATE TABLE meta (build TEXT, folding TEXT);"
+        " CREATE TABLE names (key TEXT, iri TEXT, name TEXT);"
     )
-    db.execute("INSERT INTO meta VALUES (?)", (stamp,))
+    db.execute("INSERT INTO meta VALUES (?, ?)", (stamp, _folding()))
     db.executemany("INSERT INTO names VALUES (?, ?, ?)", rows)
     db.execute("CREATE INDEX by_key ON names (key)")
     db.commit()
     return db
 
 
-def build_index(store: ox.Store, ids: Mapping[str, str]) -> list[tuple[str, str, str]]:
+def build_index(
+    store: ox.Store, ids: Mapping[str, str], *, folded: Mapping[str, str] | None = None
+) -> list[tuple[str, str, str]]:
     """(folded name, IRI, name as written) for every id (``hs:2846`` also as ``2846``) and
-    every value of :data:`NAME_PROPERTIES` on an IRI, each pair once."""
+    every value of :data:`NAME_PROPERTIES` on an IRI, each pair once.
+
+    ``folded`` (name → folded name, from the previous index) spares folding again the names
+    that did not change: folding was most of the index's time.
+    """
     seen: set[tuple[str, str]] = set()
     rows: list[tuple[str, str, str]] = []
+    known = folded or {}
 
     def add(name: str, iri: str) -> None:
-        key = fold(name)
+        key = known.get(name)
+        if key is None:
+            key = fold(name)
         if key and (key, iri) not in seen:
             seen.add((key, iri))
             rows.append((key, iri, name))
@@ -109,6 +124,29 @@ def _named(store: ox.Store) -> Iterator[tuple[str, str]]:
         for quad in store.quads_for_pattern(None, ox.NamedNode(prop), None, None):
             if isinstance(quad.subject, ox.NamedNode) and isinstance(quad.object, ox.Literal):
                 yield quad.subject.value, quad.object.value
+
+
+@functools.cache
+def _folding() -> str:
+    """What identifies the folding: the digest of this module, so that names folded by other
+    code are never taken from an older index."""
+    return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
+
+
+def _folded_before(path: Path) -> dict[str, str]:
+    """Name → folded name from the index at ``path``, if the same folding wrote it."""
+    try:
+        db = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error:
+        return {}
+    try:
+        if db.execute("SELECT folding FROM meta").fetchone() != (_folding(),):
+            return {}
+        return dict(db.execute("SELECT name, key FROM names"))
+    except sqlite3.Error:  # no index yet, an older layout or a torn file: fold everything
+        return {}
+    finally:
+        db.close()
 
 
 def build_stamp(dist_dir: Path) -> str:
