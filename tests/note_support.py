@@ -29,3 +29,22 @@ def built_with(folder: Path, text: str, file: str) -> Path:
     result = run(project, "build")
     assert result.exit_code == 0, result.output
     return project
+
+
+def a_new_note(n: int) -> str:
+    """A note of the test's own that defines one id no other note refers to: adding it redoes
+    exactly one note, so the count of notes redone tells how many saves one rebuild took."""
+    return f"""source:
+  title: "A note saved in a burst ({n})"
+  publisher: gmt-eight
+  issued: 2025-10-27
+  documentKind: news-article
+  identifier: 001_daeb3c8afa50e279.txt
+language: en
+statements:
+  - a: Person
+    id: burst-person-{n}
+    label: Person {n} of the burst
+    claimStatus: reported
+    evidence: "U.S. President Donald Trump"
+"""

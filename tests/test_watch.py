@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from note_support import a_new_note
 from seed_project import copy_seed_project
 
 from loader.build.cache import Warm
@@ -179,25 +180,6 @@ def test_an_error_shows_at_its_line_a_fix_shows_ok_and_dist_equals_a_full_build(
     build(fresh, use_cache=False)
     assert dist_files(fresh.dist_dir) == after
     assert store_quads(fresh.dist_dir) == store_quads(project.dist_dir)
-
-
-def a_new_note(n: int) -> str:
-    """A note of the test's own that defines one id no other note refers to: adding it redoes
-    exactly one note, so the count of notes redone tells how many saves one rebuild took."""
-    return f"""source:
-  title: "A note saved in a burst ({n})"
-  publisher: gmt-eight
-  issued: 2025-10-27
-  documentKind: news-article
-  identifier: 001_daeb3c8afa50e279.txt
-language: en
-statements:
-  - a: Person
-    id: burst-person-{n}
-    label: Person {n} of the burst
-    claimStatus: reported
-    evidence: "U.S. President Donald Trump"
-"""
 
 
 def test_a_burst_of_saves_is_one_rebuild_and_sigterm_ends_it_cleanly(

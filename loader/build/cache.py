@@ -1,8 +1,13 @@
 """The build cache: what an incremental build keeps of each note between runs.
 
-It lives in ``.tradekg-cache/build.pickle`` and is valid only for the same loader version,
-ontology, reference data, shapes and queries (the *fingerprint*); any change there, a torn
-file or a cache of another loader version simply costs one full build.
+It lives in ``.tradekg-cache/build.sqlite``, one row per note (its record, pickled) beside
+the build's shared state (fingerprint, dist stamp, the fixed graphs and where every graph's
+chunks stand in the dist files). A rebuild after editing one note rewrites that note's row
+and the shared state, not the records of the 10,000 others: where a graph's bytes stand
+shifts with every edit before it, so the spans are kept apart from the records. The cache
+is valid only for the same loader version and code, ontology, reference data, shapes and
+queries (the *fingerprint*); any change there, a torn file or a cache of another layout
+simply costs one full build.
 
 Beside it, ``.tradekg-cache/last-build.pickle`` is a small record (:class:`LastBuild`) of
 the size and modification time of every input file and of ``dist/``'s files when the last
@@ -15,11 +20,14 @@ report a stale ``dist/`` as current.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
 import os
 import pickle
+import sqlite3
 import tempfile
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -35,9 +43,12 @@ from loader.read.reference import ReferenceData
 from loader.read.sources import ArchivedFile
 from loader.read.vocabulary import Vocabulary
 
-CACHE_FILE = "build.pickle"
+CACHE_FILE = "build.sqlite"
+#: the single-file cache of earlier versions, removed when the new one is written
+_OLD_CACHE_FILE = "build.pickle"
 LAST_BUILD_FILE = "last-build.pickle"
-CACHE_FORMAT = 6
+CACHE_FORMAT = 7
+_LAYOUT = f"{__version__}/{CACHE_FORMAT}"
 _LAST_BUILD_VERSION = f"{__version__}/{CACHE_FORMAT}/last-build-2"
 
 
@@ -125,8 +136,9 @@ class Warm:
     vocabulary: Vocabulary | None = None
     reference: ReferenceData | None = None
     cache: BuildCache | None = None
-    #: the cache of the last build and the stats its fingerprint took, not yet on disk
-    unsaved: tuple[BuildCache, dict[str, Stat]] | None = None
+    #: the cache of the last build, the stats its fingerprint took and what it was made
+    #: from (see :func:`save_cache`), not yet on disk
+    unsaved: tuple[BuildCache, dict[str, Stat], Since | None] | None = None
 
     def held(self, fingerprint: str) -> bool:
         """Whether what is kept belongs to inputs with this fingerprint."""
@@ -138,18 +150,24 @@ class Warm:
             self.cache = None
         self.fingerprint, self.vocabulary, self.reference = fingerprint, vocabulary, reference
 
-    def built(self, project: Project, cache: BuildCache, hashed: dict[str, Stat]) -> None:
+    def built(
+        self,
+        project: Project,
+        cache: BuildCache,
+        hashed: dict[str, Stat],
+        since: Since | None,
+    ) -> None:
         """Hold the cache of the build that just finished, to be saved by :meth:`save`."""
-        self.cache, self.unsaved = cache, (cache, hashed)
+        self.cache, self.unsaved = cache, (cache, hashed, since)
         # dist/ changed: the last no-change record cannot describe it any more
         (project.cache_dir / LAST_BUILD_FILE).unlink(missing_ok=True)
 
     def save(self, project: Project) -> None:
         """Write the held cache (and the no-change record) to disk, if not done yet."""
         if self.unsaved is not None:
-            cache, hashed = self.unsaved
+            cache, hashed, since = self.unsaved
             self.unsaved = None
-            save_cache(project, cache, hashed)
+            save_cache(project, cache, hashed, since=since)
 
 
 def fingerprint_inputs(project: Project) -> list[Path]:
@@ -174,30 +192,115 @@ def fingerprint(project: Project) -> tuple[str, dict[str, Stat]]:
     return digest.hexdigest(), stats
 
 
+Spans = tuple[tuple[int, int], tuple[int, int], tuple[int, int]]
+#: the stamp of the cache a build started from, and the notes it redid
+Since = tuple[tuple[tuple[str, int, int], ...] | None, Collection[str]]
+
+
 def load_cache(project: Project, expected: str) -> BuildCache | None:
     """The cache of the last successful build, if it is for the same fingerprint."""
     path = project.cache_dir / CACHE_FILE
+    if not path.is_file():
+        return None
     try:
-        with path.open("rb") as stream:
-            cached = pickle.load(stream)
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
-        return None
-    if not isinstance(cached, BuildCache) or cached.fingerprint != expected:
-        return None
-    return cached
+        db = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True)
+        try:
+            meta = dict(db.execute("SELECT key, value FROM meta"))
+            if meta.get("layout") != _LAYOUT or meta.get("fingerprint") != expected:
+                return None
+            stamp, fixed, fixed_counts, spans = pickle.loads(meta["state"])
+            notes: dict[str, NoteRecord] = {}
+            for file, blob in db.execute("SELECT file, record FROM notes"):
+                record = pickle.loads(blob)
+                record.chunks = dataclasses.replace(record.chunks, spans=spans[file])
+                notes[file] = record
+        finally:
+            db.close()
+    except (sqlite3.Error, pickle.UnpicklingError, EOFError, AttributeError, ImportError,
+            KeyError, TypeError, ValueError):  # fmt: skip
+        return None  # torn, of another layout or not ours: a full build
+    return BuildCache(expected, stamp, fixed, fixed_counts, notes)
 
 
-def save_cache(project: Project, cache: BuildCache, hashed: dict[str, Stat]) -> None:
-    """Write the cache atomically (a torn cache file would only cost a full build), then the
-    :class:`LastBuild` record for the next no-change rebuild.
+def save_cache(
+    project: Project,
+    cache: BuildCache,
+    hashed: dict[str, Stat],
+    *,
+    since: Since | None = None,
+) -> None:
+    """Write the cache in one transaction (a torn cache would only cost a full build), then
+    the :class:`LastBuild` record for the next no-change rebuild.
 
     ``hashed``: the stats :func:`fingerprint` took of the files it hashed for ``cache``.
+    ``since``: the stamp of the cache the build started from and the notes whose records
+    it made anew. When the cache on disk is that one, only these rows are written (the
+    others are the same records); otherwise, or without ``since``, every row is.
     """
     (project.cache_dir / LAST_BUILD_FILE).unlink(missing_ok=True)
-    _dump(project.cache_dir, CACHE_FILE, cache)
+    _write_cache(project.cache_dir, cache, since)
+    (project.cache_dir / _OLD_CACHE_FILE).unlink(missing_ok=True)
     last = _last_build(project, cache, hashed)
     if last is not None:
         _dump(project.cache_dir, LAST_BUILD_FILE, last)
+
+
+def _write_cache(folder: Path, cache: BuildCache, since: Since | None) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / CACHE_FILE
+    try:
+        _write_rows(path, cache, since)
+    except sqlite3.DatabaseError:  # a damaged file of an earlier run: start it anew
+        path.unlink(missing_ok=True)
+        _write_rows(path, cache, None)
+
+
+def _write_rows(path: Path, cache: BuildCache, since: Since | None) -> None:
+    db = sqlite3.connect(path)
+    try:
+        db.execute("PRAGMA synchronous = NORMAL")
+        with db:  # one transaction: the old cache or the new, never a mix
+            db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value)")
+            db.execute("CREATE TABLE IF NOT EXISTS notes (file TEXT PRIMARY KEY, record BLOB)")
+            meta = dict(db.execute("SELECT key, value FROM meta WHERE key != 'state'"))
+            same = since is not None and meta == {
+                "layout": _LAYOUT,
+                "fingerprint": cache.fingerprint,
+                "stamp": repr(since[0]),
+            }
+            held = {file for (file,) in db.execute("SELECT file FROM notes")} if same else set()
+            if not same:
+                db.execute("DELETE FROM notes")
+            fresh = set(since[1]) if since is not None and same else set(cache.notes)
+            gone = held - cache.notes.keys()
+            db.executemany("DELETE FROM notes WHERE file = ?", [(f,) for f in sorted(gone)])
+            db.executemany(
+                "INSERT OR REPLACE INTO notes VALUES (?, ?)",
+                [
+                    (file, _record_blob(record))
+                    for file, record in cache.notes.items()
+                    if file in fresh or file not in held
+                ],
+            )
+            spans: dict[str, Spans | None] = {f: r.chunks.spans for f, r in cache.notes.items()}
+            state = (cache.stamp, cache.fixed, cache.fixed_counts, spans)
+            db.executemany(
+                "INSERT OR REPLACE INTO meta VALUES (?, ?)",
+                [
+                    ("layout", _LAYOUT),
+                    ("fingerprint", cache.fingerprint),
+                    ("stamp", repr(cache.stamp)),
+                    ("state", pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL)),
+                ],
+            )
+    finally:
+        db.close()
+
+
+def _record_blob(record: NoteRecord) -> bytes:
+    """A note's row: its record without the spans, which move when other notes change."""
+    bare = dataclasses.replace(record, chunks=dataclasses.replace(record.chunks, spans=None))
+    return pickle.dumps(bare, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def _dump(folder: Path, name: str, value: object) -> None:

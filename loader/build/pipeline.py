@@ -1,7 +1,7 @@
 """The build pipeline: read → graph → validate → dist/, redoing only the notes that need it.
 
 A full build is this same path with an empty cache, so there is one pipeline, not two.
-The cache (``.tradekg-cache/build.pickle``) keeps, per note file: its content hash, the
+The cache (``.tradekg-cache/build.sqlite``) keeps, per note file: its content hash, the
 ids it defines, the ids it refers to (and what they resolved to), its serialised graph and
 its validation warnings. It is valid only for the same loader version, ontology, reference
 data, shapes and queries (the *fingerprint*); any change there rebuilds everything.
@@ -386,10 +386,11 @@ def _build(
         fixed_counts=fixed_counts,
         notes={f: dataclasses.replace(r, chunks=by_iri[r.chunks.iri]) for f, r in records.items()},
     )
+    since = (cache.stamp, sorted(outputs)) if cache is not None else None
     if warm is not None:
-        warm.built(project, new_cache, hashed)
+        warm.built(project, new_cache, hashed, since)
     else:
-        save_cache(project, new_cache, hashed)
+        save_cache(project, new_cache, hashed, since=since)
     all_warnings = [w for r in records.values() for w in r.warnings]
     return BuildResult(
         graphs=chunks,
