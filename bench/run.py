@@ -8,23 +8,29 @@ For each size it generates a corpus (:mod:`bench.generate`) and measures, in one
   parse only (median of 3), load into an in-memory store, bulk-load into an on-disk store,
   and the resident memory of a process holding that in-memory store; for loading, one raw
   ``POST`` of the N-Quads into a fresh ``oxigraph serve --location`` server. Every goal of
-  the speed issue is reported as a ratio to these, with ✓ or ✗ (:func:`goal_rows`);
+  the speed issue is reported as a ratio to these (or to the cold build, or to Jena), or as
+  a time for the watch's error line, the site's update and ``show``, with ✓ or ✗, and a row
+  that could not be measured says why (:func:`goal_rows`);
 
 * **ours** — ``tradekg build --full --timings`` as a child process (its own stage timings,
   wall time and peak memory), a rebuild with nothing changed, a rebuild after editing one
   note (incremental when the build has a cache), ``tradekg build --watch`` (seconds from
   saving a one-note edit to its ``ok`` line, and from saving a bad value to its
-  ``file:line`` error), ``tradekg validate`` when the command
-  exists, every saved query on the built store (engine: median of ``--runs`` runs after one
-  warm-up; CLI: ``tradekg query NAME``, median of up to 3 runs after one warm-up), and
-  ``tradekg load`` into a real Oxigraph server, then again (an unchanged build);
+  ``file:line`` error), ``tradekg validate`` when the command exists and, right after it,
+  Apache Jena SHACL on the same data and shapes (:mod:`bench.jena`), ``tradekg site`` cold
+  and again after a one-note edit and rebuild, ``tradekg show USA`` (median of 3 fresh
+  processes), every saved query on the built store (engine: median of ``--runs`` runs
+  after one warm-up; CLI: ``tradekg query NAME``, median of up to 3 runs after one
+  warm-up), and ``tradekg load`` into a real Oxigraph server, then again (an unchanged
+  build);
 * **baseline** — what a naive pipeline does with the same data: rdflib parses
   ``dist/tradekg.nq`` into a ``Dataset``, rdflib's SPARQL engine answers the same saved
   queries, and pyshacl validates the union graph against ``shapes/``. Each stage has a time
   limit (``--baseline-limit``) and is reported as "not run: > N s limit" when it hits it.
 
 Why child processes: each pipeline runs in its own process so that its peak memory (the
-``ru_maxrss`` the kernel reports for exactly that child, via ``os.wait4``) is its own and
+``ru_maxrss`` the kernel reports for exactly that child, via ``os.wait4``, and the sampled
+memory of the processes it forks: :mod:`bench.processes`) is its own and
 imports or caches of one pipeline cannot speed up or slow down the other. Why ratios: this
 machine's speed drifts by up to 3.7× in an afternoon, so only numbers measured side by side
 in the same run are compared.
@@ -992,7 +998,7 @@ def goal_rows(result: SizeResult) -> list[Goal]:
                  extra: str = "") -> None:  # fmt: skip
         shown = why if value is None else _fmt(value) + extra
         ok = None if value is None else value <= goal_s
-        rows.append(Goal(measure, f"≤ {_fmt(goal_s)}", shown, "", ok))
+        rows.append(Goal(measure, f"≤ {goal_s:g} s", shown, "", ok))
 
     ratio_row(
         "cold full build incl. validation, CLI",
@@ -1010,8 +1016,8 @@ def goal_rows(result: SizeResult) -> list[Goal]:
             "peak memory of the cold build, summed over all its processes",
             f"≤ 1.5× a process holding an in-memory store ({_fmt(store_rss, 'MB')})",
             (
-                f"{_fmt(build_rss, 'MB')} summed; largest process {_fmt(largest, 'MB')}"
-                f" ({_fmt(_div(largest, store_rss), 'x')})"
+                f"{_fmt(build_rss, 'MB')} summed (largest single process "
+                f"{_fmt(largest, 'MB')} = {_fmt(_div(largest, store_rss), 'x')})"
             )
             if build_rss
             else not_measured(result, "build"),
@@ -1249,7 +1255,9 @@ def stage_rows(result: SizeResult) -> list[tuple[str, str, str, str]]:
         (
             "validate: tradekg validate (CLI) / Apache Jena SHACL, both runs "
             f"({triples:,} triples; inputs written in {_fmt(jena.get('prepare_s'))}, not counted)",
-            _fmt(vcli.get("wall_s")) if "wall_s" in vcli else vcli.get("note", "–"),
+            f"{_fmt(vcli['wall_s'])} ({' '.join(vcli.get('summary') or []).rpartition(': ')[2]})"
+            if "wall_s" in vcli
+            else vcli.get("note", "–"),
             f"{_fmt(jena['wall_s'])}, {jena.get('results')} results, "
             f"{_fmt(jena.get('maxrss_mb'), 'MB')}"
             if jena.get("wall_s")
