@@ -961,15 +961,15 @@ def empty_queries(result: SizeResult) -> list[str]:
     return bad
 
 
-def not_measured(result: SizeResult, *keys: str) -> str:
-    """Why a row has no value: the note or error its section recorded, else the size's."""
-    section = _get(result.ours, *keys[:1]) if keys else None
-    if isinstance(section, dict):
+def not_measured(result: SizeResult, section: str) -> str:
+    """Why a row has no value: the note or error ``ours[section]`` recorded (its first
+    line), else why the size skipped it."""
+    found = result.ours.get(section)
+    if isinstance(found, dict):
         for key in ("note", "error_note", "error"):
-            why = section.get(key)
-            if why:
-                text = str(why).strip().splitlines()[0] if str(why).strip() else str(why)
-                return text if text.startswith("not ") else f"not measured: {text}"
+            lines = str(found.get(key) or "").strip().splitlines()
+            if lines:
+                return lines[0] if lines[0].startswith("not ") else f"not measured: {lines[0]}"
     return str(result.ours.get("skipped") or "not measured")
 
 
@@ -1251,13 +1251,12 @@ def stage_rows(result: SizeResult) -> list[tuple[str, str, str, str]]:
     jena = ours.get("jena", {})
     scopes = jena.get("scopes", {})
     triples = sum(int(v.get("triples", 0)) for v in scopes.values())
+    counts = " ".join(vcli.get("summary") or []).rpartition(": ")[2].rstrip(".")
     rows.append(
         (
             "validate: tradekg validate (CLI) / Apache Jena SHACL, both runs "
             f"({triples:,} triples; inputs written in {_fmt(jena.get('prepare_s'))}, not counted)",
-            f"{_fmt(vcli['wall_s'])} ({' '.join(vcli.get('summary') or []).rpartition(': ')[2]})"
-            if "wall_s" in vcli
-            else vcli.get("note", "–"),
+            f"{_fmt(vcli['wall_s'])} ({counts})" if "wall_s" in vcli else vcli.get("note", "–"),
             f"{_fmt(jena['wall_s'])}, {jena.get('results')} results, "
             f"{_fmt(jena.get('maxrss_mb'), 'MB')}"
             if jena.get("wall_s")
