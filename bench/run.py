@@ -1207,8 +1207,8 @@ def _fmt(value: float | None, unit: str = "s") -> str:
         if value < 1:
             return f"{value * 1000:.1f} ms"
         return f"{value:.2f} s" if value < 10 else f"{value:.1f} s"
-    if unit == "x":
-        return f"{value:.1f}×"
+    if unit == "x":  # two digits below 1, so that 0.46× is not read as the 0.5× goal
+        return f"{value:.2f}×" if value < 1 else f"{value:.1f}×"
     if unit == "MB":
         return f"{value:,.0f} MB"
     return f"{value:,.0f} {unit}"
