@@ -99,8 +99,9 @@ def run_child(args: Sequence[str], *, timeout: float | None = None) -> ProcResul
     process per core: their memory adds up). The per-process peak is the larger of that
     ``ru_maxrss`` and the largest ``VmHWM`` (each process's own high-water mark) read from a
     descendant at those samples; a child living less than one sample is not seen.
-    ``RUSAGE_CHILDREN`` would give the maximum over every child ever waited for, so the
-    second pipeline would inherit the first one's peak.
+    The summed peak is never below the per-process one: when one process was at its peak,
+    the tree held at least its pages. ``RUSAGE_CHILDREN`` would give the maximum over every
+    child ever waited for, so the second pipeline would inherit the first one's peak.
     """
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         start = time.perf_counter()
@@ -135,7 +136,7 @@ def run_child(args: Sequence[str], *, timeout: float | None = None) -> ProcResul
             list(args),
             process.returncode,
             wall,
-            max(own, tree_peak),
+            max(own, tree_peak, one_peak),
             out.read().decode("utf-8", "replace"),
             err.read().decode("utf-8", "replace"),
             timed_out,
