@@ -18,7 +18,7 @@ import mmap
 import os
 import shutil
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -27,8 +27,8 @@ from typing import BinaryIO
 
 import pyoxigraph as ox
 
-from loader.build.void import VOID_GRAPH, void_quads, void_turtle
-from loader.files import Closing, remove_leftovers, replace_dir
+from loader.build.void import VOID_GRAPH, void_quads, void_quads_of, void_turtle
+from loader.files import Closing, remove_leftovers, replace_dir, replace_files
 from loader.graph.parts import GraphPart
 from loader.namespaces import DCTERMS, RDF, SERIALIZATION_PREFIXES
 
@@ -261,6 +261,7 @@ def write_dist(
     counts: Mapping[str, int],
     ids: Mapping[str, str],
     store_has: Mapping[str, str] | None = None,
+    previous: tuple[Sequence[GraphChunks], Mapping[str, int]] | None = None,
 ) -> list[GraphChunks]:
     """Write every output of a build into ``dist_dir``.
 
@@ -268,10 +269,12 @@ def write_dist(
     notes use (``VNM``, ``hs:2805``) where an IRI is expected. ``store_has`` (graph IRI →
     sha256) says what the existing store holds; when given, and
     the store is intact, only changed graphs are replaced in it. Otherwise a new store is
-    built. Returns the graphs in file order, without their bytes (``spans`` says where they
-    are in the files). ``chunks`` is emptied once the files are written, so that the caller's
-    serialisations can be freed before the store is built (RocksDB's bulk load is the build's
-    memory peak).
+    built. ``previous`` (the last build's graphs, without their bytes, and the sizes of its
+    dump files) lets the store's description graph be updated by what changed in it without
+    reading it back from the store. Returns the graphs in file order, without their bytes
+    (``spans`` says where they are in the files). ``chunks`` is emptied once the files are
+    written, so that the caller's serialisations can be freed before the store is built
+    (RocksDB's bulk load is the build's memory peak).
 
     Raises:
         OSError: the folder cannot be written (the previous files then stay as they were).
@@ -288,22 +291,29 @@ def write_dist(
         sizes = {name: (staging / name).stat().st_size for name in (NQUADS, TRIG, TURTLE)}
         described = void_turtle(written, version=version, sizes=sizes)
         (staging / VOID).write_bytes(described)
-        previous = _read_bytes(dist_dir / VOID)
+        last_described = _read_bytes(dist_dir / VOID)
         (staging / IDS).write_text(
             json.dumps(dict(sorted(ids.items())), indent=0, ensure_ascii=False) + "\n",
             encoding="utf-8",
         )
         store = dist_dir / STORE
         if store_has is not None and store.is_dir() and not (dist_dir / DIRTY_MARKER).exists():
-            _update_store(store, ordered, store_has, dist_dir / DIRTY_MARKER, described, previous)
+            description = None
+            if described != last_described:
+                held = None
+                if previous is not None:  # what the store's description graph holds now
+                    graphs, old_sizes = previous
+                    held = void_quads_of(sorted(graphs, key=lambda c: c.iri), version, old_sizes)
+                description = (void_quads_of(written, version, sizes), held)
+            _update_store(store, ordered, store_has, dist_dir / DIRTY_MARKER, description)
         else:
             ordered.clear()
             _release_freed_memory()
             _new_store(staging / STORE, staging / NQUADS, described)
             replace_dir(staging / STORE, store)
             (dist_dir / DIRTY_MARKER).unlink(missing_ok=True)
-        for name in (NQUADS, TRIG, TURTLE, IDS, MANIFEST, VOID):
-            os.replace(staging / name, dist_dir / name)
+        names = (NQUADS, TRIG, TURTLE, IDS, MANIFEST, VOID)
+        replace_files([(staging / name, dist_dir / name) for name in names])
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return written
@@ -505,27 +515,27 @@ def _update_store(
     ordered: list[GraphChunks],
     store_has: Mapping[str, str],
     dirty: Path,
-    described: bytes,
-    previous: bytes | None,
+    description: tuple[set[ox.Quad], set[ox.Quad] | None] | None,
 ) -> None:
     """Replace only the graphs whose content changed; the marker guards against a crash.
 
-    The store's description graph is replaced when ``void.ttl`` changed (``previous`` is
-    the last build's).
+    ``description``, when ``void.ttl`` changed: the quads of the store's new description
+    graph, and those the last build put there (None: read them from the store).
     """
     wanted = {c.iri: c for c in ordered}
     stale = [iri for iri in store_has if iri not in wanted]
     changed = [c for c in ordered if store_has.get(c.iri) != c.sha256]
-    if not stale and not changed and described == previous:
+    if not stale and not changed and description is None:
         return
     dirty.touch()
     store = ox.Store(str(path))
-    if described != previous:
+    if description is not None:
         # The description changes by a few counts per build: replacing its ~100,000
-        # triples whole took seconds. It has no blank nodes, so sets compare exactly, and
-        # comparing with what the store holds (not the last void.ttl) cannot go astray.
-        held = set(store.quads_for_pattern(None, None, None, VOID_GRAPH))
-        wanted_void = set(void_quads(described))
+        # triples whole took seconds, and so did reading them back from the store. It has
+        # no blank nodes, so the sets compare exactly.
+        wanted_void, held = description
+        if held is None:
+            held = set(store.quads_for_pattern(None, None, None, VOID_GRAPH))
         for quad in held - wanted_void:
             store.remove(quad)
         store.extend(wanted_void - held)

@@ -375,6 +375,7 @@ def _build(
         counts=counts,
         ids={key: entity.iri for key, entity in registry.by_id.items()},
         store_has=read_manifest(project.dist_dir),
+        previous=_previous_graphs(cache),
     )
     # the names --param, show, find and the site search know things by (dist/names.sqlite)
     write_index(ox.Store.read_only(str(project.dist_dir / STORE)), project.dist_dir)
@@ -402,6 +403,17 @@ def _build(
 
 
 _MISSING_TEXT = "source-text-missing"
+
+
+def _previous_graphs(
+    cache: BuildCache | None,
+) -> tuple[list[GraphChunks], dict[str, int]] | None:
+    """The last build's graphs and dump sizes, from the cache this build started from (whose
+    stamp matched dist/), for the store's description graph to be updated by difference."""
+    if cache is None or cache.stamp is None:
+        return None
+    graphs = [*cache.fixed, *(record.chunks for record in cache.notes.values())]
+    return graphs, {name: size for name, size, _mtime in cache.stamp}
 
 
 def _register(

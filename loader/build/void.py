@@ -107,8 +107,18 @@ def describe(
 ) -> list[ox.Triple]:
     """The VoID + DCAT description of a build: ``graphs`` in file order, dump ``sizes``.
 
-    ``base`` is the IRI the dump files' names are resolved against.
+    ``base`` is the IRI the dump files' names are resolved against. Grouped by subject, the
+    dataset first, so that void.ttl reads top-down.
     """
+    return sorted(
+        _description(graphs, version=version, sizes=sizes, base=base),
+        key=lambda t: (t.subject != DATASET, str(t.subject), str(t.predicate), str(t.object)),
+    )
+
+
+def _description(
+    graphs: Sequence[Described], *, version: str, sizes: Mapping[str, int], base: str
+) -> list[ox.Triple]:
     out: list[ox.Triple] = []
     add = out.append
     dataset = DATASET
@@ -172,11 +182,7 @@ def describe(
         add(ox.Triple(distribution, _d("downloadURL"), file))
         add(ox.Triple(distribution, _d("mediaType"), _media_type(media_type)))
         add(ox.Triple(distribution, _d("byteSize"), _count(sizes[name])))
-    # Grouped by subject, the dataset first, so that void.ttl reads top-down.
-    return sorted(
-        out,
-        key=lambda t: (t.subject != dataset, str(t.subject), str(t.predicate), str(t.object)),
-    )
+    return out
 
 
 def _media_type(name: str) -> ox.NamedNode:
@@ -194,6 +200,15 @@ def void_turtle(graphs: Sequence[Described], *, version: str, sizes: Mapping[str
     return b"".join(
         line for line in text.splitlines(keepends=True) if not line.startswith(b"@base ")
     )
+
+
+def void_quads_of(
+    graphs: Sequence[Described], version: str, sizes: Mapping[str, int]
+) -> set[ox.Quad]:
+    """The quads :func:`void_quads` reads from the ``void.ttl`` of these graphs and sizes,
+    made without writing and parsing Turtle (the store's description graph, compared)."""
+    triples = _description(graphs, version=version, sizes=sizes, base=DIST_BASE)
+    return {ox.Quad(t.subject, t.predicate, t.object, VOID_GRAPH) for t in triples}
 
 
 def void_quads(turtle: bytes) -> Iterable[ox.Quad]:

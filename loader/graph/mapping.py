@@ -9,6 +9,7 @@ builds) while ids stay checked across all notes.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from collections.abc import Iterable, Mapping
@@ -278,6 +279,11 @@ def register(
     return registry, problems
 
 
+#: labels as similar_pairs compares them, kept for the process: a build asks twice, and
+#: ``build --watch`` every rebuild, for the same tens of thousands of labels
+_label_key = functools.cache(normalise)
+
+
 def similar_pairs(by_id: Mapping[str, Entity]) -> list[tuple[str, str]]:
     """Pairs (id, the id it probably repeats) of things defined apart (in two notes, or a note
     and the reference data) with the same first class and the same label once case, spaces
@@ -290,7 +296,7 @@ def similar_pairs(by_id: Mapping[str, Entity]) -> list[tuple[str, str]]:
     groups: dict[tuple[str, str], list[str]] = {}
     for key, entity in by_id.items():
         if entity.label and entity.classes:
-            groups.setdefault((entity.classes[0], normalise(entity.label)), []).append(key)
+            groups.setdefault((entity.classes[0], _label_key(entity.label)), []).append(key)
     pairs: list[tuple[str, str]] = []
     for keys in groups.values():
         if len(keys) < 2:

@@ -131,9 +131,12 @@ class Vocabulary:
         return term.local_name if term else local_name(iri)
 
 
+_SEPARATORS = re.compile(r"[\s_\-]+")
+
+
 def normalise(name: str) -> str:
     """Key for forgiving name matching: case, spaces, hyphens and underscores do not count."""
-    return re.sub(r"[\s_\-]+", "", name).casefold()
+    return _SEPARATORS.sub("", name).casefold()
 
 
 def local_name(iri: str) -> str:
