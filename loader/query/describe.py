@@ -387,12 +387,16 @@ def _pointing_groups(read: Reader, iri: str) -> dict[tuple[str, str], list[str]]
 
 
 def _first(read: Reader, things: list[str], limit: int | None) -> list[str]:
-    """The first ``limit`` of ``things`` by label (case-insensitive, least label), then IRI."""
+    """The first ``limit`` of ``things`` by label (case-insensitive, least label), then IRI.
+
+    When all of them are shown they are read whole here (they are read in detail next).
+    """
+    whole = limit is None or len(things) <= limit
 
     def key(iri: str) -> tuple[str, str]:
         labels = [
             o.value.lower()
-            for o in read.objects(ox.NamedNode(iri), RDFS + "label")
+            for o in read.objects(ox.NamedNode(iri), RDFS + "label", whole=whole)
             if isinstance(o, ox.Literal)
         ]
         return (min(labels) if labels else "", iri)
