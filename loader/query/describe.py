@@ -13,7 +13,7 @@ that another source states with another value is flagged with that statistic.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
@@ -33,6 +33,7 @@ from loader.namespaces import (
 )
 from loader.problems import InputError
 from loader.query.output import plain, short_iri
+from loader.query.places import Place, quote_places
 from loader.query.reader import Reader
 
 #: What each claim of a statement is tied to (read for the thing and everything pointing at it).
@@ -248,6 +249,12 @@ def describe(store: ox.Store, iri: str, *, limit: int | None = DEFAULT_LIMIT) ->
     def shown_fact(term: _Term, prop: str) -> Value:
         return _with_unit(shown(term), term, units.get(prop))
 
+    # a thing pointing at the subject is stated in one note: its first record
+    records = {s: (_provenance(details.get(s, []), shown) or [Provenance()])[0] for s in pointing}
+    own_records = _provenance(details.get(iri, []), shown)
+    quoted = [s for s, record in records.items() if record.quotes]
+    places = quote_places(read, [*quoted, iri] if any(r.quotes for r in own_records) else quoted)
+
     groups = []
     for kind, via in sorted(
         members, key=lambda key: ((labels.get(key[0]) or key[0]).lower(), key[1])
@@ -256,10 +263,7 @@ def describe(store: ox.Store, iri: str, *, limit: int | None = DEFAULT_LIMIT) ->
             Mention(
                 thing=Value(name(s), s),
                 kinds=sorted(name(k) for k in kinds_of.get(s, set())),
-                # a thing pointing at the subject is stated in one note: its first record
-                provenance=_placed(
-                    read, s, (_provenance(details.get(s, []), shown) or [Provenance()])[0]
-                ),
+                provenance=_placed(_copy(records[s]), places.get(s, [])),
                 conflicts=[shown(ox.NamedNode(c)) for c in conflicts.get(s, [])],
             )
             for s in shown_of[(kind, via)]
@@ -277,7 +281,7 @@ def describe(store: ox.Store, iri: str, *, limit: int | None = DEFAULT_LIMIT) ->
         label=name(iri),
         kinds=sorted(name(k) for k in kinds_of.get(iri, set())),
         facts=_facts(own, shown_fact),
-        provenance=[_placed(read, iri, p) for p in _provenance(details.get(iri, []), shown)],
+        provenance=[_placed(p, places.get(iri, [])) for p in own_records],
         groups=groups,
         conflicts=[shown(ox.NamedNode(c)) for c in conflicts.get(iri, [])],
         same_as=same_as,
@@ -457,25 +461,17 @@ def _provenance(rows: list[_Detail], shown: _Shown) -> list[Provenance]:
     return list(by_graph.values())
 
 
-def _placed(read: Reader, subject: str, record: Provenance) -> Provenance:
-    """Add where each quote stands in its source text, from the statement's annotations."""
-    if not record.quotes:
-        return record
-
-    def objects(node: _Term, prop: str) -> list[_Term]:
-        # an annotation, its target and its selectors are a few quads each: read whole
-        return read.objects(node, prop, whole=True)
-
-    body = ox.NamedNode(OA + "hasBody")
-    for quad in read.store.quads_for_pattern(None, body, ox.NamedNode(subject)):
-        for target in objects(quad.subject, OA + "hasTarget"):
-            selectors = objects(target, OA + "hasSelector")
-            exact = [plain(e) for sel in selectors for e in objects(sel, OA + "exact")]
-            start = [int(plain(v)) for sel in selectors for v in objects(sel, OA + "start")]
-            end = [int(plain(v)) for sel in selectors for v in objects(sel, OA + "end")]
-            if exact and start and end:
-                record.places.setdefault(" ".join(exact[0].split()), (start[0], end[0]))
+def _placed(record: Provenance, places: list[Place]) -> Provenance:
+    """Add where each quote stands in its source text (the first place of each quote)."""
+    if record.quotes:
+        for quote, span in places:
+            record.places.setdefault(quote, span)
     return record
+
+
+def _copy(record: Provenance) -> Provenance:
+    """A record of its own for each mention (a thing can point at the subject twice)."""
+    return replace(record, quotes=list(record.quotes), places=dict(record.places))
 
 
 #: A property matched to QUDT's percent holds percentages (tkg:rate: 19 means 19 %).
