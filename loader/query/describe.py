@@ -1,7 +1,8 @@
 """Everything the graph says about one thing, in words, with the source and quote of each claim.
 
 ``tradekg show`` and the library start here. The description is read from the built store by
-a handful of SPARQL queries that know no class or property by name: what the thing is (its
+index look-ups, each made once (:mod:`loader.query.reader`), and a few queries, none of which
+knows a class or property by name: what the thing is (its
 types), what it says (its own properties, per note graph), and what points at it (grouped by
 the pointing thing's class and the property), so a class, property or note a researcher adds
 shows up with no change here. Every claim made in a note graph carries that note's source
