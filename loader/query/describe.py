@@ -1,7 +1,8 @@
 """Everything the graph says about one thing, in words, with the source and quote of each claim.
 
 ``tradekg show`` and the library start here. The description is read from the built store by
-a handful of SPARQL queries that know no class or property by name: what the thing is (its
+index look-ups, each made once (:mod:`loader.query.reader`), and a few queries, none of which
+knows a class or property by name: what the thing is (its
 types), what it says (its own properties, per note graph), and what points at it (grouped by
 the pointing thing's class and the property), so a class, property or note a researcher adds
 shows up with no change here. Every claim made in a note graph carries that note's source
@@ -13,7 +14,7 @@ that another source states with another value is flagged with that statistic.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
@@ -32,8 +33,9 @@ from loader.namespaces import (
     note_key_of,
 )
 from loader.problems import InputError
-from loader.query.labels import store_labels
 from loader.query.output import plain, short_iri
+from loader.query.places import Place, quote_places
+from loader.query.reader import Reader
 
 #: What each claim of a statement is tied to (read for the thing and everything pointing at it).
 _PROVENANCE = {
@@ -191,23 +193,26 @@ def describe(store: ox.Store, iri: str, *, limit: int | None = DEFAULT_LIMIT) ->
 
     What points at the thing is grouped per (class, property) by index look-ups, and only the
     first ``limit`` of each group (by label) are read in detail, so a party that thousands
-    of measures name is described as fast as one that few name.
+    of measures name is described as fast as one that few name. Each look-up of the store
+    costs tens of microseconds whatever it returns, so every thing read in detail is read
+    once, whole (:class:`~loader.query.reader.Reader`), and its labels, classes and
+    provenance are taken from that one read.
     """
+    read = Reader(store)
     node = f"<{iri}>"
     own = _rows(store, f"SELECT ?p ?o ?g WHERE {{ GRAPH ?g {{ {node} ?p ?o }} }}")
-    members = _pointing_groups(store, iri)
+    members = _pointing_groups(read, iri)
     # the quotes' annotations point at a statement: they are shown as the quotes' places
     members = {key: found for key, found in members.items() if key[1] != OA + "hasBody"}
     # the IRIs merged into this thing are other names of it, not things pointing at it
     same_as = sorted(s for key, found in members.items() if key[1] == OWL_SAME_AS for s in found)
     members = {key: found for key, found in members.items() if key[1] != OWL_SAME_AS}
-    shown_of = {key: _first(store, found, limit) for key, found in members.items()}
+    shown_of = {key: _first(read, found, limit) for key, found in members.items()}
     pointing = sorted({s for subjects in shown_of.values() for s in subjects})
-    details = _provenance_rows(store, [iri, *pointing])
+    details = _provenance_rows(read, [iri, *pointing])
     kinds_of: dict[str, set[str]] = {
-        subject: _most_specific(
-            store,
-            {o.value for p, o, _ in rows if p == RDF + "type" and isinstance(o, ox.NamedNode)},
+        subject: read.most_specific(
+            {o.value for p, o, _ in rows if p == RDF + "type" and isinstance(o, ox.NamedNode)}
         )
         for subject, rows in details.items()
     }
@@ -215,7 +220,7 @@ def describe(store: ox.Store, iri: str, *, limit: int | None = DEFAULT_LIMIT) ->
     statistic = TKG + "Statistic"
     having: dict[tuple[str, _Term], set[_Term]] = {}  # shared by the look-ups below
     conflicts = {
-        s: _conflicting(store, s, having)
+        s: _conflicting(read, s, having)
         for s in [iri, *pointing]
         if statistic in kinds_of.get(s, set())
     }
@@ -228,7 +233,7 @@ def describe(store: ox.Store, iri: str, *, limit: int | None = DEFAULT_LIMIT) ->
     wanted |= {
         o.value for rows in details.values() for _, o, _ in rows if isinstance(o, ox.NamedNode)
     }
-    labels = store_labels(store, wanted)
+    labels = read.labels(wanted)
 
     def name(iri: str) -> str:
         return labels.get(iri) or short_iri(iri)
@@ -245,6 +250,12 @@ def describe(store: ox.Store, iri: str, *, limit: int | None = DEFAULT_LIMIT) ->
     def shown_fact(term: _Term, prop: str) -> Value:
         return _with_unit(shown(term), term, units.get(prop))
 
+    # a thing pointing at the subject is stated in one note: its first record
+    records = {s: (_provenance(details.get(s, []), shown) or [Provenance()])[0] for s in pointing}
+    own_records = _provenance(details.get(iri, []), shown)
+    quoted = [s for s, record in records.items() if record.quotes]
+    places = quote_places(read, [*quoted, iri] if any(r.quotes for r in own_records) else quoted)
+
     groups = []
     for kind, via in sorted(
         members, key=lambda key: ((labels.get(key[0]) or key[0]).lower(), key[1])
@@ -253,10 +264,7 @@ def describe(store: ox.Store, iri: str, *, limit: int | None = DEFAULT_LIMIT) ->
             Mention(
                 thing=Value(name(s), s),
                 kinds=sorted(name(k) for k in kinds_of.get(s, set())),
-                # a thing pointing at the subject is stated in one note: its first record
-                provenance=_placed(
-                    store, s, (_provenance(details.get(s, []), shown) or [Provenance()])[0]
-                ),
+                provenance=_placed(_copy(records[s]), places.get(s, [])),
                 conflicts=[shown(ox.NamedNode(c)) for c in conflicts.get(s, [])],
             )
             for s in shown_of[(kind, via)]
@@ -274,7 +282,7 @@ def describe(store: ox.Store, iri: str, *, limit: int | None = DEFAULT_LIMIT) ->
         label=name(iri),
         kinds=sorted(name(k) for k in kinds_of.get(iri, set())),
         facts=_facts(own, shown_fact),
-        provenance=[_placed(store, iri, p) for p in _provenance(details.get(iri, []), shown)],
+        provenance=[_placed(p, places.get(iri, [])) for p in own_records],
         groups=groups,
         conflicts=[shown(ox.NamedNode(c)) for c in conflicts.get(iri, [])],
         same_as=same_as,
@@ -282,7 +290,7 @@ def describe(store: ox.Store, iri: str, *, limit: int | None = DEFAULT_LIMIT) ->
 
 
 def _conflicting(
-    store: ox.Store, statistic: str, having: dict[tuple[str, _Term], set[_Term]]
+    read: Reader, statistic: str, having: dict[tuple[str, _Term], set[_Term]]
 ) -> list[str]:
     """The statistics that contradict ``statistic``: the rule of the saved query
     ``conflicting-statistics``, asked for one statistic by index look-ups.
@@ -294,8 +302,8 @@ def _conflicting(
     """
 
     def values(subject: ox.NamedNode, local: str, ns: str = TKG) -> set[_Term]:
-        prop = ox.NamedNode(ns + local)
-        return {q.object for q in store.quads_for_pattern(subject, prop, None, None)}
+        # a statistic compared is read whole: most of its properties are asked for
+        return set(read.objects(subject, ns + local, whole=True))
 
     def one(subject: ox.NamedNode, local: str, ns: str = TKG) -> _Term | None:
         found = values(subject, local, ns)
@@ -316,7 +324,7 @@ def _conflicting(
         key = (local, obj)
         if key not in having:
             prop = ox.NamedNode(TKG + local)
-            having[key] = {q.subject for q in store.quads_for_pattern(None, prop, obj, None)}
+            having[key] = {q.subject for q in read.store.quads_for_pattern(None, prop, obj, None)}
         return having[key]
 
     for swapped, (r, p) in ((False, (reporter, partner)), (True, (partner, reporter))):
@@ -362,60 +370,39 @@ def _number(literal: ox.Literal) -> Decimal | None:
         return None
 
 
-def _most_specific(store: ox.Store, classes: set[str]) -> set[str]:
-    """``classes`` without those another of them is a subclass of.
-
-    The build states every superclass of a thing's class (loader/graph/entail.py) so that
-    queries find it; shown, the superclasses would only repeat what the class implies.
-    """
-    sub_class_of = ox.NamedNode(RDFS + "subClassOf")
-    above = {
-        sup
-        for sup in classes
-        for sub in classes
-        if sub != sup
-        and next(
-            iter(store.quads_for_pattern(ox.NamedNode(sub), sub_class_of, ox.NamedNode(sup))),
-            None,
-        )
-        is not None
-    }
-    return classes - above
-
-
-def _pointing_groups(store: ox.Store, iri: str) -> dict[tuple[str, str], list[str]]:
+def _pointing_groups(read: Reader, iri: str) -> dict[tuple[str, str], list[str]]:
     """(class IRI or "", property IRI) → the things that point at ``iri`` through it.
 
     Each thing is counted in the group of its least class IRI (one group per thing). Index
     look-ups, not a query: Oxigraph would group every pointing thing once per group asked.
     """
-    rdf_type = ox.NamedNode(RDF + "type")
     groups: dict[tuple[str, str], set[str]] = {}
     kinds: dict[ox.NamedNode, str] = {}
-    for quad in store.quads_for_pattern(None, None, ox.NamedNode(iri), None):
+    for quad in read.store.quads_for_pattern(None, None, ox.NamedNode(iri), None):
         subject = quad.subject
         if not isinstance(subject, ox.NamedNode):
             continue
         if subject not in kinds:
             types = [
-                q.object.value
-                for q in store.quads_for_pattern(subject, rdf_type, None, None)
-                if isinstance(q.object, ox.NamedNode)
+                o.value for o in read.objects(subject, RDF + "type") if isinstance(o, ox.NamedNode)
             ]
-            kinds[subject] = min(_most_specific(store, set(types))) if types else ""
+            kinds[subject] = min(read.most_specific(set(types))) if types else ""
         groups.setdefault((kinds[subject], quad.predicate.value), set()).add(subject.value)
     return {key: sorted(found) for key, found in groups.items()}
 
 
-def _first(store: ox.Store, things: list[str], limit: int | None) -> list[str]:
-    """The first ``limit`` of ``things`` by label (case-insensitive, least label), then IRI."""
-    label = ox.NamedNode(RDFS + "label")
+def _first(read: Reader, things: list[str], limit: int | None) -> list[str]:
+    """The first ``limit`` of ``things`` by label (case-insensitive, least label), then IRI.
+
+    When all of them are shown they are read whole here (they are read in detail next).
+    """
+    whole = limit is None or len(things) <= limit
 
     def key(iri: str) -> tuple[str, str]:
         labels = [
-            q.object.value.lower()
-            for q in store.quads_for_pattern(ox.NamedNode(iri), label, None, None)
-            if isinstance(q.object, ox.Literal)
+            o.value.lower()
+            for o in read.objects(ox.NamedNode(iri), RDFS + "label", whole=whole)
+            if isinstance(o, ox.Literal)
         ]
         return (min(labels) if labels else "", iri)
 
@@ -435,19 +422,20 @@ def _rows(store: ox.Store, sparql: str) -> list[_Row]:
     return [tuple(row[name] for name in names) for row in answer]
 
 
-def _provenance_rows(store: ox.Store, subjects: Iterable[str]) -> dict[str, list[_Detail]]:
+def _provenance_rows(read: Reader, subjects: Iterable[str]) -> dict[str, list[_Detail]]:
     """Subject → (property, value, graph) for the type and provenance properties.
 
-    Index look-ups per subject and property (see :func:`~loader.query.labels.store_labels`).
+    One whole read per subject (its labels are then known too), by property in the order of
+    :data:`_PROVENANCE`.
     """
-    predicates = [ox.NamedNode(p) for p in _PROVENANCE.values()]
     found: dict[str, list[_Detail]] = {}
     for subject in subjects:
-        node = ox.NamedNode(subject)
+        quads = read.quads(ox.NamedNode(subject))
         found[subject] = [
-            (prop.value, quad.object, _graph(quad.graph_name))
-            for prop in predicates
-            for quad in store.quads_for_pattern(node, prop, None, None)
+            (prop, quad.object, _graph(quad.graph_name))
+            for prop in _PROVENANCE.values()
+            for quad in quads
+            if quad.predicate.value == prop
         ]
     return found
 
@@ -474,25 +462,17 @@ def _provenance(rows: list[_Detail], shown: _Shown) -> list[Provenance]:
     return list(by_graph.values())
 
 
-def _placed(store: ox.Store, subject: str, record: Provenance) -> Provenance:
-    """Add where each quote stands in its source text, from the statement's annotations."""
-    if not record.quotes:
-        return record
-
-    def objects(node: _Term, prop: str) -> list[_Term]:
-        if not isinstance(node, ox.NamedNode | ox.BlankNode):
-            return []
-        return [q.object for q in store.quads_for_pattern(node, ox.NamedNode(prop), None, None)]
-
-    for quad in store.quads_for_pattern(None, ox.NamedNode(OA + "hasBody"), ox.NamedNode(subject)):
-        for target in objects(quad.subject, OA + "hasTarget"):
-            selectors = objects(target, OA + "hasSelector")
-            exact = [plain(e) for sel in selectors for e in objects(sel, OA + "exact")]
-            start = [int(plain(v)) for sel in selectors for v in objects(sel, OA + "start")]
-            end = [int(plain(v)) for sel in selectors for v in objects(sel, OA + "end")]
-            if exact and start and end:
-                record.places.setdefault(" ".join(exact[0].split()), (start[0], end[0]))
+def _placed(record: Provenance, places: list[Place]) -> Provenance:
+    """Add where each quote stands in its source text (the first place of each quote)."""
+    if record.quotes:
+        for quote, span in places:
+            record.places.setdefault(quote, span)
     return record
+
+
+def _copy(record: Provenance) -> Provenance:
+    """A record of its own for each mention (a thing can point at the subject twice)."""
+    return replace(record, quotes=list(record.quotes), places=dict(record.places))
 
 
 #: A property matched to QUDT's percent holds percentages (tkg:rate: 19 means 19 %).
