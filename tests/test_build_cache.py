@@ -10,6 +10,7 @@ import shutil
 import sqlite3
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 from note_support import a_new_note, write_note
 from seed_project import copy_seed_project
@@ -17,6 +18,8 @@ from seed_project import copy_seed_project
 from loader.build.cache import CACHE_FILE, Warm, fingerprint, load_cache
 from loader.build.pipeline import build
 from loader.project import Project
+from loader.query.name_index import INDEX
+from loader.query.names import load_names
 
 PROJECT_PARTS = ("ontology", "shapes", "queries")
 RATE = re.compile(r"^([ \t]+rate: )(\d+(?:\.\d+)?)[ \t]*$", re.MULTILINE)
@@ -113,3 +116,19 @@ def test_a_damaged_cache_costs_a_full_build_and_nothing_else(project: Project) -
     result = build(project)
     assert sorted(result.redone) == sorted(project.rel(n) for n in project.note_files())
     assert len(rows(project)) == len(project.note_files())
+
+
+def test_the_name_index_from_the_build_records_is_the_one_read_from_the_store(
+    project: Project,
+) -> None:
+    """The build makes ``names.sqlite`` from the names each graph gave while it was
+    serialised; a command that finds no index reads every graph from the store instead.
+    Both must write the same file, or an index rebuilt on demand would answer differently."""
+    build(project)
+    index = project.dist_dir / INDEX
+    from_records = index.read_bytes()
+    index.unlink()
+    store = ox.Store.read_only(str(project.dist_dir / "store"))
+    names = load_names(store, project.dist_dir)  # no index: read from the store, written
+    assert index.read_bytes() == from_records
+    assert names.resolve("Viet Nam") == names.resolve("VNM")

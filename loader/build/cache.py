@@ -47,7 +47,7 @@ CACHE_FILE = "build.sqlite"
 #: the single-file cache of earlier versions, removed when the new one is written
 _OLD_CACHE_FILE = "build.pickle"
 LAST_BUILD_FILE = "last-build.pickle"
-CACHE_FORMAT = 7
+CACHE_FORMAT = 8
 _LAYOUT = f"{__version__}/{CACHE_FORMAT}"
 _LAST_BUILD_VERSION = f"{__version__}/{CACHE_FORMAT}/last-build-2"
 

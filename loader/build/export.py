@@ -31,9 +31,11 @@ from loader.build.void import VOID_GRAPH, void_quads, void_quads_of, void_turtle
 from loader.files import Closing, remove_leftovers, replace_dir, replace_files
 from loader.graph.parts import GraphPart
 from loader.namespaces import DCTERMS, RDF, SERIALIZATION_PREFIXES
+from loader.query.name_index import NAME_PROPERTIES
 
 _RDF_TYPE = RDF + "type"
 _LICENSE = DCTERMS + "license"
+_NAMING = frozenset(NAME_PROPERTIES)
 
 NQUADS = "tradekg.nq"
 TRIG = "tradekg.trig"
@@ -72,6 +74,9 @@ class GraphChunks:
     #: subjects whose triples are the note's additions to things defined elsewhere, which
     #: validation leaves out (see GraphPart.added)
     added: tuple[str, ...] = ()
+    #: (IRI, name) of every name the graph gives an IRI (see name_index.NAME_PROPERTIES),
+    #: sorted: the name index is made from these, not by reading the whole store back
+    names: tuple[tuple[str, str], ...] = ()
 
     #: set when the bytes are not held but in files: the folder whose .nq, .trig and .ttl
     #: hold them at ``spans`` (a shard's spilled notes, or the previous build's dist/)
@@ -168,7 +173,7 @@ def serialise_graph(part: GraphPart) -> tuple[GraphChunks, bytes]:
     turtle = _without_header(
         ox.serialize(ordered, format=ox.RdfFormat.TURTLE, prefixes=SERIALIZATION_PREFIXES)
     )
-    classes, properties, licences = _statistics(ordered)
+    classes, properties, licences, names = _statistics(ordered)
     chunks = GraphChunks(
         iri=part.iri,
         kind=part.kind,
@@ -182,6 +187,7 @@ def serialise_graph(part: GraphPart) -> tuple[GraphChunks, bytes]:
         properties=properties,
         licences=licences,
         added=tuple(sorted(part.added)),
+        names=names,
     )
     if part.added:
         ntriples = _without_subjects(ntriples, part.added)
@@ -225,11 +231,17 @@ def _without_subjects(ntriples: bytes, subjects: frozenset[str] | tuple[str, ...
 
 def _statistics(
     triples: list[ox.Triple],
-) -> tuple[tuple[tuple[str, int], ...], tuple[tuple[str, int], ...], tuple[str, ...]]:
-    """Instances per class, triples per property and licences of one graph, sorted."""
+) -> tuple[
+    tuple[tuple[str, int], ...],
+    tuple[tuple[str, int], ...],
+    tuple[str, ...],
+    tuple[tuple[str, str], ...],
+]:
+    """Instances per class, triples per property, licences and names of one graph, sorted."""
     members: dict[str, set[str]] = {}
     properties: dict[str, int] = {}
     licences: set[str] = set()
+    names: set[tuple[str, str]] = set()
     for triple in triples:
         predicate = triple.predicate.value
         properties[predicate] = properties.get(predicate, 0) + 1
@@ -237,10 +249,17 @@ def _statistics(
             members.setdefault(triple.object.value, set()).add(str(triple.subject))
         elif predicate == _LICENSE and isinstance(triple.object, ox.NamedNode):
             licences.add(triple.object.value)
+        elif (
+            predicate in _NAMING
+            and isinstance(triple.subject, ox.NamedNode)
+            and isinstance(triple.object, ox.Literal)
+        ):
+            names.add((triple.subject.value, triple.object.value))
     return (
         tuple(sorted((c, len(s)) for c, s in members.items())),
         tuple(sorted(properties.items())),
         tuple(sorted(licences)),
+        tuple(sorted(names)),
     )
 
 

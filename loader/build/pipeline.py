@@ -378,7 +378,7 @@ def _build(
         previous=_previous_graphs(cache),
     )
     # the names --param, show, find and the site search know things by (dist/names.sqlite)
-    write_index(ox.Store.read_only(str(project.dist_dir / STORE)), project.dist_dir)
+    write_index(ox.Store.read_only(str(project.dist_dir / STORE)), project.dist_dir, graphs=chunks)
     by_iri = {chunk.iri: chunk for chunk in chunks}
     new_cache = BuildCache(
         fingerprint=print_,

@@ -12,11 +12,41 @@ and writes it for people or programs.
 - :mod:`loader.query.output` — tables, CSV, TSV, JSON, Turtle.
 """
 
-from loader.query.local import open_store, run_local
-from loader.query.output import render
-from loader.query.params import bind, resolve
-from loader.query.result import QueryResult, Solutions
-from loader.query.saved import SavedQuery, find_saved_query, load_saved_queries
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from loader.query.local import open_store, run_local
+    from loader.query.output import render
+    from loader.query.params import bind, resolve
+    from loader.query.result import QueryResult, Solutions
+    from loader.query.saved import SavedQuery, find_saved_query, load_saved_queries
+
+#: Where each name of the face lives. The face loads a module only when one of its names is
+#: asked for: ``tradekg show`` needs the store and the describer, not the parameter binder,
+#: the SPARQL lexer and the table writers (a tenth of a second of its start-up).
+_HOMES = {
+    "QueryResult": "result",
+    "SavedQuery": "saved",
+    "Solutions": "result",
+    "bind": "params",
+    "find_saved_query": "saved",
+    "load_saved_queries": "saved",
+    "open_store": "local",
+    "render": "output",
+    "resolve": "params",
+    "run_local": "local",
+}
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module 'loader.query' has no attribute {name!r}")
+    return getattr(importlib.import_module(f"loader.query.{home}"), name)
+
 
 __all__ = [
     "QueryResult",

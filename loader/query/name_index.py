@@ -16,8 +16,9 @@ import os
 import re
 import sqlite3
 import unicodedata
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Protocol
 
 import pyoxigraph as ox
 
@@ -55,15 +56,21 @@ def fold(text: str) -> str:
     return " ".join(words)
 
 
-def write_index(store: ox.Store, dist_dir: Path) -> None:
+def write_index(
+    store: ox.Store, dist_dir: Path, *, graphs: Sequence[NamedGraph] | None = None
+) -> None:
     """Write ``dist/names.sqlite`` for the build in ``dist_dir`` (whose store is ``store``),
     replacing the previous index only once the new one is complete.
+
+    ``graphs``: the names each graph gives, as the build collected them while serialising
+    (then only the store's other graphs, its description, are read from the store); None:
+    every graph is read from the store. Either way the rows are the same, in the same order.
 
     Raises:
         OSError, sqlite3.Error: the folder cannot be written.
     """
     path = dist_dir / INDEX
-    rows = build_index(store, read_ids(dist_dir), folded=_folded_before(path))
+    rows = build_index(store, read_ids(dist_dir), graphs=graphs, folded=_folded_before(path))
     tmp = path.with_name(f".{INDEX}.{os.getpid()}.tmp")
     tmp.unlink(missing_ok=True)
     try:
@@ -88,14 +95,29 @@ def fill_index(
     return db
 
 
-def build_index(
-    store: ox.Store, ids: Mapping[str, str], *, folded: Mapping[str, str] | None = None
-) -> list[tuple[str, str, str]]:
-    """(folded name, IRI, name as written) for every id (``hs:2846`` also as ``2846``) and
-    every value of :data:`NAME_PROPERTIES` on an IRI, each pair once.
+class NamedGraph(Protocol):
+    """What the index needs of a graph the build wrote (a build.export.GraphChunks)."""
 
-    ``folded`` (name → folded name, from the previous index) spares folding again the names
-    that did not change: folding was most of the index's time.
+    @property
+    def iri(self) -> str: ...
+    @property
+    def names(self) -> tuple[tuple[str, str], ...]: ...
+
+
+def build_index(
+    store: ox.Store,
+    ids: Mapping[str, str],
+    *,
+    graphs: Sequence[NamedGraph] | None = None,
+    folded: Mapping[str, str] | None = None,
+) -> list[tuple[str, str, str]]:
+    """(folded name, IRI, name as written) for every id (``hs:2846`` also as ``2846``), then
+    every value of :data:`NAME_PROPERTIES` on an IRI graph by graph (in IRI order, each
+    graph's (IRI, name) pairs sorted), each (folded name, IRI) pair once.
+
+    ``graphs`` gives the names of those graphs without reading them from the store (see
+    :func:`write_index`). ``folded`` (name → folded name, from the previous index) spares
+    folding again the names that did not change: folding was most of the index's time.
     """
     seen: set[tuple[str, str]] = set()
     rows: list[tuple[str, str, str]] = []
@@ -113,17 +135,25 @@ def build_index(
         add(key, iri)
         if key.startswith("hs:"):
             add(key[3:], iri)
-    for iri, name in _named(store):
-        add(name, iri)
+    given = {graph.iri: graph.names for graph in graphs or ()}
+    everywhere = sorted({g.value for g in store.named_graphs()} | given.keys())
+    for graph in everywhere:
+        names = given.get(graph)
+        for iri, name in _named(store, graph) if names is None else names:
+            add(name, iri)
     return rows
 
 
-def _named(store: ox.Store) -> Iterator[tuple[str, str]]:
-    """(IRI, name) for every literal value of a name property, read by index scans."""
-    for prop in NAME_PROPERTIES:
-        for quad in store.quads_for_pattern(None, ox.NamedNode(prop), None, None):
-            if isinstance(quad.subject, ox.NamedNode) and isinstance(quad.object, ox.Literal):
-                yield quad.subject.value, quad.object.value
+def _named(store: ox.Store, graph: str) -> list[tuple[str, str]]:
+    """(IRI, name) for every literal value of a name property in ``graph``, sorted."""
+    named = ox.NamedNode(graph)
+    found = {
+        (quad.subject.value, quad.object.value)
+        for prop in NAME_PROPERTIES
+        for quad in store.quads_for_pattern(None, ox.NamedNode(prop), None, named)
+        if isinstance(quad.subject, ox.NamedNode) and isinstance(quad.object, ox.Literal)
+    }
+    return sorted(found)
 
 
 @functools.cache
