@@ -204,6 +204,18 @@ SOURCE_FACTS = (
 )
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+#: What a page reads, by kind: the graphs its thing's own statements (``OUT_GRAPH``) and the
+#: statements pointing at it (``IN_GRAPH``) come from; the things whose own statements it
+#: shows or counts (``DATA``: query rows, what points at it); the things whose name, kinds
+#: or page it shows (``NAMES``).
+OUT_GRAPH, IN_GRAPH, DATA, NAMES = range(4)
+Reads = tuple[set[str], set[str], set[str], set[str]]
+
+
+def no_reads() -> Reads:
+    return (set(), set(), set(), set())
+
+
 #: One statement next to a thing: (graph, predicate, the other end).
 Link = tuple[str, str, Term]
 _RDF_TYPE = RDF + "type"
@@ -252,6 +264,16 @@ class SiteData:
     pages: list[str]
     page_set: set[str]
     graph_sources: dict[str, str]
+    #: While set, what the page being made reads, by kind (see :class:`Reads`), so that the
+    #: site manifest knows which pages an edit makes stale.
+    seen: Reads | None = None
+
+    def note(self, term: Term | ox.DefaultGraph | None, kind: int) -> None:
+        """Remember that the page being made read ``term`` (when it is a tracked IRI)."""
+        if self.seen is not None and isinstance(term, ox.NamedNode):
+            key = tracked(term.value)
+            if key:
+                self.seen[kind].add(key)
 
     def name(self, iri: str) -> str:
         """A thing's label (its label, preferred label, title or notation), else its id."""
@@ -274,9 +296,17 @@ class SiteData:
         incoming: list[Link] = []
         own = this.value + "#"  # the thing's own parts (its quotes' annotations)
         has_parts = False
+        note = self.note if self.seen is not None else None
         for quad in self.store.quads_for_pattern(this, None, None):
             outgoing.append((term_text(quad.graph_name), quad.predicate.value, quad.object))
+            if note is not None:
+                note(quad.graph_name, OUT_GRAPH)
+                note(quad.object, NAMES)
         for quad in self.store.quads_for_pattern(None, None, this):
+            if note is not None:
+                note(quad.graph_name, IN_GRAPH)
+                note(quad.subject, DATA)
+                note(quad.subject, NAMES)
             graph = term_text(quad.graph_name)
             predicate = quad.predicate.value
             subject = term_text(quad.subject)
@@ -309,7 +339,26 @@ class SiteData:
             query, use_default_graph_as_union=True, substitutions=substitutions
         )
         assert isinstance(answer, ox.QuerySolutions)
-        yield from answer
+        if self.seen is None:
+            yield from answer
+            return
+        self.note(this, DATA)
+        for row in answer:
+            for term in row:
+                self.note(term, DATA)
+                self.note(term, NAMES)
+            yield row
+
+
+def tracked(iri: str) -> str:
+    """The key under which the site manifest tracks ``iri``: a thing of ours without its
+    fragment (``<thing>#evidence-…`` is part of the thing), a note graph as it is; "" for
+    vocabulary and reference terms, whose changes make the whole site stale anyway."""
+    if iri.startswith(ID):
+        return iri.split("#", 1)[0]
+    if iri.startswith(NOTE_GRAPH_PREFIX):
+        return iri
+    return ""
 
 
 def term_text(term: Term | ox.DefaultGraph | None) -> str:

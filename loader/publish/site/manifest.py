@@ -1,0 +1,184 @@
+"""The site manifest: what each page was made from, so an edit rewrites only stale pages.
+
+``.manifest.sqlite`` in the site folder holds, for the build the site was written from:
+
+- ``graphs``: each named graph's sha256 (from ``dist/manifest.json``);
+- ``reads``: per page (a thing's page, or a class's listing) the tracked IRIs it read, by
+  kind (see :data:`loader.publish.site.model.Reads`), as 64-bit hashes, looked up by hash;
+- ``shown``: per thing, a hash of what other pages show of it (name, kinds, whether it has a
+  page), so a renamed or retyped thing makes the pages that name it stale;
+- ``meta``: what makes every page stale when it changes (the code, the vocabulary), the
+  conflicting statistics, and how many listing pages each class has.
+
+It is written last into the new copy of the site, so the manifest always describes the files
+beside it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+#: The file's name in the site folder.
+NAME = ".manifest.sqlite"
+#: Raised when the layout of the file changes (an older file is then ignored).
+FORMAT = "1"
+
+_SCHEMA = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE graphs (iri TEXT PRIMARY KEY, sha256 TEXT NOT NULL);
+CREATE TABLE pages (id INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE);
+CREATE TABLE reads (h INTEGER NOT NULL, page INTEGER NOT NULL, kind INTEGER NOT NULL);
+CREATE TABLE shown (h INTEGER PRIMARY KEY, digest INTEGER NOT NULL) WITHOUT ROWID;
+"""
+_INDEXES = "CREATE INDEX reads_by_h ON reads (h); CREATE INDEX reads_by_page ON reads (page);"
+
+
+def key_hash(text: str) -> int:
+    """A stable signed 64-bit hash (the same in every process and run, unlike ``hash``)."""
+    return int.from_bytes(
+        hashlib.blake2b(text.encode(), digest_size=8).digest(), "big", signed=True
+    )
+
+
+@dataclass
+class PageReads:
+    """What one page read: its key and (hash, kind) pairs."""
+
+    key: str
+    reads: list[tuple[int, int]]
+
+
+class Manifest:
+    """An open manifest file (read or being written)."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+
+    @classmethod
+    def create(cls, path: Path) -> Manifest:
+        """A new, empty manifest at ``path`` (replacing any file there)."""
+        path.unlink(missing_ok=True)
+        db = sqlite3.connect(path, isolation_level=None)
+        db.execute("PRAGMA journal_mode = OFF")
+        db.execute("PRAGMA synchronous = OFF")
+        db.executescript(_SCHEMA)
+        db.execute("BEGIN")
+        return cls(db)
+
+    @classmethod
+    def open(cls, path: Path) -> Manifest | None:
+        """The manifest at ``path`` for updating, or None when there is none of this format."""
+        if not path.is_file():
+            return None
+        try:
+            db = sqlite3.connect(path, isolation_level=None)
+            db.execute("PRAGMA journal_mode = OFF")
+            db.execute("PRAGMA synchronous = OFF")
+            manifest = cls(db)
+            if manifest.meta("format") != FORMAT:
+                db.close()
+                return None
+        except sqlite3.Error:
+            return None
+        db.execute("BEGIN")
+        return manifest
+
+    def close(self, *, commit: bool) -> None:
+        if self.db.in_transaction:
+            self.db.execute("COMMIT" if commit else "ROLLBACK")
+        self.db.close()
+
+    def page_keys(self) -> set[str]:
+        return {key for (key,) in self.db.execute("SELECT key FROM pages")}
+
+    # ------------------------------------------------------------------ meta and graphs
+
+    def meta(self, key: str) -> str | None:
+        row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def set_meta(self, key: str, value: str) -> None:
+        self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+
+    def graphs(self) -> dict[str, str]:
+        return {iri: sha for iri, sha in self.db.execute("SELECT iri, sha256 FROM graphs")}
+
+    def set_graphs(self, graphs: dict[str, str]) -> None:
+        self.db.execute("DELETE FROM graphs")
+        self.db.executemany("INSERT INTO graphs VALUES (?, ?)", sorted(graphs.items()))
+
+    def json(self, key: str) -> object:
+        text = self.meta(key)
+        return None if text is None else json.loads(text)
+
+    # ------------------------------------------------------------------ what pages read
+
+    def set_reads(self, pages: Iterable[PageReads], *, fresh: bool = False) -> None:
+        """Record (or replace) what each of ``pages`` read; ``fresh``: the manifest is new
+        and every key is recorded once (a quicker bulk insert)."""
+        if fresh:
+            listed = list(pages)
+            self.db.executemany(
+                "INSERT INTO pages VALUES (?, ?)", ((i, p.key) for i, p in enumerate(listed))
+            )
+            self.db.executemany(
+                "INSERT INTO reads VALUES (?, ?, ?)",
+                ((h, i, k) for i, p in enumerate(listed) for h, k in p.reads),
+            )
+            return
+        for page in pages:
+            found = self.db.execute("SELECT id FROM pages WHERE key = ?", (page.key,)).fetchone()
+            if found is None:
+                number = self.db.execute(
+                    "INSERT INTO pages (key) VALUES (?)", (page.key,)
+                ).lastrowid
+            else:
+                number = found[0]
+                self.db.execute("DELETE FROM reads WHERE page = ?", (number,))
+            self.db.executemany(
+                "INSERT INTO reads VALUES (?, ?, ?)", ((h, number, k) for h, k in page.reads)
+            )
+
+    def drop_pages(self, keys: Iterable[str]) -> None:
+        for key in keys:
+            found = self.db.execute("SELECT id FROM pages WHERE key = ?", (key,)).fetchone()
+            if found is not None:
+                self.db.execute("DELETE FROM reads WHERE page = ?", (found[0],))
+                self.db.execute("DELETE FROM pages WHERE id = ?", (found[0],))
+
+    def readers(self, hashes: Iterable[int], kinds: Iterable[int]) -> set[str]:
+        """The keys of the pages that read any of ``hashes`` as one of ``kinds``."""
+        wanted = sorted(set(kinds))
+        found: set[str] = set()
+        for chunk in _chunks(sorted(set(hashes)), 500):
+            marks = ",".join("?" * len(chunk))
+            kinds_marks = ",".join("?" * len(wanted))
+            query = (
+                "SELECT DISTINCT pages.key FROM reads JOIN pages ON pages.id = reads.page "
+                f"WHERE reads.h IN ({marks}) AND reads.kind IN ({kinds_marks})"
+            )
+            found.update(key for (key,) in self.db.execute(query, (*chunk, *wanted)))
+        return found
+
+    def finish(self) -> None:
+        """Index a freshly written manifest (faster than indexing while inserting)."""
+        self.db.executescript(_INDEXES)
+
+    # ------------------------------------------------------------------ what pages show
+
+    def shown(self) -> dict[int, int]:
+        return dict(self.db.execute("SELECT h, digest FROM shown"))
+
+    def set_shown(self, shown: dict[int, int]) -> None:
+        self.db.execute("DELETE FROM shown")
+        self.db.executemany("INSERT INTO shown VALUES (?, ?)", sorted(shown.items()))
+
+
+def _chunks(items: list[int], size: int) -> Iterator[list[int]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
