@@ -87,7 +87,7 @@ def test_a_renamed_place_rewrites_the_pages_that_name_it(project: Path, tmp_path
     # its listing, and the note's source; not the hundreds of other pages
     assert "place/kuala-lumpur.html" in pages
     assert "class/Place.html" in pages
-    assert len(pages) < 120, sorted(pages)
+    assert len(pages) < 12, sorted(pages)
     assert len(written) < len(inodes(project / "dist" / "site")) / 4
     assert "Kuala Lumpur (city)" in (project / "dist/site/place/kuala-lumpur.html").read_text()
 

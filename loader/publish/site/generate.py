@@ -101,6 +101,9 @@ def generate_site(project: Project, out_dir: Path | None = None) -> SiteResult:
                     "queries": _queries_digest(project),
                 },
                 conflicts=_conflicts_json(context),
+                sources={
+                    g: s for g, s in data.graph_sources.items() if g.startswith(NOTE_GRAPH_PREFIX)
+                },
             )
             plan = _plan(out, data, state, members)
             if plan.unchanged:
@@ -138,6 +141,7 @@ class _State:
     shown: dict[int, int]
     globals: dict[str, str]
     conflicts: dict[str, str]
+    sources: dict[str, str]
 
 
 @dataclass
@@ -253,6 +257,7 @@ def _write_manifest(
     for key, value in state.globals.items():
         manifest.set_meta(key, value)
     manifest.set_meta("conflicts", json.dumps(state.conflicts, sort_keys=True))
+    manifest.set_meta("graph-sources", json.dumps(state.sources, sort_keys=True))
     listings = {c: _listing_pages(m) for c, m in sorted(members.items())}
     manifest.set_meta("listings", json.dumps(listings, sort_keys=True))
     manifest.set_graphs(state.graphs)

@@ -26,7 +26,7 @@ from pathlib import Path
 #: The file's name in the site folder.
 NAME = ".manifest.sqlite"
 #: Raised when the layout of the file changes (an older file is then ignored).
-FORMAT = "1"
+FORMAT = "2"
 
 _SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -34,6 +34,7 @@ CREATE TABLE graphs (iri TEXT PRIMARY KEY, sha256 TEXT NOT NULL);
 CREATE TABLE pages (id INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE);
 CREATE TABLE reads (h INTEGER NOT NULL, page INTEGER NOT NULL, kind INTEGER NOT NULL);
 CREATE TABLE shown (h INTEGER PRIMARY KEY, digest INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE own (key TEXT PRIMARY KEY, said INTEGER NOT NULL, heard INTEGER NOT NULL);
 """
 _INDEXES = "CREATE INDEX reads_by_h ON reads (h); CREATE INDEX reads_by_page ON reads (page);"
 
@@ -51,6 +52,8 @@ class PageReads:
 
     key: str
     reads: list[tuple[int, int]]
+    #: the page's thing's :meth:`~loader.publish.site.model.SiteData.own_digests`
+    own: tuple[int, int] | None = None
 
 
 class Manifest:
@@ -130,8 +133,16 @@ class Manifest:
                 "INSERT INTO reads VALUES (?, ?, ?)",
                 ((h, i, k) for i, p in enumerate(listed) for h, k in p.reads),
             )
+            self.db.executemany(
+                "INSERT INTO own VALUES (?, ?, ?)",
+                ((p.key, *p.own) for p in listed if p.own is not None),
+            )
             return
         for page in pages:
+            if page.own is not None:
+                self.db.execute(
+                    "INSERT OR REPLACE INTO own VALUES (?, ?, ?)", (page.key, *page.own)
+                )
             found = self.db.execute("SELECT id FROM pages WHERE key = ?", (page.key,)).fetchone()
             if found is None:
                 number = self.db.execute(
@@ -150,6 +161,7 @@ class Manifest:
             if found is not None:
                 self.db.execute("DELETE FROM reads WHERE page = ?", (found[0],))
                 self.db.execute("DELETE FROM pages WHERE id = ?", (found[0],))
+            self.db.execute("DELETE FROM own WHERE key = ?", (key,))
 
     def readers(self, hashes: Iterable[int], kinds: Iterable[int]) -> set[str]:
         """The keys of the pages that read any of ``hashes`` as one of ``kinds``."""
@@ -164,6 +176,20 @@ class Manifest:
             )
             found.update(key for (key,) in self.db.execute(query, (*chunk, *wanted)))
         return found
+
+    def own(self, keys: Iterable[str]) -> dict[str, tuple[int, int]]:
+        """The recorded :attr:`PageReads.own` of those of ``keys`` that have one."""
+        found: dict[str, tuple[int, int]] = {}
+        for key in keys:
+            row = self.db.execute("SELECT said, heard FROM own WHERE key = ?", (key,)).fetchone()
+            if row is not None:
+                found[key] = (int(row[0]), int(row[1]))
+        return found
+
+    def graph_sources(self) -> dict[str, str]:
+        text = self.meta("graph-sources")
+        found = json.loads(text) if text else {}
+        return found if isinstance(found, dict) else {}
 
     def finish(self) -> None:
         """Index a freshly written manifest (faster than indexing while inserting)."""

@@ -33,6 +33,7 @@ from loader.namespaces import (
     TKG,
     shorten,
 )
+from loader.publish.site.manifest import key_hash
 from loader.publish.site.paths import has_page_iri
 from loader.read.vocabulary import ancestors_of
 
@@ -267,6 +268,9 @@ class SiteData:
     #: While set, what the page being made reads, by kind (see :class:`Reads`), so that the
     #: site manifest knows which pages an edit makes stale.
     seen: Reads | None = None
+    #: While :attr:`seen` is set: hashes of the page thing's own statements and quotes' places
+    #: (``[0]``) and of the statements pointing at it (``[1]``), see :meth:`own_digests`.
+    own: list[int] = field(default_factory=lambda: [0, 0])
 
     def note(self, term: Term | ox.DefaultGraph | None, kind: int) -> None:
         """Remember that the page being made read ``term`` (when it is a tracked IRI)."""
@@ -297,16 +301,19 @@ class SiteData:
         own = this.value + "#"  # the thing's own parts (its quotes' annotations)
         has_parts = False
         note = self.note if self.seen is not None else None
+        said = heard = 0
         for quad in self.store.quads_for_pattern(this, None, None):
             outgoing.append((term_text(quad.graph_name), quad.predicate.value, quad.object))
             if note is not None:
                 note(quad.graph_name, OUT_GRAPH)
                 note(quad.object, NAMES)
+                said ^= key_hash(f"{quad.graph_name} {quad.predicate} {quad.object}")
         for quad in self.store.quads_for_pattern(None, None, this):
             if note is not None:
                 note(quad.graph_name, IN_GRAPH)
                 note(quad.subject, DATA)
                 note(quad.subject, NAMES)
+                heard ^= key_hash(f"{quad.graph_name} {quad.predicate} {quad.subject}")
             graph = term_text(quad.graph_name)
             predicate = quad.predicate.value
             subject = term_text(quad.subject)
@@ -316,7 +323,22 @@ class SiteData:
                 continue  # a part of another thing (its quote placed in this source): shown there
             elif predicate != _RDF_TYPE and subject != graph:
                 incoming.append((graph, predicate, quad.subject))
+        if note is not None:
+            self.own = [said, heard]
         return outgoing, incoming, has_parts
+
+    def own_digests(self, iri: str) -> tuple[int, int]:
+        """The hashes :meth:`around` and :meth:`places` leave in :attr:`own` for ``iri``'s
+        page, read as that page reads them: what changed of the thing since the last site."""
+        this = ox.NamedNode(iri)
+        self.seen = (set(), set(), set(), set())
+        try:
+            _, _, has_parts = self.around(this)
+            if has_parts:
+                self.places(this)
+            return self.own[0], self.own[1]
+        finally:
+            self.seen = None
 
     def places(self, this: ox.NamedNode) -> dict[str, tuple[int, int]]:
         """Each quote about ``this`` → its character offsets in the archived source text."""
@@ -329,6 +351,9 @@ class SiteData:
                 )
             except ValueError:
                 continue
+        if self.seen is not None:
+            for quote, (start, end) in found.items():
+                self.own[0] ^= key_hash(f"place {start} {end} {quote}")
         return found
 
     def select(self, query: str, this: ox.NamedNode | None = None) -> Iterator[ox.QuerySolution]:

@@ -64,7 +64,7 @@ def write_slice(
                     if h is None:
                         h = hashes[key] = key_hash(key)
                     pairs.append((h, kind))
-            reads.append(PageReads(iri, sorted(pairs)))
+            reads.append(PageReads(iri, sorted(pairs), (data.own[0], data.own[1])))
     data.seen = None
     return context.chart_count, reads
 

@@ -77,8 +77,7 @@ def plan(
     outside = sorted(g for g in changed if not g.startswith(NOTE_GRAPH_PREFIX))
     if outside:
         return Plan(full=True, why=f"{outside[0]} changed")
-    subjects: set[str] = set()
-    objects: set[str] = set()
+    keys: set[str] = set()  # what the changed graphs say something of, or point at, now
     for graph in sorted(changed):
         if graph not in graphs:
             continue
@@ -88,22 +87,39 @@ def plan(
                 key = tracked(subject.value)
                 if not key:
                     return Plan(full=True, why=f"a note states something of {subject.value}")
-                subjects.add(key)
+                keys.add(key)
             if isinstance(quad.object, ox.NamedNode) and (key := tracked(quad.object.value)):
-                objects.add(key)
+                keys.add(key)
     graph_hashes = [key_hash(g) for g in changed]
-    subjects |= manifest.readers(graph_hashes, [OUT_GRAPH])
-    objects |= manifest.readers(graph_hashes, [IN_GRAPH])
+    # ... or did before (the pages that read statements from them)
+    keys |= manifest.readers(graph_hashes, [OUT_GRAPH, IN_GRAPH])
+    keys -= changed
+    said: set[str] = set()  # things whose own statements changed
+    heard: set[str] = set()  # things whose statements pointing at them changed
+    recorded = manifest.own(k for k in keys if k in data.page_set)
+    for key in keys:
+        if key not in data.page_set:
+            said.add(key)  # no page to compare: taken as changed
+            continue
+        now = data.own_digests(key)
+        before_own = recorded.get(key)
+        if before_own is None or before_own[0] != now[0]:
+            said.add(key)
+        if before_own is None or before_own[1] != now[1]:
+            heard.add(key)
+    stale = said | heard
+    sources = manifest.graph_sources()
+    moved = [key_hash(g) for g in changed if sources.get(g) != data.graph_sources.get(g)]
+    stale |= manifest.readers(moved, [OUT_GRAPH, IN_GRAPH])
     old_shown = manifest.shown()
     renamed = {h for h in old_shown.keys() | shown.keys() if old_shown.get(h) != shown.get(h)}
-    if not changed and not renamed:
-        return Plan(full=False, unchanged=True)
-    stale = subjects | objects | changed
-    stale |= manifest.readers([key_hash(s) for s in subjects], [DATA])
+    if not stale and not renamed:
+        return Plan(full=False, unchanged=not changed)
+    stale |= manifest.readers([key_hash(s) for s in said], [DATA])
     stale |= manifest.readers(renamed, [NAMES, DATA])
     stale |= {iri for iri in data.pages if key_hash(iri) in renamed}
     classes = {key.removeprefix(CLASS_KEY) for key in stale if key.startswith(CLASS_KEY)}
-    for iri in subjects | objects | {i for i in data.types if key_hash(i) in renamed}:
+    for iri in said | {i for i in data.types if key_hash(i) in renamed}:
         classes.update(data.types.get(iri, ()))
     old_keys = manifest.page_keys()
     old_pages = {k for k in old_keys if not k.startswith(CLASS_KEY)}
