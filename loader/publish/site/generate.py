@@ -11,6 +11,7 @@ import hashlib
 import json
 import shutil
 import time
+from array import array
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from html import escape
@@ -25,7 +26,7 @@ from loader.project import Project
 from loader.publish.site import listing, stale
 from loader.publish.site.assets import SEARCH, STYLE, TABLES
 from loader.publish.site.linked import link_tree
-from loader.publish.site.manifest import FORMAT, Manifest, PageReads, key_hash
+from loader.publish.site.manifest import FORMAT, Manifest, PageReads, key_hash, packed
 from loader.publish.site.manifest import NAME as MANIFEST
 from loader.publish.site.model import DATA, NAMES, SiteData, read_site_data, tracked
 from loader.publish.site.pages import Conflict, PageContext, statistic_summary
@@ -399,7 +400,7 @@ def _write_classes(
     return reads
 
 
-def _listing_reads(things: list[str], facts: dict[str, listing.Facts]) -> list[tuple[int, int]]:
+def _listing_reads(things: list[str], facts: dict[str, listing.Facts]) -> array[int]:
     """A listing reads its members' statements and shows the names of their values."""
     pairs = {(key_hash(iri), DATA) for iri in things}
     for one in facts.values():
@@ -407,7 +408,7 @@ def _listing_reads(things: list[str], facts: dict[str, listing.Facts]) -> list[t
             for value in values:
                 if isinstance(value, ox.NamedNode) and (key := tracked(value.value)):
                     pairs.add((key_hash(key), NAMES))
-    return sorted(pairs)
+    return packed(sorted(pairs))
 
 
 def _index(data: SiteData, context: PageContext, members: dict[str, list[str]]) -> str:

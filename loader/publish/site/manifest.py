@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
+from array import array
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -48,10 +49,11 @@ def key_hash(text: str) -> int:
 
 @dataclass
 class PageReads:
-    """What one page read: its key and (hash, kind) pairs."""
+    """What one page read: its key and (hash, kind) pairs, flat in an array (a site has
+    millions of them: 16 bytes each here, not a tuple and two ints)."""
 
     key: str
-    reads: list[tuple[int, int]]
+    reads: array[int]
     #: the page's thing's :meth:`~loader.publish.site.model.SiteData.own_digests`
     own: tuple[int, int] | None = None
 
@@ -131,7 +133,7 @@ class Manifest:
             )
             self.db.executemany(
                 "INSERT INTO reads VALUES (?, ?, ?)",
-                ((h, i, k) for i, p in enumerate(listed) for h, k in p.reads),
+                ((h, i, k) for i, p in enumerate(listed) for h, k in pairs(p.reads)),
             )
             self.db.executemany(
                 "INSERT INTO own VALUES (?, ?, ?)",
@@ -152,7 +154,7 @@ class Manifest:
                 number = found[0]
                 self.db.execute("DELETE FROM reads WHERE page = ?", (number,))
             self.db.executemany(
-                "INSERT INTO reads VALUES (?, ?, ?)", ((h, number, k) for h, k in page.reads)
+                "INSERT INTO reads VALUES (?, ?, ?)", ((h, number, k) for h, k in pairs(page.reads))
             )
 
     def drop_pages(self, keys: Iterable[str]) -> None:
@@ -203,6 +205,19 @@ class Manifest:
     def set_shown(self, shown: dict[int, int]) -> None:
         self.db.execute("DELETE FROM shown")
         self.db.executemany("INSERT INTO shown VALUES (?, ?)", sorted(shown.items()))
+
+
+def packed(pairs: Iterable[tuple[int, int]]) -> array[int]:
+    """(hash, kind) pairs as :attr:`PageReads.reads` holds them."""
+    flat = array("q")
+    for h, kind in pairs:
+        flat.append(h)
+        flat.append(kind)
+    return flat
+
+
+def pairs(flat: array[int]) -> Iterator[tuple[int, int]]:
+    return zip(flat[0::2], flat[1::2], strict=True)
 
 
 def _chunks(items: list[int], size: int) -> Iterator[list[int]]:

@@ -18,7 +18,7 @@ import pyoxigraph as ox
 
 from loader.files import write_fault
 from loader.publish.site.jsonld import thing_jsonld
-from loader.publish.site.manifest import PageReads, key_hash
+from loader.publish.site.manifest import PageReads, key_hash, packed
 from loader.publish.site.model import SiteData, no_reads
 from loader.publish.site.pages import PageContext, entity_page
 from loader.publish.site.paths import page_path
@@ -64,7 +64,7 @@ def write_slice(
                     if h is None:
                         h = hashes[key] = key_hash(key)
                     pairs.append((h, kind))
-            reads.append(PageReads(iri, sorted(pairs), (data.own[0], data.own[1])))
+            reads.append(PageReads(iri, packed(sorted(pairs)), (data.own[0], data.own[1])))
     data.seen = None
     return context.chart_count, reads
 
