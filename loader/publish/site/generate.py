@@ -420,7 +420,9 @@ def _index(data: SiteData, context: PageContext, members: dict[str, list[str]]) 
             (stated if iri in in_notes else referenced)[class_iri] += 1
 
     def listing(counter: Counter[str]) -> str:
-        rows = sorted(counter.items(), key=lambda kv: data.vocabulary.label(kv[0]).casefold())
+        rows = sorted(
+            counter.items(), key=lambda kv: (data.vocabulary.label(kv[0]).casefold(), kv[0])
+        )
         items = "".join(
             f'<li><a href="{escape(class_path(c))}">{escape(data.vocabulary.label(c))}</a> '
             f'<span class="more">{n:,}</span></li>'
