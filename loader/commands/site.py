@@ -23,12 +23,22 @@ def command(project_root: Path, out_dir: Path | None) -> None:
     """Write a page per party, agreement, measure, commitment, statistic, event, person and
     source, with quotes, charts and a search, from the built store (run `tradekg build` first).
 
-    The site needs no network and opens from file:// or any static host.
+    The site needs no network and opens from file:// or any static host. When the folder
+    holds an earlier site, only the pages the new build made stale are written again (its
+    manifest, .manifest.sqlite, says what each page was made from); the result is the site
+    a full run writes.
     """
     from loader.publish.site import generate_site
 
     project = open_project(project_root)
     result = generate_site(project, out_dir)
+    if not result.full:
+        click.echo(
+            f"Brought the site up to date: {result.rewritten:,} of {result.pages:,} pages "
+            f"written again ({result.charts:,} charts) in {result.seconds:.1f} s"
+        )
+        click.echo(f"Open {project.rel(result.out_dir / 'index.html')}")
+        return
     click.echo(
         f"Wrote {result.pages:,} pages, {result.class_pages:,} listings and "
         f"{result.charts:,} charts ({result.conflicts:,} conflicting statistics) "

@@ -7,9 +7,11 @@ old site as it was.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 import time
+from array import array
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from html import escape
@@ -21,14 +23,18 @@ from loader.files import beside, remove_killed, replace_dir, writing
 from loader.namespaces import ID, NOTE_GRAPH_PREFIX
 from loader.problems import InputError, Problem
 from loader.project import Project
-from loader.publish.site import listing
+from loader.publish.site import listing, stale
 from loader.publish.site.assets import SEARCH, STYLE, TABLES
-from loader.publish.site.model import SiteData, read_site_data
+from loader.publish.site.linked import link_tree
+from loader.publish.site.manifest import FORMAT, Manifest, PageReads, key_hash, packed
+from loader.publish.site.manifest import NAME as MANIFEST
+from loader.publish.site.model import DATA, NAMES, SiteData, read_site_data, tracked
 from loader.publish.site.pages import Conflict, PageContext, statistic_summary
 from loader.publish.site.parallel import workers, write_pages
 from loader.publish.site.paths import class_path, page_path
-from loader.publish.site.queries import write_query_pages
+from loader.publish.site.queries import FOLDER, write_query_pages
 from loader.publish.site.render import CAP, class_page, more, shell
+from loader.publish.site.stale import Plan
 from loader.publish.site.writer import FileWriter
 from loader.query.local import open_store
 from loader.query.name_index import fold
@@ -42,6 +48,8 @@ MARKER = ".tradekg-site"
 #: The site is written into ``.site.tmp-PID`` beside it (see loader.files.beside).
 TEMP_TAG = "tmp"
 MARKER_TEXT = "Written by `tradekg site`; the next run replaces this whole folder.\n"
+#: The build's list of graphs and their digests, in ``dist/``.
+BUILD_MANIFEST = "manifest.json"
 
 
 @dataclass
@@ -54,10 +62,16 @@ class SiteResult:
     charts: int
     conflicts: int
     seconds: float
+    #: Pages written by this run (all of them unless it was incremental).
+    rewritten: int = 0
+    full: bool = True
 
 
 def generate_site(project: Project, out_dir: Path | None = None) -> SiteResult:
     """Write the site of ``project``'s built graph into ``out_dir`` (default ``dist/site``).
+
+    When the folder holds a site with its manifest, only the pages the new build made stale
+    are written again (see :mod:`.stale`); the result is the same as writing it all.
 
     Raises:
         InputError: there is no built store (``tradekg build`` first) or it cannot be read,
@@ -77,21 +91,85 @@ def generate_site(project: Project, out_dir: Path | None = None) -> SiteResult:
             shutil.rmtree(temp)
         try:
             others = other_names(load_names(store, project.dist_dir))
-            counts, class_pages = _write_all(data, context, temp, project.store_dir, others)
-            write_query_pages(project, store, temp, data.page_set)
-            replace_dir(temp, out)
+            members, index_rows = _listed(data, others)
+            state = _State(
+                graphs=_build_graphs(project.dist_dir),
+                shown=stale.shown_digests(data),
+                globals={
+                    "format": FORMAT,
+                    "code": _code_digest(),
+                    "vocabulary": _vocab(data),
+                    "queries": _queries_digest(project),
+                },
+                conflicts=_conflicts_json(context),
+                sources={
+                    g: s for g, s in data.graph_sources.items() if g.startswith(NOTE_GRAPH_PREFIX)
+                },
+            )
+            plan = _plan(out, data, state, members)
+            if plan.unchanged:
+                written = _Written([], [])
+            elif plan.full:
+                written = _write_all(data, context, temp, project.store_dir, members, index_rows)
+            else:
+                written = _write_some(data, context, out, temp, project.store_dir, plan, members)
+                _write_indexes(data, context, temp, members, index_rows)
+            if not plan.unchanged:
+                write_query_pages(project, store, temp, data.page_set)
+                _write_manifest(out, temp, state, written, plan, members)
+                replace_dir(temp, out)
         finally:
             if temp.exists():
                 shutil.rmtree(temp, ignore_errors=True)
     pairs = sum(len(v) for v in context.conflicts.values()) // 2
     return SiteResult(
         out_dir=out,
-        pages=counts,
-        class_pages=class_pages,
+        pages=len(data.pages),
+        class_pages=sum(_listing_pages(m) for m in members.values()),
         charts=context.drawn,
         conflicts=pairs,
         seconds=time.perf_counter() - start,
+        rewritten=len(written.pages) if not plan.full else len(data.pages),
+        full=plan.full,
     )
+
+
+@dataclass
+class _State:
+    """What the manifest records of the build the site is written from."""
+
+    graphs: dict[str, str]
+    shown: dict[int, int]
+    globals: dict[str, str]
+    conflicts: dict[str, str]
+    sources: dict[str, str]
+
+
+@dataclass
+class _Written:
+    """What a run wrote: the pages and listings and what each read."""
+
+    pages: list[str]
+    reads: list[PageReads]
+
+
+def _plan(out: Path, data: SiteData, state: _State, members: dict[str, list[str]]) -> Plan:
+    manifest = Manifest.open(out / MANIFEST) if (out / MARKER).is_file() else None
+    if manifest is None:
+        return Plan(full=True, why="no manifest")
+    try:
+        found = stale.plan(manifest, data, state.graphs, state.shown, state.globals, members)
+        before = manifest.json("conflicts")
+        if not found.full and isinstance(before, dict):
+            for iri in before.keys() | state.conflicts.keys():
+                if before.get(iri) != state.conflicts.get(iri) and iri in data.page_set:
+                    found.pages.add(iri)
+                    found.unchanged = False
+        elif not found.full:
+            return Plan(full=True, why="no conflicts in the manifest")
+        return found
+    finally:
+        manifest.close(commit=False)
 
 
 def _write_all(
@@ -99,27 +177,172 @@ def _write_all(
     context: PageContext,
     root: Path,
     store_dir: Path,
-    others: dict[str, list[str]],
-) -> tuple[int, int]:
+    members: dict[str, list[str]],
+    index_rows: list[list[str]],
+) -> _Written:
     (root / "assets").mkdir(parents=True)
     (root / "assets" / "site.css").write_text(STYLE, encoding="utf-8")
     (root / "assets" / "search.js").write_text(SEARCH, encoding="utf-8")
     (root / "assets" / "tables.js").write_text(TABLES, encoding="utf-8")
     (root / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
-    members: dict[str, list[str]] = defaultdict(list)
-    index_rows: list[list[str]] = []
-    for iri in data.pages:
-        _list(data, iri, page_path(iri), members, index_rows, others)
     for folder in sorted({row[1].split("/", 1)[0] for row in index_rows}):
         (root / folder).mkdir(exist_ok=True)
-    context.drawn = write_pages(data, context, root, store_dir, workers())
+    context.drawn, reads = write_pages(data, context, root, store_dir, workers())
     with FileWriter() as writer:
-        class_pages = _write_classes(data, members, root, writer)
+        reads += _write_classes(data, members, root, writer, members)
+    _write_indexes(data, context, root, members, index_rows)
+    return _Written(list(data.pages), reads)
+
+
+def _write_some(
+    data: SiteData,
+    context: PageContext,
+    old: Path,
+    root: Path,
+    store_dir: Path,
+    plan: Plan,
+    members: dict[str, list[str]],
+) -> _Written:
+    """A copy of the old site (linked, see :mod:`.linked`) with the stale pages written."""
+    before = _old_listings(old)
+    again = {page_path(iri) for iri in plan.pages | plan.removed}
+    again |= {p.removesuffix(".html") + ".jsonld" for p in again}
+    for class_iri in plan.classes:
+        again |= {class_path(class_iri, n) for n in range(1, before.get(class_iri, 0) + 1)}
+    again |= {"index.html", "assets/search-index.js", MANIFEST}
+    link_tree(old, root, lambda p: p in again or p.startswith(FOLDER + "/"))
+    pages = sorted(plan.pages)
+    for folder in sorted({page_path(iri).split("/", 1)[0] for iri in pages}):
+        (root / folder).mkdir(exist_ok=True)
+    context.drawn, reads = write_pages(data, context, root, store_dir, workers(), pages)
+    chosen = {c: m for c, m in members.items() if c in plan.classes}
+    with FileWriter() as writer:
+        reads += _write_classes(data, chosen, root, writer, members)
+    return _Written(pages, reads)
+
+
+def _write_indexes(
+    data: SiteData,
+    context: PageContext,
+    root: Path,
+    members: dict[str, list[str]],
+    index_rows: list[list[str]],
+) -> None:
     rows = json.dumps(index_rows, ensure_ascii=True, separators=(",", ":"))
     script = "window.TRADEKG_INDEX = " + rows + ";\n"
     (root / "assets" / "search-index.js").write_text(script, encoding="utf-8")
     (root / "index.html").write_text(_index(data, context, members), encoding="utf-8")
-    return len(data.pages), class_pages
+
+
+def _write_manifest(
+    old: Path,
+    root: Path,
+    state: _State,
+    written: _Written,
+    plan: Plan,
+    members: dict[str, list[str]],
+) -> None:
+    """The manifest of the new copy, last (it describes the files beside it)."""
+    path = root / MANIFEST
+    if plan.full:
+        manifest = Manifest.create(path)
+        manifest.set_reads(sorted(written.reads, key=lambda r: r.key), fresh=True)
+    else:
+        shutil.copyfile(old / MANIFEST, path)
+        opened = Manifest.open(path)
+        assert opened is not None  # it was read a moment ago
+        manifest = opened
+        gone = {c for c in plan.classes if c not in members}
+        manifest.drop_pages(plan.removed | {stale.CLASS_KEY + c for c in gone})
+        manifest.set_reads(written.reads)
+    for key, value in state.globals.items():
+        manifest.set_meta(key, value)
+    manifest.set_meta("conflicts", json.dumps(state.conflicts, sort_keys=True))
+    manifest.set_meta("graph-sources", json.dumps(state.sources, sort_keys=True))
+    listings = {c: _listing_pages(m) for c, m in sorted(members.items())}
+    manifest.set_meta("listings", json.dumps(listings, sort_keys=True))
+    manifest.set_graphs(state.graphs)
+    manifest.set_shown(state.shown)
+    if plan.full:
+        manifest.finish()
+    manifest.close(commit=True)
+
+
+def _old_listings(old: Path) -> dict[str, int]:
+    manifest = Manifest.open(old / MANIFEST)
+    if manifest is None:
+        return {}
+    try:
+        found = manifest.json("listings")
+    finally:
+        manifest.close(commit=False)
+    return {str(k): int(v) for k, v in found.items()} if isinstance(found, dict) else {}
+
+
+def _listing_pages(members: list[str]) -> int:
+    return max(1, -(-len(members) // LISTING))
+
+
+def _listed(
+    data: SiteData, others: dict[str, list[str]]
+) -> tuple[dict[str, list[str]], list[list[str]]]:
+    """Each class's members and the search index's rows (see :func:`_list`)."""
+    members: dict[str, list[str]] = defaultdict(list)
+    index_rows: list[list[str]] = []
+    for iri in data.pages:
+        _list(data, iri, page_path(iri), members, index_rows, others)
+    return dict(members), index_rows
+
+
+def _build_graphs(dist_dir: Path) -> dict[str, str]:
+    """Graph IRI → sha256 of the build (``dist/manifest.json``); empty when unreadable, which
+    makes every graph look changed."""
+    try:
+        found = json.loads((dist_dir / BUILD_MANIFEST).read_text(encoding="utf-8"))
+        return {str(g["iri"]): str(g["sha256"]) for g in found["graphs"]}
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+
+
+def _code_digest() -> str:
+    """The package's source: a site written by other code is written again in full."""
+    package = Path(__file__).resolve().parents[2]
+    digest = hashlib.sha256()
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0")
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _queries_digest(project: Project) -> str:
+    """The saved queries' files (their pages and the conflicts are read from them)."""
+    digest = hashlib.sha256()
+    folder = project.queries_dir
+    if folder.is_dir():
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _vocab(data: SiteData) -> str:
+    vocabulary = data.vocabulary
+    text = json.dumps(
+        [
+            sorted(vocabulary.labels.items()),
+            sorted(vocabulary.classes),
+            sorted((k, sorted(v)) for k, v in vocabulary.parents.items()),
+            sorted(vocabulary.percent),
+        ]
+    )
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _conflicts_json(context: PageContext) -> dict[str, str]:
+    return {
+        iri: json.dumps([[c.other, c.this_value, c.other_value] for c in found])
+        for iri, found in sorted(context.conflicts.items())
+    }
 
 
 def _list(
@@ -145,11 +368,16 @@ def _list(
 
 
 def _write_classes(
-    data: SiteData, members: dict[str, list[str]], root: Path, writer: FileWriter
-) -> int:
+    data: SiteData,
+    chosen: dict[str, list[str]],
+    root: Path,
+    writer: FileWriter,
+    members: dict[str, list[str]],
+) -> list[PageReads]:
+    """Write the listings of the ``chosen`` classes; returns what each read."""
     (root / "class").mkdir(exist_ok=True)
-    written = 0
-    for class_iri, things in members.items():
+    reads: list[PageReads] = []
+    for class_iri, things in chosen.items():
         ordered = sorted(things, key=lambda i: (data.name(i).casefold(), i))
         pages = max(1, -(-len(ordered) // LISTING))
         facts = listing.facts_of(data, ordered)
@@ -168,8 +396,19 @@ def _write_classes(
                 data, class_iri, chunk, page, pages, len(ordered), columns=columns, cells=cells
             )
             writer.write(root / class_path(class_iri, page), html)
-            written += 1
-    return written
+        reads.append(PageReads(stale.CLASS_KEY + class_iri, _listing_reads(ordered, facts)))
+    return reads
+
+
+def _listing_reads(things: list[str], facts: dict[str, listing.Facts]) -> array[int]:
+    """A listing reads its members' statements and shows the names of their values."""
+    pairs = {(key_hash(iri), DATA) for iri in things}
+    for one in facts.values():
+        for values in one.values():
+            for value in values:
+                if isinstance(value, ox.NamedNode) and (key := tracked(value.value)):
+                    pairs.add((key_hash(key), NAMES))
+    return packed(sorted(pairs))
 
 
 def _index(data: SiteData, context: PageContext, members: dict[str, list[str]]) -> str:
@@ -181,7 +420,9 @@ def _index(data: SiteData, context: PageContext, members: dict[str, list[str]]) 
             (stated if iri in in_notes else referenced)[class_iri] += 1
 
     def listing(counter: Counter[str]) -> str:
-        rows = sorted(counter.items(), key=lambda kv: data.vocabulary.label(kv[0]).casefold())
+        rows = sorted(
+            counter.items(), key=lambda kv: (data.vocabulary.label(kv[0]).casefold(), kv[0])
+        )
         items = "".join(
             f'<li><a href="{escape(class_path(c))}">{escape(data.vocabulary.label(c))}</a> '
             f'<span class="more">{n:,}</span></li>'

@@ -33,6 +33,7 @@ from loader.namespaces import (
     TKG,
     shorten,
 )
+from loader.publish.site.manifest import key_hash
 from loader.publish.site.paths import has_page_iri
 from loader.read.vocabulary import ancestors_of
 
@@ -204,9 +205,26 @@ SOURCE_FACTS = (
 )
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+#: What a page reads, by kind: the graphs its thing's own statements (``OUT_GRAPH``) and the
+#: statements pointing at it (``IN_GRAPH``) come from; the things whose own statements it
+#: shows or counts (``DATA``: query rows, what points at it); the things whose name, kinds
+#: or page it shows (``NAMES``).
+OUT_GRAPH, IN_GRAPH, DATA, NAMES = range(4)
+Reads = tuple[set[str], set[str], set[str], set[str]]
+
+
+def no_reads() -> Reads:
+    return (set(), set(), set(), set())
+
+
 #: One statement next to a thing: (graph, predicate, the other end).
 Link = tuple[str, str, Term]
 _RDF_TYPE = RDF + "type"
+_OA = "http://www.w3.org/ns/oa#"
+_HAS_BODY, _HAS_TARGET, _HAS_SELECTOR, _EXACT, _START, _END = (
+    ox.NamedNode(_OA + name)
+    for name in ("hasBody", "hasTarget", "hasSelector", "exact", "start", "end")
+)
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 
 
@@ -252,6 +270,19 @@ class SiteData:
     pages: list[str]
     page_set: set[str]
     graph_sources: dict[str, str]
+    #: While set, what the page being made reads, by kind (see :class:`Reads`), so that the
+    #: site manifest knows which pages an edit makes stale.
+    seen: Reads | None = None
+    #: While :attr:`seen` is set: hashes of the page thing's own statements and quotes' places
+    #: (``[0]``) and of the statements pointing at it (``[1]``), see :meth:`own_digests`.
+    own: list[int] = field(default_factory=lambda: [0, 0])
+
+    def note(self, term: Term | ox.DefaultGraph | None, kind: int) -> None:
+        """Remember that the page being made read ``term`` (when it is a tracked IRI)."""
+        if self.seen is not None and isinstance(term, ox.NamedNode):
+            key = tracked(term.value)
+            if key:
+                self.seen[kind].add(key)
 
     def name(self, iri: str) -> str:
         """A thing's label (its label, preferred label, title or notation), else its id."""
@@ -274,9 +305,20 @@ class SiteData:
         incoming: list[Link] = []
         own = this.value + "#"  # the thing's own parts (its quotes' annotations)
         has_parts = False
+        note = self.note if self.seen is not None else None
+        said = heard = 0
         for quad in self.store.quads_for_pattern(this, None, None):
             outgoing.append((term_text(quad.graph_name), quad.predicate.value, quad.object))
+            if note is not None:
+                note(quad.graph_name, OUT_GRAPH)
+                note(quad.object, NAMES)
+                said ^= key_hash(f"{quad.graph_name} {quad.predicate} {quad.object}")
         for quad in self.store.quads_for_pattern(None, None, this):
+            if note is not None:
+                note(quad.graph_name, IN_GRAPH)
+                note(quad.subject, DATA)
+                note(quad.subject, NAMES)
+                heard ^= key_hash(f"{quad.graph_name} {quad.predicate} {quad.subject}")
             graph = term_text(quad.graph_name)
             predicate = quad.predicate.value
             subject = term_text(quad.subject)
@@ -286,19 +328,56 @@ class SiteData:
                 continue  # a part of another thing (its quote placed in this source): shown there
             elif predicate != _RDF_TYPE and subject != graph:
                 incoming.append((graph, predicate, quad.subject))
+        if note is not None:
+            self.own = [said, heard]
         return outgoing, incoming, has_parts
 
+    def own_digests(self, iri: str) -> tuple[int, int]:
+        """The hashes :meth:`around` and :meth:`places` leave in :attr:`own` for ``iri``'s
+        page, read as that page reads them: what changed of the thing since the last site."""
+        this = ox.NamedNode(iri)
+        self.seen = (set(), set(), set(), set())
+        try:
+            _, _, has_parts = self.around(this)
+            if has_parts:
+                self.places(this)
+            return self.own[0], self.own[1]
+        finally:
+            self.seen = None
+
     def places(self, this: ox.NamedNode) -> dict[str, tuple[int, int]]:
-        """Each quote about ``this`` → its character offsets in the archived source text."""
+        """Each quote about ``this`` → its character offsets in the archived source text.
+
+        The answer of :data:`PLACES`, walked through the quad indexes (a few lookups per
+        quote cost a fraction of planning the query for every page); where a quote has
+        several places, the first in order is kept.
+        """
         found: dict[str, tuple[int, int]] = {}
-        for row in self.select(PLACES, this):
-            try:
-                found[term_text(row["quote"])] = (
-                    int(term_text(row["start"])),
-                    int(term_text(row["end"])),
+        quads = self.store.quads_for_pattern
+        annotations = {q.subject for q in quads(None, _HAS_BODY, this)}
+        for annotation in sorted(annotations, key=str):
+            targets = {q.object for q in quads(annotation, _HAS_TARGET, None)}
+            for target in sorted(_nodes(targets), key=str):
+                selectors = sorted(
+                    _nodes({q.object for q in quads(target, _HAS_SELECTOR, None)}), key=str
                 )
-            except ValueError:
-                continue
+                texts = sorted(
+                    {term_text(q.object) for s in selectors for q in quads(s, _EXACT, None)}
+                )
+                spans = sorted(
+                    {
+                        (start, end)
+                        for s in selectors
+                        for start in _numbers(quads(s, _START, None))
+                        for end in _numbers(quads(s, _END, None))
+                    }
+                )
+                for text in texts:
+                    if spans and text not in found:
+                        found[text] = spans[0]
+        if self.seen is not None:
+            for quote, (start, end) in found.items():
+                self.own[0] ^= key_hash(f"place {start} {end} {quote}")
         return found
 
     def select(self, query: str, this: ox.NamedNode | None = None) -> Iterator[ox.QuerySolution]:
@@ -309,7 +388,40 @@ class SiteData:
             query, use_default_graph_as_union=True, substitutions=substitutions
         )
         assert isinstance(answer, ox.QuerySolutions)
-        yield from answer
+        if self.seen is None:
+            yield from answer
+            return
+        self.note(this, DATA)
+        for row in answer:
+            for term in row:
+                self.note(term, DATA)
+                self.note(term, NAMES)
+            yield row
+
+
+def _nodes(terms: set[Term]) -> list[ox.NamedNode | ox.BlankNode]:
+    return [t for t in terms if isinstance(t, ox.NamedNode | ox.BlankNode)]
+
+
+def _numbers(quads: Iterator[ox.Quad]) -> list[int]:
+    found = []
+    for quad in quads:
+        try:
+            found.append(int(term_text(quad.object)))
+        except ValueError:
+            continue
+    return found
+
+
+def tracked(iri: str) -> str:
+    """The key under which the site manifest tracks ``iri``: a thing of ours without its
+    fragment (``<thing>#evidence-…`` is part of the thing), a note graph as it is; "" for
+    vocabulary and reference terms, whose changes make the whole site stale anyway."""
+    if iri.startswith(ID):
+        return iri.split("#", 1)[0]
+    if iri.startswith(NOTE_GRAPH_PREFIX):
+        return iri
+    return ""
 
 
 def term_text(term: Term | ox.DefaultGraph | None) -> str:

@@ -325,7 +325,7 @@ def _commitments(d: SiteData, this: ox.NamedNode) -> str:
         return ""
     rows = []
     for (kind, role), members in sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0])):
-        shown = sorted(members, key=lambda s: d.name(s).casefold())[:8]
+        shown = sorted(members, key=lambda s: (d.name(s).casefold(), s))[:8]
         examples = ", ".join(link(d, m) for m in shown) + (" …" if len(members) > 8 else "")
         rows.append(
             (
@@ -359,7 +359,7 @@ def _partners(d: SiteData, this: ox.NamedNode) -> str:
         counts[term_text(row["other"])][term_text(row["kind"])] = int(term_text(row["n"]) or 0)
     if not counts:
         return ""
-    ordered = sorted(counts, key=lambda o: (-sum(counts[o].values()), d.name(o).casefold()))
+    ordered = sorted(counts, key=lambda o: (-sum(counts[o].values()), d.name(o).casefold(), o))
     rows = [
         (
             link(d, other),
@@ -380,7 +380,7 @@ def _partners(d: SiteData, this: ox.NamedNode) -> str:
 def _agreements(d: SiteData, this: ox.NamedNode) -> str:
     agreements = sorted(
         {term_text(row["agreement"]) for row in d.select(model.AGREEMENTS, this)},
-        key=lambda a: d.name(a).casefold(),
+        key=lambda a: (d.name(a).casefold(), a),
     )
     if not agreements:
         return ""

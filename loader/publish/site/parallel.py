@@ -18,13 +18,16 @@ import pyoxigraph as ox
 
 from loader.files import write_fault
 from loader.publish.site.jsonld import thing_jsonld
-from loader.publish.site.model import SiteData
+from loader.publish.site.manifest import PageReads, key_hash, packed
+from loader.publish.site.model import SiteData, no_reads
 from loader.publish.site.pages import PageContext, entity_page
 from loader.publish.site.paths import page_path
 from loader.publish.site.writer import FileWriter
 
 #: At most this many processes, whatever the machine.
 MAX_WORKERS = 4
+#: Fewer pages than this are made in this process (forking costs more than they do).
+FEW = 64
 
 
 def workers() -> int:
@@ -38,32 +41,57 @@ def workers() -> int:
     return max(1, min(MAX_WORKERS, cores))
 
 
-def write_slice(data: SiteData, context: PageContext, root: Path, pages: list[str]) -> int:
-    """Write the pages of ``pages``; returns how many charts were drawn."""
+Result = tuple[int, list[PageReads], str, int, str]
+
+
+def write_slice(
+    data: SiteData, context: PageContext, root: Path, pages: list[str]
+) -> tuple[int, list[PageReads]]:
+    """Write the pages of ``pages``; returns how many charts were drawn and what each page
+    read (for the site manifest)."""
+    reads: list[PageReads] = []
+    hashes: dict[str, int] = {}
     with FileWriter() as writer:
         for iri in pages:
+            data.seen = no_reads()
             path = root / page_path(iri)
             writer.write(path, entity_page(data, iri, context))
             writer.write(path.with_suffix(".jsonld"), thing_jsonld(data.store, iri))
-    return context.chart_count
+            pairs = []
+            for kind, keys in enumerate(data.seen):
+                for key in keys:
+                    h = hashes.get(key)
+                    if h is None:
+                        h = hashes[key] = key_hash(key)
+                    pairs.append((h, kind))
+            reads.append(PageReads(iri, packed(sorted(pairs)), (data.own[0], data.own[1])))
+    data.seen = None
+    return context.chart_count, reads
 
 
 def write_pages(
-    data: SiteData, context: PageContext, root: Path, store_dir: Path, processes: int
-) -> int:
-    """Write every page (their folders must exist); returns how many charts were drawn.
+    data: SiteData,
+    context: PageContext,
+    root: Path,
+    store_dir: Path,
+    processes: int,
+    pages: list[str] | None = None,
+) -> tuple[int, list[PageReads]]:
+    """Write the pages of ``pages`` (default: every page; their folders must exist); returns
+    how many charts were drawn and what each page read.
 
     Raises:
         RuntimeError: a page process failed (its error is in the message).
     """
-    if processes <= 1 or len(data.pages) < processes:
-        return write_slice(data, context, root, data.pages)
+    todo = data.pages if pages is None else pages
+    if processes <= 1 or len(todo) < max(processes, FEW):
+        return write_slice(data, context, root, todo)
     fork = multiprocessing.get_context("fork")
-    results: multiprocessing.Queue[tuple[int, str, int, str]] = fork.Queue()
+    results: multiprocessing.Queue[Result] = fork.Queue()
     children = [
         fork.Process(
             target=_child,
-            args=(data, context, root, store_dir, data.pages[i::processes], results),
+            args=(data, context, root, store_dir, todo[i::processes], results),
             name=f"site-pages-{i}",
         )
         for i in range(processes)
@@ -71,15 +99,17 @@ def write_pages(
     for child in children:
         child.start()
     charts = 0
+    reads: list[PageReads] = []
     errors = []
     fault: OSError | None = None
     for _ in children:
         try:
-            count, error, code, filename = results.get(timeout=24 * 3600)
+            count, done, error, code, filename = results.get(timeout=24 * 3600)
         except queue.Empty:  # pragma: no cover - a day without an answer
             errors.append("a page process did not answer")
             break
         charts += count
+        reads.extend(done)
         if code and fault is None:
             fault = OSError(code, os.strerror(code), filename or None)
         elif error:
@@ -92,7 +122,7 @@ def write_pages(
         raise fault
     if errors:
         raise RuntimeError("; ".join(errors))
-    return charts
+    return charts, reads
 
 
 def _child(
@@ -101,7 +131,7 @@ def _child(
     root: Path,
     store_dir: Path,
     pages: list[str],
-    results: multiprocessing.Queue[tuple[int, str, int, str]],
+    results: multiprocessing.Queue[Result],
 ) -> None:
     """In a forked process: reopen the store (a handle must not cross a fork), write pages.
 
@@ -111,9 +141,10 @@ def _child(
     try:
         data.store = ox.Store.read_only(str(store_dir))
         context.charts = None
-        results.put((write_slice(data, context, root, pages), "", 0, ""))
+        count, reads = write_slice(data, context, root, pages)
+        results.put((count, reads, "", 0, ""))
     except BaseException as error:  # reported by the parent, with the page process's words
         code = write_fault(error) or 0
         name = getattr(error, "filename", None)
         filename = os.fsdecode(name) if isinstance(name, (str, bytes)) else ""
-        results.put((0, f"{type(error).__name__}: {error}", code, filename))
+        results.put((0, [], f"{type(error).__name__}: {error}", code, filename))
