@@ -153,6 +153,7 @@ OPTIONAL_KINDS: dict[str, tuple[tuple[str, ...], tuple[str, ...], dict[str, tupl
         {"AssistanceKind": ASSISTANCE_KINDS},
     ),
     "region": (("Region",), ("about",), {}),
+    "restated": ((), (), {}),
 }
 
 FIRST_NAMES = (
@@ -435,7 +436,8 @@ def make_plan(notes: int, seed: int, pools: ReferencePools, caps: Capabilities) 
         region = Shared(f"{_slug(name)}-{j}", name)
         plan.regions.append(region)
         plan.region_definer.setdefault((2 * j + 1) * notes // (2 * n_shared), []).append(region)
-    kinds = [k for k in OPTIONAL_KINDS if k in caps.kinds]
+    # a restated figure conflicts with another note's only if two notes give one
+    kinds = [k for k in (*OPTIONAL_KINDS, "restated") if k in caps.kinds]
     for n, kind in enumerate(kinds):
         plan.forced.setdefault((2 * n + 1) * notes // (2 * len(kinds)), set()).add(kind)
     return plan
@@ -706,7 +708,7 @@ def render_note(plan: Plan, index: int) -> str:
     for step in range(rng.choice((1, 2))):
         stage = STAGES[min(first_stage + step, len(STAGES) - 1)]
         of = head
-        if step == 0 and index > 0 and rng.random() < 0.3:
+        if step == 0 and index > 0 and rng.random() < 0.3 and index not in plan.agreement_ids:
             of = agreement_head(plan, rng.randrange(index))  # another source's agreement
         w.statement("LifecycleStep", f"{head.id}-step-{step}")
         w.field("ofAgreement", of.id)
@@ -869,6 +871,7 @@ EXTRA_RATES = {
     "breach": 0.04,
     "assistance": 0.03,
     "region": 0.08,
+    "restated": 0.03,
 }
 
 
@@ -1084,6 +1087,21 @@ def write_extras(
         w.field("claimStatus", "reported")
         w.text("reportedAs", "filed a complaint")
         w.text("evidence", f"{ltar} filed a complaint against the tariffs of {limp}")
+
+    if "restated" in kinds:  # a figure without a period: it conflicts with other sources'
+        codes = {s.code for s in pools.states}
+        hubs = [c for c in HUB_STATES if c in codes][:2] or [s.code for s in pools.states[:2]]
+        billions = rng.randrange(1, 8000) / 10
+        lr, lp = pools.state(hubs[0]).label, pools.state(hubs[-1]).label
+        w.statement("Statistic", f"stat-{hubs[0].lower()}-{hubs[-1].lower()}-restated-n{index}")
+        w.field("statisticKind", "bilateral-trade")
+        w.field("reporter", hubs[0])
+        w.field("partner", hubs[-1])
+        w.field("value", f"{billions}e9")
+        w.field("unit", "USD")
+        w.field("valueQualifier", "about")
+        w.field("claimStatus", "reported")
+        w.text("evidence", f"trade between {lr} and {lp} is now worth about ${billions} billion")
 
     if "assistance" in kinds:
         providers = [f for f in pools.forums if f != "WTO"] or [
