@@ -157,3 +157,15 @@ def test_later_kinds_are_a_fraction_of_the_notes(corpus: Path) -> None:
             counts[cls] = counts.get(cls, 0) + 1
     for cls in ("Assessment", "ProductUse", "TradeDispute", "DisputeFiling", "Assistance"):
         assert 0 < counts.get(cls, 0) < NOTES * 0.6, (cls, counts.get(cls))
+
+
+def test_each_source_text_is_what_its_note_quotes(corpus: Path) -> None:
+    """The source text written beside a note is the one :func:`source_text` makes from the
+    note as written (the generator builds it while writing, without parsing the YAML)."""
+    from bench.generate import source_text
+
+    for path in note_files(corpus):
+        note = path.read_text(encoding="utf-8")
+        identifier = yaml.safe_load(note)["source"]["identifier"]
+        written = (corpus / "data" / "sources" / identifier).read_text(encoding="utf-8")
+        assert written == source_text(note), path.name
