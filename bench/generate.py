@@ -21,11 +21,19 @@ Every saved query must answer on the corpus, or its timing measures empty work. 
 generator reads the default parameters of the project's saved queries (``#+ defaults:`` in
 ``queries/*.rq``) and gives the ids they name to things of the corpus: an agreement, a
 statistic, a source document (the note file whose key gives that IRI), spread over the
-corpus; and it writes every kind of statement a saved query asks for (roles of people,
-export restrictions, tariff exemptions), not only the common ones.
+corpus; a state a default names (``id:state/VNM``) becomes a party of a note dated before the
+end of 2025 whose first tariff is in effect on it, whose first commitment binds it and whose
+assessment is about it. And it writes every kind of statement a saved query asks for (roles
+of people, export restrictions, tariff exemptions; assessments with stance and horizon,
+purposes and causes, uses of goods, rankings, per-period quantities, changes and market
+reactions, trade disputes and dispute filings in response to a measure, breaches of a
+commitment, example goods, assistance), each in a fraction of the notes as in real ones and
+in at least one note whatever the draws, so that a small corpus answers every query too. The
+later kinds draw from a second generator of their own note, so adding one changes no other
+statement.
 
-About 100 triples per note: 10,000 notes plus the ontology and reference data (~46 k) make
-about a million triples.
+About 300 quads per note (the statements, their annotations and what the ontology entails):
+10,000 notes plus the ontology and reference data (~54 k) make about three million quads.
 """
 
 from __future__ import annotations
@@ -95,6 +103,66 @@ LEGAL_BASES = ("Section 232", "Section 301", "IEEPA", "GATT Article XXI", "safeg
 EVENT_CLASSES = ("NegotiationRound", "Summit", "Meeting", "PhoneCall", "Visit")
 ORG_CLASSES = ("Company", "Company", "Company", "ResearchInstitute", "GovernmentBody")
 ROLE_TITLES = ("Minister of Trade", "Trade Representative", "Chief Negotiator", "Ambassador")
+STANCES = ("positive", "negative", "neutral", "mixed")
+CHANGE_DIRECTIONS = ("increase", "decrease", "unchanged")
+ASSISTANCE_KINDS = ("training", "technology-support", "finance")
+PURPOSES = (
+    "to reduce trade imbalances",
+    "to strengthen supply chains",
+    "to diversify critical mineral supplies",
+    "to open markets for farm products",
+)
+HORIZONS = ("in the long term", "within two years", "in the near future")
+INDEX_WORDS = ("Composite", "All-Share", "Exporters", "Blue Chip", "Industrials")
+REGION_NAMES = ("Asia-Pacific", "Southeast Asia", "Latin America", "Gulf", "Sub-Saharan Africa")
+
+#: The kinds of statement that later terms of the ontology allow (each written by a fraction
+#: of the notes, and by at least one note: see :func:`make_plan`), with the classes, properties
+#: and controlled values each needs; a kind whose terms the ontology lacks is not written.
+OPTIONAL_KINDS: dict[str, tuple[tuple[str, ...], tuple[str, ...], dict[str, tuple[str, ...]]]] = {
+    "assessment": (
+        ("Assessment",),
+        ("asserts", "about", "stance", "horizon", "condition", "attributionDescription", "cause"),
+        {"Stance": STANCES},
+    ),
+    "example": ((), ("exampleProduct",), {}),
+    "purpose": ((), ("purpose",), {}),
+    "product-use": (("ProductUse",), ("usedIn", "concernsProduct"), {}),
+    "ranking": (
+        (),
+        ("rankAmong", "rankedBehind", "rankedAbove"),
+        {"Unit": ("rank",), "StatisticKind": ("trade-balance-rank", "export-market-rank")},
+    ),
+    "per-period": (
+        (),
+        ("perPeriod",),
+        {
+            "PeriodUnit": ("year", "month"),
+            "Unit": ("tonne", "box"),
+            "StatisticKind": ("import-volume",),
+        },
+    ),
+    "change": (
+        (),
+        ("changeDirection", "changePercent", "baselinePeriod"),
+        {"ChangeDirection": CHANGE_DIRECTIONS, "StatisticKind": ("export-growth",)},
+    ),
+    "market-reaction": (
+        ("MarketReaction", "MarketIndex"),
+        ("marketIndex", "provider", "changeDirection"),
+        {"ChangeDirection": CHANGE_DIRECTIONS},
+    ),
+    "dispute": (("TradeDispute",), ("disputant",), {}),
+    "filing": (("DisputeFiling",), ("filedWith", "against", "inResponseTo"), {}),
+    "breach": ((), ("contravenes",), {}),
+    "assistance": (
+        ("Assistance",),
+        ("provider", "assistanceKind", "recipientDescription"),
+        {"AssistanceKind": ASSISTANCE_KINDS},
+    ),
+    "region": (("Region",), ("about",), {}),
+    "restated": ((), (), {}),
+}
 
 FIRST_NAMES = (
     "Anna", "Bao", "Carlos", "Divya", "Elif", "Farid", "Grace", "Hiro", "Ines", "Jonas",
@@ -135,6 +203,8 @@ class ReferencePools:
     states: tuple[State, ...]
     hs_codes: tuple[str, ...]
     product_groups: tuple[str, ...]
+    #: international organisations (the WTO, the World Bank): forums and providers of help
+    forums: tuple[str, ...] = ()
 
     def state(self, code: str) -> State:
         for state in self.states:
@@ -159,6 +229,15 @@ class Person:
 
 
 @dataclass(frozen=True, slots=True)
+class Shared:
+    """A market index or a region: defined by one note, referred to by any."""
+
+    id: str
+    label: str
+    provider: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class AgreementHead:
     """What other notes need to know of a note's agreement to refer to it."""
 
@@ -179,6 +258,10 @@ class Capabilities:
     roles: bool = False
     exemptions: bool = False
     export_restrictions: bool = False
+    #: the kinds of :data:`OPTIONAL_KINDS` the ontology has every term for
+    kinds: frozenset[str] = frozenset()
+    held_by_person: bool = False
+    used_by_company: bool = False
 
 
 @dataclass
@@ -199,6 +282,15 @@ class Plan:
     agreement_ids: dict[int, str] = field(default_factory=dict)
     statistic_ids: dict[int, str] = field(default_factory=dict)
     note_keys: dict[int, str] = field(default_factory=dict)
+    #: note index → a state a saved query's default names: that note's agreement has it as a
+    #: party, and its first tariff, first commitment and an assessment are about it
+    anchors: dict[int, str] = field(default_factory=dict)
+    #: note index → the optional kinds it writes whatever its draws (each kind in one note)
+    forced: dict[int, set[str]] = field(default_factory=dict)
+    indices: list[Shared] = field(default_factory=list)
+    regions: list[Shared] = field(default_factory=list)
+    index_definer: dict[int, list[Shared]] = field(default_factory=dict)
+    region_definer: dict[int, list[Shared]] = field(default_factory=dict)
 
     @property
     def publishers(self) -> list[Org]:
@@ -229,7 +321,15 @@ def load_pools(reference_dir: Path) -> ReferencePools:
             for row in csv.DictReader(handle)
             if row["kind"].strip() == "ProductGroup"
         )
-    return ReferencePools(states, hs_codes, groups)
+    forums: tuple[str, ...] = ()
+    if (reference_dir / "parties.csv").is_file():
+        with (reference_dir / "parties.csv").open(encoding="utf-8", newline="") as handle:
+            forums = tuple(
+                row["id"].strip()
+                for row in csv.DictReader(handle)
+                if row["kind"].strip() == "InternationalOrganization"
+            )
+    return ReferencePools(states, hs_codes, groups, forums)
 
 
 def capabilities(vocab: Vocabulary) -> Capabilities:
@@ -286,6 +386,27 @@ def capabilities(vocab: Vocabulary) -> Capabilities:
             len(vocab.find_property(p)) == 1 for p in ("exemptionFrom", "scopeDescription")
         ),
         export_restrictions=bool(vocab.find_class("ExportRestriction")),
+        kinds=frozenset(k for k, terms in OPTIONAL_KINDS.items() if _has_terms(vocab, *terms)),
+        held_by_person=accepts("heldBy", "Person"),
+        used_by_company=accepts("usedBy", "Company"),
+    )
+
+
+def _has_terms(
+    vocab: Vocabulary,
+    classes: Sequence[str],
+    props: Sequence[str],
+    values: dict[str, tuple[str, ...]],
+) -> bool:
+    """Whether the ontology has every class, property (unambiguously) and value named."""
+    return (
+        all(vocab.find_class(c) for c in classes)
+        and all(len(vocab.find_property(p)) == 1 for p in props)
+        and all(
+            vocab.find_value(TKG + value_set, notation) is not None
+            for value_set, notations in values.items()
+            for notation in notations
+        )
     )
 
 
@@ -308,6 +429,23 @@ def make_plan(notes: int, seed: int, pools: ReferencePools, caps: Capabilities) 
         person = Person(f"{_slug(label)}-{j}", label, plan.orgs[rng.randrange(n_orgs)].id)
         plan.people.append(person)
         plan.person_definer.setdefault(j * notes // n_people, []).append(person)
+    n_shared = max(1, notes // 200)
+    companies = plan.publishers
+    for j in range(n_shared if "market-reaction" in caps.kinds else 0):
+        name = f"{rng.choice(ORG_WORDS)} {rng.choice(INDEX_WORDS)}"
+        provider = companies[rng.randrange(len(companies))].id
+        index = Shared(f"{_slug(name)}-index-{j}", f"{name} index", provider)
+        plan.indices.append(index)
+        plan.index_definer.setdefault((2 * j + 1) * notes // (2 * n_shared), []).append(index)
+    for j in range(n_shared if "region" in caps.kinds else 0):
+        name = REGION_NAMES[j % len(REGION_NAMES)]
+        region = Shared(f"{_slug(name)}-{j}", name)
+        plan.regions.append(region)
+        plan.region_definer.setdefault((2 * j + 1) * notes // (2 * n_shared), []).append(region)
+    # a restated figure conflicts with another note's only if two notes give one
+    kinds = [k for k in (*OPTIONAL_KINDS, "restated") if k in caps.kinds]
+    for n, kind in enumerate(kinds):
+        plan.forced.setdefault((2 * n + 1) * notes // (2 * len(kinds)), set()).add(kind)
     return plan
 
 
@@ -354,14 +492,26 @@ def default_ids(plan: Plan, defaults: Sequence[str]) -> list[str]:
     the defaults the generator cannot make (the bench then reports their queries)."""
     wanted: list[tuple[str, str]] = []
     unmade: list[str] = []
+    states: list[str] = []
+    codes = {s.code for s in plan.pools.states}
     for iri in defaults:
         kind, _, tail = iri[len(ID) :].partition("/")
         if kind == "agreement" or kind == "statistic":
             wanted.append((kind, tail))
         elif kind == "source" and (key := source_key_for(tail)) is not None:
             wanted.append((kind, key))
-        elif kind not in ("state", "party", "organization", "hs2022", "product-group"):
+        elif kind == "state" and tail in codes:
+            states.append(tail)
+        elif kind not in ("party", "organization", "hs2022", "product-group"):
             unmade.append(iri)  # reference data is there anyway; anything else is not made
+    # states a default names get notes in the first four fifths of the corpus (dated before
+    # the end of 2025, the dates the saved queries ask about)
+    early = max(1, plan.notes * 4 // 5)
+    for n, code in enumerate(states):
+        index = (2 * n + 1) * early // (2 * len(states))
+        while index in plan.anchors and index + 1 < plan.notes:
+            index += 1
+        plan.anchors.setdefault(index, code)
     for n, (kind, value) in enumerate(wanted):
         index = (2 * n + 1) * plan.notes // (2 * len(wanted))
         table = {"agreement": plan.agreement_ids, "statistic": plan.statistic_ids}
@@ -380,6 +530,9 @@ def agreement_head(plan: Plan, index: int) -> AgreementHead:
         other = rng.choice(codes)
         if other not in parties:
             parties.append(other)
+    anchor = plan.anchors.get(index)
+    if anchor is not None and anchor not in parties:
+        parties[1] = anchor
     kind = rng.choice(AGREEMENT_KINDS)
     year = note_date(plan, index).year
     ident = f"{'-'.join(p.lower() for p in parties)}-{kind}-{year}-n{index}"
@@ -401,10 +554,12 @@ def note_date(plan: Plan, index: int) -> dt.date:
 
 class NoteWriter:
     """Builds the YAML text of one note line by line (no YAML library: it is 10× faster and
-    keeps the output exactly as a person would write it)."""
+    keeps the output exactly as a person would write it), and the source text it quotes."""
 
     def __init__(self) -> None:
         self.lines: list[str] = []
+        #: the source's title, then every evidence quote, in the order written
+        self.paragraphs: list[str] = []
 
     def top(self, key: str, value: str | None = None) -> None:
         self.lines.append(f"{key}:" if value is None else f"{key}: {value}")
@@ -426,6 +581,11 @@ class NoteWriter:
             self.lines.extend(f"{pad}  - {item}" for item in value)
 
     def text(self, key: str, value: str | Sequence[str], indent: int = 4) -> None:
+        values = [value] if isinstance(value, str) else list(value)
+        if key == "title" and indent == 2:
+            self.paragraphs.append(values[0])
+        elif key == "evidence" and indent == 4:
+            self.paragraphs.extend(map(_paragraph, values))
         if isinstance(value, str):
             self.field(key, quote(value), indent)
         else:
@@ -433,6 +593,11 @@ class NoteWriter:
 
     def render(self) -> str:
         return "\n".join(self.lines) + "\n"
+
+    def source(self) -> str:
+        """What :func:`source_text` makes of the rendered note, without parsing it again
+        (parsing the YAML took nine tenths of the generator's time)."""
+        return "\n\n".join(self.paragraphs) + "\n"
 
 
 def quote(text: str) -> str:
@@ -481,8 +646,13 @@ def _publisher(plan: Plan, index: int) -> Org:
 
 
 def render_note(plan: Plan, index: int) -> str:
-    """The YAML text of note ``index``: source block, definitions, agreement, steps,
-    measures, commitments, a statistic and usually an event — ~95 triples."""
+    """The YAML text of note ``index`` (see :func:`write_note`)."""
+    return write_note(plan, index).render()
+
+
+def write_note(plan: Plan, index: int) -> NoteWriter:
+    """Note ``index``: source block, definitions, agreement, steps, measures, commitments, a
+    statistic, usually an event, and some of the optional kinds."""
     rng = random.Random(f"tradekg-bench:{plan.seed}:{index}")
     pools = plan.pools
     day = note_date(plan, index)
@@ -491,6 +661,10 @@ def render_note(plan: Plan, index: int) -> str:
     la, lb = pools.state(a).label, pools.state(b).label
     publisher = _publisher(plan, index)
     creator = plan.people[rng.randrange(len(plan.people))]
+    # the later kinds of statement draw from a generator of their own, so that adding one
+    # leaves the draws (and the text) of the others as they were
+    extra = Extras.draw(plan, index)
+    anchor = plan.anchors.get(index)
     w = NoteWriter()
 
     w.top("source")
@@ -525,6 +699,18 @@ def render_note(plan: Plan, index: int) -> str:
             w.field("roleIn", a)
             w.field("claimStatus", "reported")
             w.text("evidence", f"{la}'s {title} {person.label}")
+    for shared in plan.index_definer.get(index, []):
+        w.statement("MarketIndex", shared.id)
+        w.text("label", shared.label)
+        if shared.provider is not None:
+            w.field("provider", shared.provider)
+        w.field("claimStatus", "reported")
+        w.text("evidence", f"the {shared.label}")
+    for shared in plan.region_definer.get(index, []):
+        w.statement("Region", shared.id)
+        w.text("label", shared.label)
+        w.field("claimStatus", "reported")
+        w.text("evidence", f"the {shared.label} region")
 
     # -- the agreement and its lifecycle -----------------------------------------------------
     w.statement("Agreement", head.id)
@@ -535,16 +721,17 @@ def render_note(plan: Plan, index: int) -> str:
     w.field("concernsProduct", _product(plan, rng))
     w.field("claimStatus", rng.choice(CLAIM_STATUSES))
     w.text("reportedAs", rng.choice(("deal", "agreement", "accord", "pact")))
-    w.text(
-        "evidence",
-        [f"{la} and {lb} reached a {head.kind.replace('-', ' ')}", f"the deal with {lb}"],
-    )
+    quotes = [f"{la} and {lb} reached a {head.kind.replace('-', ' ')}", f"the deal with {lb}"]
+    if extra.purpose is not None:
+        w.text("purpose", extra.purpose)
+        quotes.append(f"the deal is meant {extra.purpose}")
+    w.text("evidence", quotes)
 
     first_stage = rng.randrange(0, 3)
     for step in range(rng.choice((1, 2))):
         stage = STAGES[min(first_stage + step, len(STAGES) - 1)]
         of = head
-        if step == 0 and index > 0 and rng.random() < 0.3:
+        if step == 0 and index > 0 and rng.random() < 0.3 and index not in plan.agreement_ids:
             of = agreement_head(plan, rng.randrange(index))  # another source's agreement
         w.statement("LifecycleStep", f"{head.id}-step-{step}")
         w.field("ofAgreement", of.id)
@@ -555,10 +742,14 @@ def render_note(plan: Plan, index: int) -> str:
 
     # -- tariff measures ------------------------------------------------------------------------
     previous: str | None = None
+    first: tuple[str, str, str] = ("", a, b)  # the first measure: id, imposer, target
     for k in range(rng.choice((1, 1, 2))):
         imposer, target = (a, b) if rng.random() < 0.6 else (b, a)
         rate = rng.choice(RATES)
         status = rng.choice(MEASURE_STATUSES)
+        if k == 0 and anchor is not None:  # a tariff in effect on the state a default names
+            target, status = anchor, "in-effect"
+            imposer = next(p for p in head.parties if p != anchor)
         products = [_product(plan, rng) for _ in range(rng.choice((1, 1, 2)))]
         ident = f"tm-{imposer.lower()}-{target.lower()}-{_slug(rate)}-n{index}-{k}"
         announced = day - dt.timedelta(days=rng.randrange(1, 60))
@@ -579,7 +770,15 @@ def render_note(plan: Plan, index: int) -> str:
         if rng.random() < 0.4:
             w.text("legalBasis", rng.choice(LEGAL_BASES))
         w.field("claimStatus", rng.choice(CLAIM_STATUSES))
-        w.text("evidence", f"{limp} set a {rate}% tariff on imports from {ltar}")
+        quotes = [f"{limp} set a {rate}% tariff on imports from {ltar}"]
+        if k == 0 and extra.breach:
+            w.field("contravenes", f"{head.id}-c0")
+            quotes.append(
+                f"contrary to the pledges {limp} made in the {head.kind.replace('-', ' ')}"
+            )
+        w.text("evidence", quotes)
+        if k == 0:
+            first = (ident, imposer, target)
         if k == 0 and plan.caps.exemptions and rng.random() < 0.15:
             w.statement("TariffMeasure", f"{ident}-exemption")
             w.text("label", f"{limp} duty-free access for some goods from {ltar}")
@@ -615,6 +814,9 @@ def render_note(plan: Plan, index: int) -> str:
         obligor = rng.choice(head.parties)
         beneficiary = rng.choice([p for p in head.parties if p != obligor])
         kind = rng.choice(COMMITMENT_TYPES)
+        if k == 0 and anchor is not None:  # the state a default names is bound by one
+            obligor = anchor
+            beneficiary = next(p for p in head.parties if p != anchor)
         lob = pools.state(obligor).label
         w.statement("Commitment", f"{head.id}-c{k}")
         w.field("obligor", obligor)
@@ -651,7 +853,7 @@ def render_note(plan: Plan, index: int) -> str:
     )
 
     # -- an event -------------------------------------------------------------------------------
-    if rng.random() < 0.8:
+    if rng.random() < 0.8 or anchor is not None:
         cls = rng.choice(EVENT_CLASSES)
         participants = list(head.parties)
         if plan.caps.person_as_participant and rng.random() < 0.5:
@@ -661,9 +863,288 @@ def render_note(plan: Plan, index: int) -> str:
         w.field("participant", participants)
         w.field("onDate", _iso(day - dt.timedelta(days=2), _precision(rng)))
         w.field("about", head.id)
+        quotes = [f"officials of {la} and {lb} met"]
+        if extra.event_responds:
+            w.field("inResponseTo", first[0])
+            w.text("purpose", "to avert the tariffs")
+            quotes.append(f"to avert the tariffs of {pools.state(first[1]).label}")
         w.field("claimStatus", "reported")
-        w.text("evidence", f"officials of {la} and {lb} met")
-    return w.render()
+        w.text("evidence", quotes)
+    write_extras(w, plan, index, extra, head, first)
+    return w
+
+
+# ---------------------------------------------------------------------------------------------
+# The later kinds of statement: assessments, uses of goods, rankings, changes, disputes, …
+# ---------------------------------------------------------------------------------------------
+
+#: The fraction of notes that write each optional kind (an assessment in about a third of the
+#: notes, as the seed notes have; the rarer instruments in a few in a hundred).
+EXTRA_RATES = {
+    "assessment": 0.25,
+    "example": 0.08,
+    "purpose": 0.15,
+    "product-use": 0.06,
+    "ranking": 0.08,
+    "per-period": 0.06,
+    "change": 0.1,
+    "market-reaction": 0.04,
+    "dispute": 0.04,
+    "filing": 0.05,
+    "breach": 0.04,
+    "assistance": 0.03,
+    "region": 0.08,
+    "restated": 0.03,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Extras:
+    """Which optional kinds a note writes, drawn before any is, from the note's own second
+    generator (the other statements' draws stay as they were)."""
+
+    rng: random.Random
+    kinds: frozenset[str]
+    purpose: str | None
+    breach: bool
+    event_responds: bool
+
+    @classmethod
+    def draw(cls, plan: Plan, index: int) -> Extras:
+        rng = random.Random(f"tradekg-bench:{plan.seed}:{index}:extra")
+        forced = plan.forced.get(index, set())
+        chosen = {
+            kind
+            for kind, rate in EXTRA_RATES.items()
+            if (rng.random() < rate or kind in forced) and kind in plan.caps.kinds
+        }
+        if index in plan.anchors or chosen & {"example", "region"}:
+            chosen.add("assessment")  # examples and regions go (also) into an assessment
+        chosen &= plan.caps.kinds
+        if not plan.indices:
+            chosen.discard("market-reaction")
+        if not plan.pools.forums:
+            chosen.discard("filing")
+        purpose = rng.choice(PURPOSES) if "purpose" in chosen else None
+        responds = rng.random() < 0.1 and "filing" in plan.caps.kinds
+        return cls(rng, frozenset(chosen), purpose, "breach" in chosen, responds)
+
+
+def write_extras(
+    w: NoteWriter,
+    plan: Plan,
+    index: int,
+    extra: Extras,
+    head: AgreementHead,
+    first: tuple[str, str, str],
+) -> None:
+    """The optional statements of note ``index``; ``first`` is its first tariff measure (id,
+    imposer, target), which responses, filings and causes refer to."""
+    rng, kinds, pools = extra.rng, extra.kinds, plan.pools
+    a, b = head.parties[0], head.parties[1]
+    la, lb = pools.state(a).label, pools.state(b).label
+    day = note_date(plan, index)
+    measure, imposer, target = first
+    limp, ltar = pools.state(imposer).label, pools.state(target).label
+    deal = head.kind.replace("-", " ")
+    groups = pools.product_groups
+
+    if "assessment" in kinds:
+        subject = plan.anchors.get(index) or rng.choice(head.parties)
+        about = [subject, head.id]
+        if "region" in kinds and plan.regions:
+            about.append(plan.regions[rng.randrange(len(plan.regions))].id)
+        stance = rng.choice(STANCES)
+        verb = {
+            "positive": "stands to gain from",
+            "negative": "is under pressure from",
+            "neutral": "is weighing",
+            "mixed": "gains and loses from",
+        }[stance]
+        ls = pools.state(subject).label
+        w.statement("Assessment", f"assessment-{subject.lower()}-n{index}")
+        w.text("asserts", f"{ls} {verb} the {deal}.")
+        quotes = [f"{ls} {verb} the {deal}"]
+        if plan.caps.held_by_person and rng.random() < 0.6:
+            person = plan.people[rng.randrange(len(plan.people))]
+            w.field("heldBy", person.id)
+            quotes.append(f"according to {person.label}")
+        else:
+            w.text("attributionDescription", "analysts")
+            quotes.append("analysts said")
+        w.field("about", about)
+        w.field("stance", stance)
+        if rng.random() < 0.3:
+            horizon = rng.choice(HORIZONS)
+            w.text("horizon", horizon)
+            quotes.append(f"{horizon}, analysts expect")
+        if rng.random() < 0.2:
+            w.text("condition", "if the deal is completed")
+            quotes.append("if the deal is completed")
+        if rng.random() < 0.2:
+            w.field("cause", measure)
+            quotes.append(f"after {limp} set new tariffs")
+        if "example" in kinds and len(groups) >= 2:
+            examples = rng.sample(groups, 2)
+            w.field("exampleProduct", examples)
+            quotes.append(f"industries such as {_words(examples[0])} and {_words(examples[1])}")
+        w.field("claimStatus", rng.choice(CLAIM_STATUSES))
+        w.text("evidence", quotes)
+
+    if "product-use" in kinds and len(groups) >= 3:
+        goods, *used = rng.sample(groups, 3)
+        w.statement("ProductUse", f"use-{goods}-n{index}")
+        w.field("concernsProduct", goods)
+        w.field("usedIn", used)
+        quote = f"{_words(goods)} go into {_words(used[0])} and {_words(used[1])}"
+        if plan.caps.used_by_company and rng.random() < 0.4:
+            user = plan.publishers[rng.randrange(len(plan.publishers))]
+            w.field("usedBy", user.id)
+            quote = f"{user.label} uses {_words(goods)} in {_words(used[0])}"
+        w.field("claimStatus", "reported")
+        w.text("evidence", quote)
+
+    if "ranking" in kinds:
+        kind = rng.choice(("trade-balance-rank", "export-market-rank"))
+        rank = rng.randrange(1, 11)
+        others = [s for s in HUB_STATES if s not in head.parties]
+        ahead = rng.sample(others, min(rank - 1, 2))
+        among = f"{la}'s trade deficits" if kind == "trade-balance-rank" else f"{la}'s markets"
+        w.statement("Statistic", f"rank-{a.lower()}-{b.lower()}-{kind}-n{index}")
+        w.field("statisticKind", kind)
+        w.field("reporter", a)
+        w.field("partner", b)
+        w.field("value", str(rank))
+        w.field("unit", "rank")
+        w.text("rankAmong", among)
+        quotes = [f"{lb} is number {rank} among {among}"]
+        if ahead:
+            w.field("rankedBehind", ahead)
+            quotes.append("behind " + " and ".join(pools.state(s).label for s in ahead))
+        if rng.random() < 0.5:
+            above = rng.choice([s for s in others if s not in ahead])
+            w.field("rankedAbove", above)
+            quotes.append(f"ahead of {pools.state(above).label}")
+        w.field("referencePeriod", str(day.year - 1))
+        if "example" in kinds and len(groups) >= 2:
+            examples = rng.sample(groups, 2)
+            w.field("exampleProduct", examples)
+            quotes.append(f"buying items such as {_words(examples[0])} and {_words(examples[1])}")
+        w.field("claimStatus", "reported")
+        w.text("evidence", quotes)
+
+    if "per-period" in kinds:
+        unit = rng.choice(("tonne", "box"))
+        per = rng.choice(("year", "year", "month"))
+        amount = rng.randrange(1, 500) * 1000
+        goods = _product(plan, rng)
+        w.statement("Statistic", f"volume-{b.lower()}-{a.lower()}-n{index}")
+        w.field("statisticKind", "import-volume")
+        w.field("reporter", b)
+        w.field("partner", a)
+        w.field("value", str(amount))
+        w.field("unit", unit)
+        w.field("valueQualifier", "at-least")
+        w.field("perPeriod", per)
+        w.field("concernsProduct", goods)
+        w.field("claimStatus", "reported")
+        w.text(
+            "evidence",
+            f"{lb} buys more than {amount:,} {unit}es of goods from {la} a {per}"
+            if unit == "box"
+            else f"{lb} buys more than {amount:,} tonnes from {la} a {per}",
+        )
+
+    if "change" in kinds:
+        direction = rng.choices(CHANGE_DIRECTIONS, weights=(5, 4, 1))[0]
+        if "change" in plan.forced.get(index, set()):
+            direction = "increase"  # the direction the saved query defaults to
+        pct = 0.0 if direction == "unchanged" else rng.randrange(1, 300) / 10
+        w.statement("Statistic", f"growth-{a.lower()}-n{index}")
+        w.field("statisticKind", "export-growth")
+        w.field("reporter", a)
+        w.field("value", str(pct))
+        w.field("unit", "percent")
+        w.field("changeDirection", direction)
+        if direction != "unchanged":
+            w.field("changePercent", str(pct))
+        w.field("referencePeriod", str(day.year))
+        said = {"increase": f"rose {pct}%", "decrease": f"fell {pct}%", "unchanged": "held steady"}
+        quote = f"exports of {la} {said[direction]}"
+        if rng.random() < 0.5:
+            w.field("baselinePeriod", str(day.year - 1))
+            quote += f" on {day.year - 1}"
+        w.field("claimStatus", "reported")
+        w.text("evidence", quote)
+
+    if "market-reaction" in kinds:
+        market = plan.indices[rng.randrange(len(plan.indices))]
+        direction = rng.choices(CHANGE_DIRECTIONS, weights=(5, 4, 1))[0]
+        moved = {"increase": "rose", "decrease": "fell", "unchanged": "was flat"}[direction]
+        w.statement("MarketReaction", f"reaction-{market.id}-n{index}")
+        w.text("label", f"{market.label} after the {la}–{lb} {deal}, {day.isoformat()}")
+        w.field("onDate", _iso(day - dt.timedelta(days=1), "day"))
+        w.field("marketIndex", market.id)
+        w.field("changeDirection", direction)
+        w.field("about", head.id)
+        w.field("claimStatus", "reported")
+        w.text("evidence", f"the {market.label} {moved}")
+
+    if "dispute" in kinds:
+        w.statement("TradeDispute", f"dispute-{a.lower()}-{b.lower()}-n{index}")
+        w.text("label", f"{la}–{lb} trade dispute of {day.isoformat()}")
+        w.field("disputant", [a, b])
+        w.field("concernsProduct", _product(plan, rng))
+        w.field("claimStatus", rng.choice(CLAIM_STATUSES))
+        w.text("evidence", f"the trade dispute between {la} and {lb}")
+
+    if "filing" in kinds:
+        forum = "WTO" if "WTO" in pools.forums else pools.forums[0]
+        w.statement("DisputeFiling", f"filing-{target.lower()}-{imposer.lower()}-n{index}")
+        w.text("label", f"{ltar}'s complaint against {limp}'s tariffs, {day.isoformat()}")
+        w.field("participant", target)
+        w.field("filedWith", forum)
+        w.field("against", [imposer, measure])
+        w.field("inResponseTo", measure)
+        w.field("onDate", _iso(day, _precision(rng)))
+        w.field("claimStatus", "reported")
+        w.text("reportedAs", "filed a complaint")
+        w.text("evidence", f"{ltar} filed a complaint against the tariffs of {limp}")
+
+    if "restated" in kinds:  # a figure without a period: it conflicts with other sources'
+        codes = {s.code for s in pools.states}
+        hubs = [c for c in HUB_STATES if c in codes][:2] or [s.code for s in pools.states[:2]]
+        billions = rng.randrange(1, 8000) / 10
+        lr, lp = pools.state(hubs[0]).label, pools.state(hubs[-1]).label
+        w.statement("Statistic", f"stat-{hubs[0].lower()}-{hubs[-1].lower()}-restated-n{index}")
+        w.field("statisticKind", "bilateral-trade")
+        w.field("reporter", hubs[0])
+        w.field("partner", hubs[-1])
+        w.field("value", f"{billions}e9")
+        w.field("unit", "USD")
+        w.field("valueQualifier", "about")
+        w.field("claimStatus", "reported")
+        w.text("evidence", f"trade between {lr} and {lp} is now worth about ${billions} billion")
+
+    if "assistance" in kinds:
+        providers = [f for f in pools.forums if f != "WTO"] or [
+            o.id for o in plan.statistics_bodies
+        ]
+        provider = providers[rng.randrange(len(providers))]
+        help_kinds = rng.sample(ASSISTANCE_KINDS, rng.choice((1, 2)))
+        w.statement("Assistance", f"assistance-{_slug(provider)}-n{index}")
+        w.text("label", f"help for smaller exporters in {lb}, {day.isoformat()}")
+        w.field("provider", provider)
+        w.field("assistanceKind", help_kinds)
+        w.text("recipientDescription", "smaller exporters")
+        w.field("claimStatus", "reported")
+        w.text("reportedAs", "is helping")
+        helped = " and ".join(k.replace("-", " ") for k in help_kinds)
+        w.text("evidence", f"is helping smaller exporters in {lb} with {helped}")
+
+
+def _words(product_id: str) -> str:
+    return product_id.replace("-", " ")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -684,8 +1165,12 @@ def source_text(note: str) -> str:
     for statement in data["statements"]:
         quotes = statement.get("evidence", [])
         for quote in quotes if isinstance(quotes, list) else [quotes]:
-            paragraphs.append(f"The report adds that {quote}, according to people present.")
+            paragraphs.append(_paragraph(quote))
     return "\n\n".join(paragraphs) + "\n"
+
+
+def _paragraph(quote: str) -> str:
+    return f"The report adds that {quote}, according to people present."
 
 
 def generate(
@@ -722,11 +1207,9 @@ def generate(
     for index in range(notes):
         path = notes_dir / note_path(plan, index)
         path.parent.mkdir(parents=True, exist_ok=True)
-        text = render_note(plan, index)
-        path.write_text(text, encoding="utf-8")
-        (sources_dir / f"bench-{seed}-{index:05d}.txt").write_text(
-            source_text(text), encoding="utf-8"
-        )
+        note = write_note(plan, index)
+        path.write_text(note.render(), encoding="utf-8")
+        (sources_dir / f"bench-{seed}-{index:05d}.txt").write_text(note.source(), encoding="utf-8")
         written.append(path)
     marker: dict[str, Any] = {"notes": notes, "seed": seed, "source": str(source)}
     if unmade:

@@ -118,3 +118,54 @@ def test_the_ids_the_saved_queries_default_to_are_in_the_corpus(tmp_path: Path) 
         answer = store.query(queries[name], use_default_graph_as_union=True)
         assert isinstance(answer, ox.QuerySolutions)
         assert list(answer), name
+
+
+@pytest.fixture(scope="module")
+def built(corpus: Path) -> Path:
+    result = CliRunner().invoke(main, ["build", "--project", str(corpus), "--quiet"])
+    assert result.exit_code == 0, result.output
+    return corpus
+
+
+def test_every_saved_query_answers_on_a_small_corpus(built: Path) -> None:
+    """Each saved query, bound with its header defaults as the bench runs it, answers at least
+    one row on 50 notes: an empty answer would make the bench time no work (and fail)."""
+    import pyoxigraph as ox
+
+    from bench.run import saved_queries
+
+    store = ox.Store.read_only(str(built / "dist" / "store"))
+    queries, skipped = saved_queries(built)
+    assert skipped == {}
+    assert len(queries) == len(list((built / "queries").glob("*.rq")))
+    empty = []
+    for name, text in sorted(queries.items()):
+        answer = store.query(text, use_default_graph_as_union=True)
+        assert isinstance(answer, ox.QuerySolutions), name
+        if not list(answer):
+            empty.append(name)
+    assert empty == []
+
+
+def test_later_kinds_are_a_fraction_of_the_notes(corpus: Path) -> None:
+    """The kinds of statement added for the later saved queries are in some notes, not in
+    all: the corpus keeps the mix (and the size per note) of real notes."""
+    counts: dict[str, int] = {}
+    for path in note_files(corpus):
+        note = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for cls in {str(s.get("a")) for s in note["statements"]}:
+            counts[cls] = counts.get(cls, 0) + 1
+    for cls in ("Assessment", "ProductUse", "TradeDispute", "DisputeFiling", "Assistance"):
+        assert 0 < counts.get(cls, 0) < NOTES * 0.6, (cls, counts.get(cls))
+
+
+def test_each_source_text_is_what_its_note_quotes(corpus: Path) -> None:
+    """The source text written beside a note is the one :func:`source_text` makes from the
+    note as written (the generator builds it while writing, without parsing the YAML)."""
+    from bench.generate import source_text
+
+    for path in note_files(corpus):
+        note = path.read_text(encoding="utf-8")
+        identifier = yaml.safe_load(note)["source"]["identifier"]
+        written = (corpus / "data" / "sources" / identifier).read_text(encoding="utf-8")
+        assert written == source_text(note), path.name
