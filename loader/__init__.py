@@ -30,4 +30,25 @@ From a notebook, :mod:`loader.api` does what the commands do::
 Its examples run as doctests (``make test``); docs/API.md has more.
 """
 
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Mapping
+from typing import Any
+
 __version__ = "0.3.0"
+
+
+def lazy_names(package: str, homes: Mapping[str, str]) -> Callable[[str], Any]:
+    """A module ``__getattr__`` (PEP 562) for ``package`` whose names live in the modules
+    ``homes`` gives (name → module below the package): importing the package costs nothing,
+    and a command that needs one small module does not load every other module's libraries.
+    """
+
+    def __getattr__(name: str) -> Any:
+        home = homes.get(name)
+        if home is None:
+            raise AttributeError(f"module {package!r} has no attribute {name!r}")
+        return getattr(importlib.import_module(f"{package}.{home}"), name)
+
+    return __getattr__

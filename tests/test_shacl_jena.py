@@ -10,7 +10,6 @@ first on the classpath. Fails when Java or Jena is missing (see tests/conftest.p
 from __future__ import annotations
 
 import subprocess
-import zipfile
 from collections import Counter
 from pathlib import Path
 
@@ -18,6 +17,7 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 
+from bench.jena import classpath as jena_classpath
 from loader.graph.assemble import Assembled, assemble
 from loader.namespaces import SH
 from loader.project import Project
@@ -26,23 +26,13 @@ from loader.validate.scope import Scope, data_scope, ontology_scope
 from loader.validate.shapes import load_shapes
 from loader.validate.validator import validate
 
-JAVA_DIR = Path("/usr/share/java")
-#: logging bindings that clash with each other on a classpath of every jar in /usr/share/java
-CLASHING = ("log4j-over-slf4j", "slf4j-log4j12", "slf4j-jdk14", "slf4j-simple", "slf4j-nop")
-
 pytestmark = pytest.mark.requires("jena")
 
 
 @pytest.fixture(scope="module")
 def classpath(tmp_path_factory: pytest.TempPathFactory) -> str:
-    fix = tmp_path_factory.mktemp("jena") / "xerces-fix.jar"
-    prefix = "org/apache/jena/ext/"
-    with zipfile.ZipFile(JAVA_DIR / "jena-core.jar") as core, zipfile.ZipFile(fix, "w") as out:
-        for name in core.namelist():
-            if name.startswith(prefix + "xerces/") and not name.endswith("/"):
-                out.writestr(name[len(prefix) :], core.read(name))
-    jars = [str(p) for p in sorted(JAVA_DIR.glob("*.jar")) if not p.name.startswith(CLASHING)]
-    return ":".join([str(fix), *jars])
+    """The benchmark's recipe (bench/jena.py), so that both run the same Jena."""
+    return jena_classpath(tmp_path_factory.mktemp("jena"))
 
 
 def jena(

@@ -14,8 +14,9 @@ and writes it for people or programs.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from loader import lazy_names
 
 if TYPE_CHECKING:
     from loader.query.local import open_store, run_local
@@ -41,11 +42,7 @@ _HOMES = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module 'loader.query' has no attribute {name!r}")
-    return getattr(importlib.import_module(f"loader.query.{home}"), name)
+__getattr__ = lazy_names(__name__, _HOMES)
 
 
 __all__ = [

@@ -16,8 +16,9 @@ GraphDB, generic Graph Store Protocol) and starts a real Oxigraph server for ``s
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from loader import lazy_names
 
 if TYPE_CHECKING:
     from loader.store.connection import Connection, connect
@@ -49,11 +50,7 @@ _HOMES = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module 'loader.store' has no attribute {name!r}")
-    return getattr(importlib.import_module(f"loader.store.{home}"), name)
+__getattr__ = lazy_names(__name__, _HOMES)
 
 
 __all__ = [
