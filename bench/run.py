@@ -1214,6 +1214,11 @@ def _fmt(value: float | None, unit: str = "s") -> str:
     return f"{value:,.0f} {unit}"
 
 
+def _measured(section: dict[str, Any], key: str) -> str:
+    """The time ``section`` measured under ``key``, or why there is none."""
+    return _fmt(section.get(key)) if section.get(key) else _why(section, key)
+
+
 def _why(section: dict[str, Any], key: str) -> str:
     note = section.get(key.replace("_s", "_note")) or section.get("note")
     return str(note) if note else "–"
@@ -1264,7 +1269,7 @@ def stage_rows(result: SizeResult) -> list[tuple[str, str, str, str]]:
             _fmt(_div(jena.get("wall_s"), vcli.get("wall_s")), "x"),
         )
     )
-    base_parse = _fmt(base.get("parse_s")) if base.get("parse_s") else _why(base, "parse_s")
+    base_parse = _measured(base, "parse_s")
     rows.append(
         (
             "load N-Quads into a query engine",
@@ -1273,7 +1278,7 @@ def stage_rows(result: SizeResult) -> list[tuple[str, str, str, str]]:
             _fmt(result.ratios.get("load data (rdflib parse / oxigraph index)"), "x"),
         )
     )
-    base_val = _fmt(base.get("validate_s")) if base.get("validate_s") else _why(base, "validate_s")
+    base_val = _measured(base, "validate_s")
     rows.append(
         (
             "validate",
@@ -1322,7 +1327,7 @@ def stage_rows(result: SizeResult) -> list[tuple[str, str, str, str]]:
     rows.append(
         (
             "tradekg site (a page per thing, charts; vs the cold build)",
-            _fmt(site.get("wall_s")) if site.get("wall_s") else str(site.get("note", "–")),
+            _measured(site, "wall_s"),
             "",
             _fmt(_div(site.get("wall_s"), cold), "x"),
         )
@@ -1331,7 +1336,7 @@ def stage_rows(result: SizeResult) -> list[tuple[str, str, str, str]]:
     rows.append(
         (
             "tradekg site after a one-note edit and rebuild",
-            _fmt(update.get("wall_s")) if update.get("wall_s") else str(update.get("note", "–")),
+            _measured(update, "wall_s"),
             "",
             "",
         )
@@ -1369,7 +1374,7 @@ def stage_rows(result: SizeResult) -> list[tuple[str, str, str, str]]:
     rows.append(
         (
             "tradekg show USA, CLI median of 3 (goal ≤ 0.3 s at 10,000 notes)",
-            _fmt(show.get("median_s")) if show.get("median_s") else str(show.get("note", "–")),
+            _measured(show, "median_s"),
             "",
             "",
         )

@@ -32,8 +32,11 @@ Its examples run as doctests (``make test``); docs/API.md has more.
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import importlib
 from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import Any
 
 __version__ = "0.3.0"
@@ -52,3 +55,16 @@ def lazy_names(package: str, homes: Mapping[str, str]) -> Callable[[str], Any]:
         return getattr(importlib.import_module(f"{package}.{home}"), name)
 
     return __getattr__
+
+
+@functools.cache
+def code_digest() -> str:
+    """A hash of the loader's own source: what a build or a site made by other code (a
+    developer's edit, an upgrade without a version bump) must not be reused for, so that
+    incremental output stays equal to full output."""
+    package = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0")
+        digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()

@@ -21,7 +21,6 @@ report a stale ``dist/`` as current.
 from __future__ import annotations
 
 import dataclasses
-import functools
 import hashlib
 import os
 import pickle
@@ -32,8 +31,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from loader import __version__
-from loader.build.export import DIRTY_MARKER, STORE, GraphChunks
+from loader import __version__, code_digest
+from loader.build.export import DIRTY_MARKER, STORE, GraphChunks, Spans
 from loader.files import remove_leftovers
 from loader.graph.entity import Entity
 from loader.graph.identity import Identity
@@ -50,18 +49,6 @@ LAST_BUILD_FILE = "last-build.pickle"
 CACHE_FORMAT = 8
 _LAYOUT = f"{__version__}/{CACHE_FORMAT}"
 _LAST_BUILD_VERSION = f"{__version__}/{CACHE_FORMAT}/last-build-2"
-
-
-@functools.cache
-def code_digest() -> str:
-    """A hash of the loader's own source: a build made by other code (a developer's edit, an
-    upgrade without a version bump) is not reused, so incremental stays equal to full."""
-    package = Path(__file__).resolve().parent.parent
-    digest = hashlib.sha256()
-    for path in sorted(package.rglob("*.py")):
-        digest.update(path.relative_to(package).as_posix().encode() + b"\0")
-        digest.update(path.read_bytes() + b"\0")
-    return digest.hexdigest()
 
 
 #: (size, mtime_ns) of a file
@@ -132,23 +119,34 @@ class Warm:
     process in between simply redoes everything, so nothing stale is ever reused.
     """
 
-    fingerprint: str = ""
-    vocabulary: Vocabulary | None = None
-    reference: ReferenceData | None = None
+    #: the fingerprint of the inputs parsed last, and what they parsed to
+    parsed: tuple[str, Vocabulary, ReferenceData] | None = None
+    #: the cache of the last build (its own fingerprint says which inputs it is for)
     cache: BuildCache | None = None
-    #: the cache of the last build, the stats its fingerprint took and what it was made
-    #: from (see :func:`save_cache`), not yet on disk
-    unsaved: tuple[BuildCache, dict[str, Stat], Since | None] | None = None
+    #: when :attr:`cache` is not on disk yet: the stats its fingerprint took and what it was
+    #: made from (see :func:`save_cache`)
+    unsaved: tuple[dict[str, Stat], Since | None] | None = None
 
-    def held(self, fingerprint: str) -> bool:
-        """Whether what is kept belongs to inputs with this fingerprint."""
-        return self.vocabulary is not None and self.fingerprint == fingerprint
+    @property
+    def vocabulary(self) -> Vocabulary | None:
+        """The vocabulary parsed last, if any."""
+        return self.parsed[1] if self.parsed is not None else None
+
+    def inputs(self, fingerprint: str) -> tuple[Vocabulary, ReferenceData] | None:
+        """The parsed vocabulary and reference data, if of inputs with this fingerprint."""
+        if self.parsed is None or self.parsed[0] != fingerprint:
+            return None
+        return self.parsed[1], self.parsed[2]
 
     def keep(self, fingerprint: str, vocabulary: Vocabulary, reference: ReferenceData) -> None:
-        """Keep the inputs of a build (whose cache comes with :meth:`built`)."""
-        if fingerprint != self.fingerprint:
-            self.cache = None
-        self.fingerprint, self.vocabulary, self.reference = fingerprint, vocabulary, reference
+        """Keep what the inputs with this fingerprint parsed to."""
+        self.parsed = (fingerprint, vocabulary, reference)
+
+    def cache_for(self, fingerprint: str) -> BuildCache | None:
+        """The cache of the last build, if it is for inputs with this fingerprint."""
+        if self.cache is None or self.cache.fingerprint != fingerprint:
+            return None
+        return self.cache
 
     def built(
         self,
@@ -158,16 +156,16 @@ class Warm:
         since: Since | None,
     ) -> None:
         """Hold the cache of the build that just finished, to be saved by :meth:`save`."""
-        self.cache, self.unsaved = cache, (cache, hashed, since)
+        self.cache, self.unsaved = cache, (hashed, since)
         # dist/ changed: the last no-change record cannot describe it any more
         (project.cache_dir / LAST_BUILD_FILE).unlink(missing_ok=True)
 
     def save(self, project: Project) -> None:
         """Write the held cache (and the no-change record) to disk, if not done yet."""
-        if self.unsaved is not None:
-            cache, hashed, since = self.unsaved
+        if self.unsaved is not None and self.cache is not None:
+            hashed, since = self.unsaved
             self.unsaved = None
-            save_cache(project, cache, hashed, since=since)
+            save_cache(project, self.cache, hashed, since=since)
 
 
 def fingerprint_inputs(project: Project) -> list[Path]:
@@ -192,7 +190,6 @@ def fingerprint(project: Project) -> tuple[str, dict[str, Stat]]:
     return digest.hexdigest(), stats
 
 
-Spans = tuple[tuple[int, int], tuple[int, int], tuple[int, int]]
 #: the stamp of the cache a build started from, and the notes it redid
 Since = tuple[tuple[tuple[str, int, int], ...] | None, Collection[str]]
 

@@ -52,6 +52,10 @@ _FILES = (NQUADS, TRIG, TURTLE)
 STAGING_LEFTOVER = r"\.staging-(?P<pid>[0-9]+)-[A-Za-z0-9_]+"
 
 
+#: (offset, length) of a graph's chunk in the .nq, .trig and .ttl files
+Spans = tuple[tuple[int, int], tuple[int, int], tuple[int, int]]
+
+
 @dataclass(frozen=True, slots=True)
 class GraphChunks:
     """One graph serialised, ready to be concatenated into the dist files."""
@@ -65,7 +69,7 @@ class GraphChunks:
     trig: bytes
     turtle: bytes
     #: where the chunks stand in the dist files: (offset, length) in .nq, .trig and .ttl
-    spans: tuple[tuple[int, int], tuple[int, int], tuple[int, int]] | None = None
+    spans: Spans | None = None
     #: what the dataset description (VoID) says of the graph: class → distinct instances,
     #: property → triples, and the licences (dcterms:license values) the graph states
     classes: tuple[tuple[str, int], ...] = ()
@@ -82,13 +86,19 @@ class GraphChunks:
     #: hold them at ``spans`` (a shard's spilled notes, or the previous build's dist/)
     folder: str | None = None
 
-    def stripped(self) -> GraphChunks:
-        """The chunk without its bytes, for the build cache: they stay in the dist files."""
-        return dataclasses.replace(self, nquads=b"", trig=b"", turtle=b"", folder=None)
+    def stripped(self, *, spans: Spans | None = None) -> GraphChunks:
+        """The chunk without its bytes, for the build cache: they stay in the dist files (at
+        ``spans`` when given)."""
+        return dataclasses.replace(
+            self, nquads=b"", trig=b"", turtle=b"", folder=None, spans=spans or self.spans
+        )
 
-    def located(self, folder: Path) -> GraphChunks:
-        """The chunk without its bytes, read from ``folder``'s files at its spans when needed."""
-        return dataclasses.replace(self, nquads=b"", trig=b"", turtle=b"", folder=str(folder))
+    def located(self, folder: Path, *, spans: Spans | None = None) -> GraphChunks:
+        """The chunk without its bytes, read from ``folder``'s files at its spans (or at
+        ``spans``) when needed."""
+        return dataclasses.replace(
+            self, nquads=b"", trig=b"", turtle=b"", folder=str(folder), spans=spans or self.spans
+        )
 
     def nquads_bytes(self) -> bytes:
         """The N-Quads lines, from memory or from the files the chunk is located in."""
@@ -288,10 +298,10 @@ def write_dist(
     notes use (``VNM``, ``hs:2805``) where an IRI is expected. ``store_has`` (graph IRI →
     sha256) says what the existing store holds; when given, and
     the store is intact, only changed graphs are replaced in it. Otherwise a new store is
-    built. ``previous`` (the last build's graphs, without their bytes, and the sizes of its
-    dump files) lets the store's description graph be updated by what changed in it without
-    reading it back from the store. Returns the graphs in file order, without their bytes
-    (``spans`` says where they are in the files). ``chunks`` is emptied once the files are
+    built. ``previous`` (the last build's graphs in file order, without their bytes, and the
+    sizes of its dump files) lets the store's description graph be updated by what changed in it
+    without reading it back from the store. Returns the graphs in file order, without their
+    bytes (``spans`` says where they are in the files). ``chunks`` is emptied once the files are
     written, so that the caller's serialisations can be freed before the store is built
     (RocksDB's bulk load is the build's memory peak).
 
@@ -322,7 +332,7 @@ def write_dist(
                 held = None
                 if previous is not None:  # what the store's description graph holds now
                     graphs, old_sizes = previous
-                    held = void_quads_of(sorted(graphs, key=lambda c: c.iri), version, old_sizes)
+                    held = void_quads_of(graphs, version, old_sizes)
                 description = (void_quads_of(written, version, sizes), held)
             _update_store(store, ordered, store_has, dist_dir / DIRTY_MARKER, description)
         else:
@@ -378,9 +388,7 @@ def _write_files(
         json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
     )
     return [
-        dataclasses.replace(
-            chunk, nquads=b"", trig=b"", turtle=b"", folder=None, spans=(span[0], span[1], span[2])
-        )
+        chunk.stripped(spans=(span[0], span[1], span[2]))
         for chunk, span in zip(ordered, spans, strict=True)
     ]
 
@@ -457,14 +465,7 @@ class ChunkWriter(Closing):
         for stream, data in zip(self._files, (chunk.nquads, chunk.trig, chunk.turtle), strict=True):
             spans.append((stream.tell(), len(data)))
             stream.write(data)
-        return dataclasses.replace(
-            chunk,
-            nquads=b"",
-            trig=b"",
-            turtle=b"",
-            folder=str(self._folder),
-            spans=(spans[0], spans[1], spans[2]),
-        )
+        return chunk.located(self._folder, spans=(spans[0], spans[1], spans[2]))
 
     def close(self) -> None:
         for stream in self._files:

@@ -166,22 +166,22 @@ def _build(
 ) -> BuildResult:
     clock.stage("read ontology and reference")
     print_, hashed = fingerprint(project)
-    held = warm is not None and warm.held(print_)
-    if not use_cache:
-        cache = None
-    elif warm is not None and held and warm.cache is not None:
-        cache = warm.cache
-    else:
-        cache = load_cache(project, print_)
+    cache = None
+    if use_cache:
+        cache = warm.cache_for(print_) if warm is not None else None
+        if cache is None:
+            cache = load_cache(project, print_)
     if cache is not None and (cache.stamp is None or cache.stamp != dist_stamp(project.dist_dir)):
         cache = None  # dist/ was changed or removed since: its spans cannot be trusted
-    if warm is not None and held and warm.vocabulary and warm.reference:
-        vocabulary, reference = warm.vocabulary, warm.reference
-    else:
-        vocabulary = load_vocabulary(project.ontology_files(), root=project.root)
-        reference = load_reference(project.reference_dir)
+    parsed = warm.inputs(print_) if warm is not None else None
+    if parsed is None:
+        parsed = (
+            load_vocabulary(project.ontology_files(), root=project.root),
+            load_reference(project.reference_dir),
+        )
         if warm is not None:
-            warm.keep(print_, vocabulary, reference)
+            warm.keep(print_, *parsed)
+    vocabulary, reference = parsed
 
     sources = project.sources()
     files = {project.rel(path): path for path in project.note_files()}
@@ -408,11 +408,14 @@ _MISSING_TEXT = "source-text-missing"
 def _previous_graphs(
     cache: BuildCache | None,
 ) -> tuple[list[GraphChunks], dict[str, int]] | None:
-    """The last build's graphs and dump sizes, from the cache this build started from (whose
-    stamp matched dist/), for the store's description graph to be updated by difference."""
+    """The last build's graphs in file order and its dump sizes, from the cache this build
+    started from (whose stamp matched dist/), for the store's description graph to be
+    updated by difference."""
     if cache is None or cache.stamp is None:
         return None
-    graphs = [*cache.fixed, *(record.chunks for record in cache.notes.values())]
+    graphs = sorted(
+        [*cache.fixed, *(record.chunks for record in cache.notes.values())], key=lambda c: c.iri
+    )
     return graphs, {name: size for name, size, _mtime in cache.stamp}
 
 

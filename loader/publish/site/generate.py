@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from loader import code_digest
 from loader.files import beside, remove_killed, replace_dir, writing
 from loader.namespaces import ID, NOTE_GRAPH_PREFIX
 from loader.problems import InputError, Problem
@@ -97,7 +98,7 @@ def generate_site(project: Project, out_dir: Path | None = None) -> SiteResult:
                 shown=stale.shown_digests(data),
                 globals={
                     "format": FORMAT,
-                    "code": _code_digest(),
+                    "code": code_digest(),
                     "vocabulary": _vocab(data),
                     "queries": _queries_digest(project),
                 },
@@ -304,16 +305,6 @@ def _build_graphs(dist_dir: Path) -> dict[str, str]:
         return {}
 
 
-def _code_digest() -> str:
-    """The package's source: a site written by other code is written again in full."""
-    package = Path(__file__).resolve().parents[2]
-    digest = hashlib.sha256()
-    for path in sorted(package.rglob("*.py")):
-        digest.update(path.relative_to(package).as_posix().encode() + b"\0")
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
-
-
 def _queries_digest(project: Project) -> str:
     """The saved queries' files (their pages and the conflicts are read from them)."""
     digest = hashlib.sha256()
@@ -379,7 +370,7 @@ def _write_classes(
     reads: list[PageReads] = []
     for class_iri, things in chosen.items():
         ordered = sorted(things, key=lambda i: (data.name(i).casefold(), i))
-        pages = max(1, -(-len(ordered) // LISTING))
+        pages = _listing_pages(ordered)
         facts = listing.facts_of(data, ordered)
         properties = listing.columns_of(facts)
         sources = listing.has_sources(facts)

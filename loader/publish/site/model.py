@@ -24,6 +24,7 @@ from loader.namespaces import (
     DCTERMS,
     ID,
     NOTE_GRAPH_PREFIX,
+    OA,
     OWL,
     PROV,
     RDF,
@@ -106,18 +107,6 @@ GRAPH_SOURCES = PREFIXES + "SELECT ?g ?source WHERE { GRAPH ?g { ?g prov:wasDeri
 
 #: What a thing says, by graph.
 OUTGOING = PREFIXES + "SELECT ?this ?g ?p ?o WHERE { GRAPH ?g { ?this ?p ?o } }"
-
-#: Where each quote about a thing was found in its archived source (W3C Web Annotation).
-PLACES = (
-    PREFIXES
-    + """PREFIX oa: <http://www.w3.org/ns/oa#>
-SELECT ?this ?quote ?start ?end WHERE {
-  ?annotation oa:hasBody ?this ; oa:hasTarget ?target .
-  ?target oa:hasSelector ?exact , ?position .
-  ?exact oa:exact ?quote .
-  ?position oa:start ?start ; oa:end ?end .
-}"""
-)
 
 #: The tariffs a party faces and imposes, with the date the sources give (else the report's).
 TARIFFS = (
@@ -220,9 +209,8 @@ def no_reads() -> Reads:
 #: One statement next to a thing: (graph, predicate, the other end).
 Link = tuple[str, str, Term]
 _RDF_TYPE = RDF + "type"
-_OA = "http://www.w3.org/ns/oa#"
 _HAS_BODY, _HAS_TARGET, _HAS_SELECTOR, _EXACT, _START, _END = (
-    ox.NamedNode(_OA + name)
+    ox.NamedNode(OA + name)
     for name in ("hasBody", "hasTarget", "hasSelector", "exact", "start", "end")
 )
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
@@ -348,9 +336,10 @@ class SiteData:
     def places(self, this: ox.NamedNode) -> dict[str, tuple[int, int]]:
         """Each quote about ``this`` → its character offsets in the archived source text.
 
-        The answer of :data:`PLACES`, walked through the quad indexes (a few lookups per
-        quote cost a fraction of planning the query for every page); where a quote has
-        several places, the first in order is kept.
+        The Web Annotations whose body is ``this`` (``oa:hasTarget`` → ``oa:hasSelector`` →
+        ``oa:exact`` and ``oa:start``/``oa:end``), walked through the quad indexes (a few
+        lookups per quote cost a fraction of planning a query for every page); where a
+        quote has several places, the first in order is kept.
         """
         found: dict[str, tuple[int, int]] = {}
         quads = self.store.quads_for_pattern
