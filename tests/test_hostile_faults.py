@@ -41,6 +41,8 @@ SLACK = 256 * 1024
 FILE_LIMIT = 16 * 1024
 #: Every command and the folder of dist/ it writes.
 COMMANDS = {"build": None, "site": "site", "docs": "docs", "export": "tables"}
+#: The commands that write only what changed unless asked to write all (as these tests need).
+FULL = ("build", "site")
 #: Force the file-size fallback (to test it on a machine that can mount).
 NO_MOUNT_ENV = "TRADEKG_TEST_NO_MOUNT"
 
@@ -171,7 +173,7 @@ def assert_intact(project: Path, before: dict[str, str]) -> None:
 @pytest.mark.parametrize("command", list(COMMANDS))
 def test_a_full_disk_is_an_input_error_and_the_old_outputs_stay(disk: Disk, command: str) -> None:
     before = snapshot(disk.project / "dist")
-    args = [command, "--full"] if command == "build" else [command]
+    args = [command, "--full"] if command in FULL else [command]
     with disk.full() as file_limit:
         run = tradekg(*args, project=disk.project, file_limit=file_limit)
     assert run.code == 2, run.output
@@ -198,7 +200,7 @@ def test_a_read_only_folder_is_an_input_error_and_the_old_outputs_stay(
             else "cannot mount a file system here to remount read-only"
         )
     before = snapshot(disk.project / "dist")
-    args = [command, "--full"] if command == "build" else [command]
+    args = [command, "--full"] if command in FULL else [command]
     with disk.read_only():
         run = tradekg(*args, project=disk.project)
     assert run.code == 2, run.output
@@ -231,11 +233,12 @@ def _wait_for(condition: Callable[[], bool], bound: float) -> bool:
 
 
 def kill_site_mid_write(project: Path) -> tuple[int, Path]:
-    """Start ``tradekg site``, SIGKILL it (and its page processes) once its temporary folder
-    holds pages; return its (now dead) PID and the folder it left."""
+    """Start ``tradekg site --full`` (every page written, whatever is up to date), SIGKILL it
+    (and its page processes) once its temporary folder holds pages; return its (now dead)
+    PID and the folder it left."""
     for _ in range(3):  # a run that finished before it was caught is started again
         child = subprocess.Popen(
-            [str(TRADEKG), "site", "--project", str(project)],
+            [str(TRADEKG), "site", "--full", "--project", str(project)],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
             start_new_session=True,

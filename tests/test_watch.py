@@ -30,6 +30,8 @@ from loader.build.pipeline import build
 from loader.build.watch import is_editor_temp
 from loader.problems import InputError
 from loader.project import Project
+from loader.publish.site import generate_site
+from loader.publish.site.manifest import NAME as MANIFEST
 
 #: The longest any one answer of the watch may take (a cold build of the seeds is ~3 s).
 WAIT_S = 60.0
@@ -40,9 +42,10 @@ RATE = re.compile(r"^([ \t]+rate: )(\d+(?:\.\d+)?)[ \t]*$", re.MULTILINE)
 class Watch:
     """``tradekg build --watch`` in a child process, its output (stdout and stderr) as lines."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, *options: str) -> None:
+        command = [sys.executable, "-m", "loader.cli", "build", "--watch", *options]
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "loader.cli", "build", "--watch", "--project", str(root)],
+            [*command, "--project", str(root)],
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
@@ -292,3 +295,38 @@ def test_the_warm_state_gives_what_a_cold_process_gives_and_leaves_the_cache_for
     assert warm.unsaved is None
     again = build(project)  # a cold process after the watch saved: nothing to redo
     assert again.redone == [] and list(again.timings) == ["check for changes"]
+
+
+def test_with_site_every_good_build_brings_the_site_up_to_date(
+    project: Project, tmp_path: Path
+) -> None:
+    """``build --watch --site``: the first build writes the site, an edit rewrites its stale
+    pages only, and the site is then the one a full run writes from the same build."""
+    watching = Watch(project.root, "--site")
+    try:
+        first = watching.until(r"^watching ")
+        assert any(re.match(r"^Wrote \d[\d,]* pages, ", line) for line in first), first
+        note, _line, found = a_rate(project)
+        set_rate(note, found, f"{float(found.group(2)) + 1:g}")
+        done = watching.until(r"^Brought the site up to date: ")
+        assert re.match(r"^Brought the site up to date: [1-9][\d,]* of [\d,]+ pages", done[-1])
+        assert any(line.startswith("ok: ") for line in done), done
+        assert watching.stop() == 0
+        assert not any("Traceback" in x for x in watching.seen)
+    finally:
+        if watching.process.poll() is None:
+            watching.process.kill()
+            watching.process.wait()
+    fresh = generate_site(project, tmp_path / "fresh-site", full=True)
+    assert fresh.full
+    site = project.dist_dir / "site"
+    assert _site_files(site) == _site_files(tmp_path / "fresh-site")
+
+
+def _site_files(folder: Path) -> dict[str, str]:
+    """Every file of a site by sha256, but its manifest (the same rows, not the same bytes)."""
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and p.name != MANIFEST
+    }

@@ -199,10 +199,13 @@ def watch(
     strict: bool = False,
     timings: bool = False,
     stop: Stop | None = None,
+    after: Callable[[], str] | None = None,
 ) -> None:
     """Build, then rebuild after every saved change until Ctrl-C or SIGTERM.
 
     ``full`` makes the first build ignore the cache (the later ones are incremental).
+    ``after`` runs after each build that succeeds (``--site``: the site brought up to date,
+    which this stage cannot import) and says in one line what it did.
     """
     import watchfiles
 
@@ -224,8 +227,10 @@ def watch(
         )
         next(changes, None)
         warm = Warm()
-        _report(_build(project, stop, warm, full=full, strict=strict), echo, timings)
+        outcome = _build(project, stop, warm, full=full, strict=strict)
+        _report(outcome, echo, timings)
         _save(project, warm, echo)
+        _after(outcome, after, stop, echo)
         shown = ", ".join(f"{project.rel(f)}/" for f in folders)
         echo(f"watching {shown} — Ctrl-C to stop", False)
         first_look = FirstLook(project)
@@ -243,6 +248,7 @@ def watch(
             outcome.problems = [line for line in outcome.problems if line not in printed]
             _report(outcome, echo, timings)
             _save(project, warm, echo)
+            _after(outcome, after, stop, echo)
     echo("stopped watching", False)
 
 
@@ -277,6 +283,23 @@ def _save(project: Project, warm: Warm, echo: Echo) -> None:
     except OSError as error:
         echo(f"{error.filename or project.cache_dir}: warning: the build cache was not saved"
              f" ({error.strerror or error}); the next build redoes every note", True)  # fmt: skip
+
+
+def _after(outcome: Outcome, after: Callable[[], str] | None, stop: Stop, echo: Echo) -> None:
+    """Run ``after`` once a build succeeded (a signal meanwhile waits for it, as for a build);
+    what it cannot do is printed and the watch goes on."""
+    if after is None or not outcome.ok:
+        return
+    stop.building = True
+    try:
+        echo(after(), False)
+    except InputError as failure:
+        for problem in failure.problems:
+            echo(problem.format(), True)
+    except OSError as error:
+        echo(f"{error.filename or ''}: error: {error.strerror or error}", True)
+    finally:
+        stop.building = False
 
 
 def _report(outcome: Outcome, echo: Echo, timings: bool) -> None:

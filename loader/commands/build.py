@@ -23,6 +23,7 @@ from loader.commands.common import (
 from loader.commands.progress import ProgressBar
 from loader.files import writing
 from loader.problems import Problem
+from loader.project import Project
 
 STAGES = (
     "check for changes",
@@ -84,6 +85,11 @@ def problem_lines(warnings: list[Problem], redone: list[str], *, verbose: bool) 
     help="Build, then rebuild after every saved change to the inputs, printing only that "
     "edit's problems or one 'ok' line; Ctrl-C stops.",
 )
+@click.option(
+    "--site",
+    is_flag=True,
+    help="After each build that succeeds, bring dist/site/ up to date (as `tradekg site`).",
+)
 @reports_input_errors
 def command(
     project_root: Path,
@@ -93,6 +99,7 @@ def command(
     timings: bool,
     strict: bool,
     watch: bool,
+    site: bool,
 ) -> None:
     """Build the graph from ontology/, data/reference/ and data/notes/ into dist/.
 
@@ -103,15 +110,17 @@ def command(
 
     With --watch the build is redone after each save (of notes, ontology, shapes, saved
     queries, reference data or source texts); a failed rebuild keeps the last good dist/.
+    With --site each build that succeeds also brings the static site up to date.
     """
     project = open_project(project_root)
+    write_site = (lambda: _write_site(project)) if site else None
     if watch:
         from loader.build.watch import watch as watch_project
 
         def echo(line: str, problem: bool) -> None:
             click.echo(line, err=problem)
 
-        watch_project(project, echo, full=full, strict=strict, timings=timings)
+        watch_project(project, echo, full=full, strict=strict, timings=timings, after=write_site)
         return
 
     from loader.build.pipeline import STAGES, build
@@ -139,6 +148,7 @@ def command(
     if timings:
         for stage, seconds in result.timings.items():
             click.echo(f"{stage:<28} {seconds:8.3f} s", err=True)
+    site_line = write_site() if write_site is not None else None
     if quiet:
         return
     elapsed = time.perf_counter() - start
@@ -153,3 +163,13 @@ def command(
     total = sum(g.triples for g in result.graphs)
     click.echo(f"{'total':<{width}}  {total:>8}")
     click.echo("\n" + ", ".join(f"{n} {label}" for label, n in result.counts.items()))
+    if site_line is not None:
+        click.echo(site_line)
+
+
+def _write_site(project: Project) -> str:
+    """Bring dist/site/ up to date with the build just made; the line that says so."""
+    from loader.commands.site import summary
+    from loader.publish.site import generate_site
+
+    return summary(generate_site(project))

@@ -68,11 +68,14 @@ class SiteResult:
     full: bool = True
 
 
-def generate_site(project: Project, out_dir: Path | None = None) -> SiteResult:
+def generate_site(
+    project: Project, out_dir: Path | None = None, *, full: bool = False
+) -> SiteResult:
     """Write the site of ``project``'s built graph into ``out_dir`` (default ``dist/site``).
 
     When the folder holds a site with its manifest, only the pages the new build made stale
-    are written again (see :mod:`.stale`); the result is the same as writing it all.
+    are written again (see :mod:`.stale`); the result is the same as writing it all, which
+    ``full`` asks for.
 
     Raises:
         InputError: there is no built store (``tradekg build`` first) or it cannot be read,
@@ -107,7 +110,7 @@ def generate_site(project: Project, out_dir: Path | None = None) -> SiteResult:
                     g: s for g, s in data.graph_sources.items() if g.startswith(NOTE_GRAPH_PREFIX)
                 },
             )
-            plan = _plan(out, data, state, members)
+            plan = Plan(full=True, why="asked for") if full else _plan(out, data, state, members)
             if plan.unchanged:
                 written = _Written([], [])
             elif plan.full:
